@@ -1,0 +1,25 @@
+"""FramePilot's Streamlit entry point: page registry and sign-in gate."""
+
+import streamlit as st
+
+from pages.common import current_user, sign_out
+
+st.set_page_config(page_title="FramePilot", page_icon=":material/movie:", layout="wide")
+
+user = current_user()
+if user is None:
+    page = st.navigation([st.Page("pages/sign_in.py", title="Sign in", icon=":material/login:")])
+else:
+    page = st.navigation(
+        {
+            "Videos": [
+                st.Page("pages/library.py", title="Library", icon=":material/video_library:", default=True),
+            ],
+        }
+    )
+    with st.sidebar:
+        st.caption(f"Signed in as {user.email}")
+        if st.button("Sign out", icon=":material/logout:", key="app_sign_out"):
+            sign_out()
+            st.rerun()
+page.run()

@@ -1,0 +1,120 @@
+"""The `framepilot` command line: users, keygen, run, worker, analyze and jobs."""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import sys
+
+from framepilot.settings import SettingsError, get_settings
+
+
+def _db():
+    from framepilot.store import open_database
+
+    return open_database(get_settings())
+
+
+def _read_password(prompt: str = "Password: ") -> str:
+    if sys.stdin.isatty():
+        first = getpass.getpass(prompt)
+        if getpass.getpass("Repeat password: ") != first:
+            raise SystemExit("Passwords do not match.")
+        return first
+    return sys.stdin.readline().rstrip("\n")
+
+
+def cmd_users(args: argparse.Namespace) -> int:
+    from framepilot import accounts
+    from framepilot.store import repository as repo
+
+    db = _db()
+    if args.users_cmd == "add":
+        try:
+            user = accounts.add_user(db, args.email, _read_password(), is_admin=args.admin)
+        except accounts.AccountError as exc:
+            print(f"error: {exc}", file=sys.stderr)
+            return 1
+        print(f"Added user {user.email} (id {user.id}{', admin' if user.is_admin else ''}).")
+        return 0
+    admin = repo.User(id=0, email="cli", is_admin=True)
+    for user in repo.list_users(db, admin):
+        print(f"{user.id}\t{user.email}\t{'admin' if user.is_admin else ''}")
+    return 0
+
+
+def cmd_keygen(_args: argparse.Namespace) -> int:
+    from framepilot.crypto import generate_key
+
+    print(generate_key())
+    return 0
+
+
+def cmd_run(args: argparse.Namespace) -> int:
+    from framepilot.launcher import run
+
+    return run(get_settings(), port=args.port)
+
+
+def cmd_worker(_args: argparse.Namespace) -> int:
+    from jobs.worker import run_worker
+
+    return run_worker(get_settings())
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="framepilot", description="An AI video director.")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    users = sub.add_parser("users", help="manage local accounts")
+    users_sub = users.add_subparsers(dest="users_cmd", required=True)
+    add = users_sub.add_parser("add", help="add an account; password from a prompt or stdin")
+    add.add_argument("email")
+    add.add_argument("--admin", action="store_true", help="may see everyone's costs")
+    users_sub.add_parser("list", help="list accounts")
+    users.set_defaults(func=cmd_users)
+
+    sub.add_parser("keygen", help="print a new FRAMEPILOT_SECRET_KEY").set_defaults(func=cmd_keygen)
+
+    run = sub.add_parser("run", help="start the web app and the worker together")
+    run.add_argument("--port", type=int, default=None)
+    run.set_defaults(func=cmd_run)
+
+    sub.add_parser("worker", help="run the job worker").set_defaults(func=cmd_worker)
+
+    _add_later_commands(sub)
+    return parser
+
+
+def _add_later_commands(sub: argparse._SubParsersAction) -> None:
+    """Commands that live in their own modules (analysis, jobs)."""
+    try:
+        from framepilot.cli_analyze import register as register_analyze
+    except ImportError:
+        pass
+    else:
+        register_analyze(sub)
+    try:
+        from jobs.cli import register as register_jobs
+    except ImportError:
+        pass
+    else:
+        register_jobs(sub)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        get_settings()
+    except SettingsError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    from framepilot.logs import configure_logging
+
+    configure_logging(get_settings().log_level)
+    return args.func(args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,109 @@
+"""`make run`: prepare the data folder, then run Streamlit and the worker together.
+
+The upload limit reaches Streamlit here, as `--server.maxUploadSize`, from the one
+setting FRAMEPILOT_MAX_UPLOAD_MB. Ctrl-C (or SIGTERM) stops both processes.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from framepilot.settings import Settings
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+class AlreadyRunning(RuntimeError):
+    pass
+
+
+def streamlit_command(settings: Settings, port: int | None = None) -> list[str]:
+    return [
+        sys.executable, "-m", "streamlit", "run", str(PROJECT_ROOT / "app.py"),
+        "--server.port", str(port or settings.port),
+        "--server.maxUploadSize", str(settings.max_upload_mb),
+        "--server.headless", "true",
+        "--browser.gatherUsageStats", "false",
+    ]
+
+
+def worker_command() -> list[str]:
+    return [sys.executable, "-m", "framepilot.cli", "worker"]
+
+
+def acquire_run_lock(data_dir: Path):  # noqa: ANN201 - an open file handle
+    """One `make run` per data folder; a second one gets a clear message."""
+    data_dir.mkdir(parents=True, exist_ok=True)
+    handle = open(data_dir / "run.lock", "a+")  # noqa: SIM115 - held for the process lifetime
+    try:
+        fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        handle.seek(0)
+        pid = handle.read().strip() or "unknown"
+        handle.close()
+        raise AlreadyRunning(
+            f"FramePilot is already running on this data folder (pid {pid}). Stop it first (Ctrl-C)."
+        ) from None
+    handle.seek(0)
+    handle.truncate()
+    handle.write(str(os.getpid()))
+    handle.flush()
+    return handle
+
+
+def prepare(settings: Settings) -> str | None:
+    """Create folders, migrate, and make the demo account; returns its password on first start."""
+    from framepilot.accounts import ensure_demo_account
+    from framepilot.store import open_database
+
+    return ensure_demo_account(open_database(settings))
+
+
+def run(settings: Settings, port: int | None = None) -> int:
+    from framepilot.accounts import DEMO_EMAIL
+
+    try:
+        lock = acquire_run_lock(settings.data_dir)
+    except AlreadyRunning as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    demo_password = prepare(settings)
+    if demo_password:
+        print(f"\n  Demo account created. Sign in with {DEMO_EMAIL} / {demo_password}\n"
+              "  (shown once; add your own with `framepilot users add EMAIL`).\n", flush=True)
+    env = {**os.environ, "FRAMEPILOT_DATA_DIR": str(settings.data_dir.resolve())}
+    procs = [
+        subprocess.Popen(worker_command(), env=env, start_new_session=True),
+        subprocess.Popen(streamlit_command(settings, port), env=env, cwd=PROJECT_ROOT, start_new_session=True),
+    ]
+    print(f"  FramePilot: http://localhost:{port or settings.port}  (Ctrl-C stops app and worker)", flush=True)
+    stopping = False
+
+    def _stop(*_: object) -> None:
+        nonlocal stopping
+        stopping = True
+
+    signal.signal(signal.SIGINT, _stop)
+    signal.signal(signal.SIGTERM, _stop)
+    try:
+        while not stopping and all(p.poll() is None for p in procs):
+            time.sleep(0.3)
+    finally:
+        for p in procs:
+            if p.poll() is None:
+                os.killpg(p.pid, signal.SIGTERM)
+        deadline = time.monotonic() + 20
+        for p in procs:
+            try:
+                p.wait(timeout=max(0.1, deadline - time.monotonic()))
+            except subprocess.TimeoutExpired:
+                os.killpg(p.pid, signal.SIGKILL)
+                p.wait()
+        lock.close()
+    return 0 if stopping else 1

@@ -1,0 +1,92 @@
+"""Structured JSON logging (structlog) with bound context, stage timing and redaction.
+
+Secrets and user content (transcripts, filenames, prompts, passwords) are replaced by
+"[redacted]" in every event at INFO and above. At DEBUG they pass, for local diagnosis.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import sys
+import time
+from collections.abc import Iterator, MutableMapping
+from contextlib import contextmanager
+from typing import Any
+
+import structlog
+
+REDACTED = "[redacted]"
+SENSITIVE_KEYS = frozenset(
+    {
+        "password", "secret", "secret_key", "api_key", "openai_api_key", "authorization",
+        "token", "filename", "original_filename", "transcript", "text", "prompt",
+        "content", "script", "notes", "email", "words",
+    }
+)
+_SECRET_PATTERN = re.compile(r"(sk-[A-Za-z0-9_\-]{8,}|Bearer\s+\S+)")
+
+
+def _redact_value(value: Any) -> Any:
+    if isinstance(value, str):
+        return _SECRET_PATTERN.sub(REDACTED, value)
+    return value
+
+
+def redact(_logger: Any, method: str, event: MutableMapping[str, Any]) -> MutableMapping[str, Any]:
+    """structlog processor: drop user content and secrets from events at INFO and above."""
+    if method == "debug":
+        return event
+    for key in list(event):
+        if key.lower() in SENSITIVE_KEYS:
+            event[key] = REDACTED
+        else:
+            event[key] = _redact_value(event[key])
+    return event
+
+
+_configured = False
+
+
+def configure_logging(level: str = "INFO", stream: Any = None) -> None:
+    """Configure structlog once per process to write JSON lines."""
+    global _configured
+    logging.basicConfig(level=level, stream=stream or sys.stderr, format="%(message)s", force=True)
+    structlog.configure(
+        processors=[
+            structlog.contextvars.merge_contextvars,
+            structlog.processors.add_log_level,
+            structlog.processors.TimeStamper(fmt="iso", utc=True),
+            redact,
+            structlog.processors.format_exc_info,
+            structlog.processors.JSONRenderer(),
+        ],
+        wrapper_class=structlog.make_filtering_bound_logger(logging.getLevelName(level)),
+        logger_factory=structlog.PrintLoggerFactory(file=stream or sys.stderr),
+        cache_logger_on_first_use=False,
+    )
+    _configured = True
+
+
+def get_logger(**context: Any) -> structlog.stdlib.BoundLogger:
+    if not _configured:
+        configure_logging()
+    return structlog.get_logger("framepilot").bind(**context)
+
+
+@contextmanager
+def log_stage(log: Any, stage: str, **context: Any) -> Iterator[Any]:
+    """Log a stage's start and end with its duration; yields a child logger bound to it."""
+    child = log.bind(stage=stage, **context)
+    started = time.perf_counter()
+    child.info("stage.start")
+    try:
+        yield child
+    except BaseException as exc:
+        child.warning(
+            "stage.failed",
+            duration_ms=round((time.perf_counter() - started) * 1000, 1),
+            error_type=type(exc).__name__,
+        )
+        raise
+    child.info("stage.done", duration_ms=round((time.perf_counter() - started) * 1000, 1))

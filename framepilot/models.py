@@ -1,0 +1,356 @@
+"""Domain models shared by the pipeline, the store, the jobs and the pages.
+
+Each pipeline stage returns one of these; the store persists them; pages render them.
+Field names of `AnalysisResult` are the stable `framepilot analyze --json` format.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from enum import StrEnum
+
+from pydantic import BaseModel, ConfigDict, Field
+
+
+class ShotScale(StrEnum):
+    """Six classes, tightest first."""
+
+    ECU = "ECU"
+    CU = "CU"
+    MCU = "MCU"
+    MS = "MS"
+    FS = "FS"
+    WS = "WS"
+
+    @property
+    def rank(self) -> int:
+        return list(ShotScale).index(self)
+
+
+class DirectorMode(StrEnum):
+    SCENE_DIRECTOR = "scene_director"
+    SCRIPT_REWRITE = "script_rewrite"
+    FULL_REWRITE = "full_rewrite"
+
+
+class CameraMovement(StrEnum):
+    STATIC = "static"
+    PAN = "pan"
+    TILT = "tilt"
+    ZOOM = "zoom"
+    HANDHELD = "handheld"
+
+
+class JobType(StrEnum):
+    VIDEO_ANALYSIS = "video_analysis"
+    DIRECTOR_NOTES = "director_notes"
+    TTS = "tts"
+
+
+class JobStatus(StrEnum):
+    QUEUED = "queued"
+    RUNNING = "running"
+    COMPLETED = "completed"
+    FAILED = "failed"
+    CANCELLED = "cancelled"
+
+    @property
+    def finished(self) -> bool:
+        return self in (JobStatus.COMPLETED, JobStatus.FAILED, JobStatus.CANCELLED)
+
+
+class VideoStatus(StrEnum):
+    UPLOADED = "uploaded"
+    PROCESSING = "processing"
+    READY = "ready"
+    FAILED = "failed"
+
+
+class Stage(StrEnum):
+    """Pipeline stages, in run order."""
+
+    PROBE = "probe"
+    AUDIO = "audio"
+    SHOTS = "shots"
+    TRANSCRIBE = "transcribe"
+    CINEMATIC = "cinematic"
+    DIRECT = "direct"
+    VOICE = "voice"
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(use_enum_values=False, extra="forbid")
+
+
+# --- accounts -------------------------------------------------------------------------
+
+
+class User(_Model):
+    id: int
+    email: str
+    is_admin: bool = False
+
+
+# --- media ----------------------------------------------------------------------------
+
+
+class VideoProbe(_Model):
+    """What probe_video learned about a file."""
+
+    duration_s: float
+    fps: float = Field(description="Average frame rate")
+    is_vfr: bool = False
+    width: int
+    height: int
+    rotation: int = Field(0, description="Display rotation in degrees (0, 90, 180, 270)")
+    display_width: int
+    display_height: int
+    video_codec: str
+    audio_codec: str | None = None
+    has_audio: bool
+    frame_count: int
+    size_bytes: int
+    container: str | None = None
+
+
+class Video(_Model):
+    id: str
+    user_id: int
+    filename: str
+    stored_path: str
+    sha256: str
+    size_bytes: int
+    status: VideoStatus
+    error: str | None = None
+    probe: VideoProbe | None = None
+    created_at: datetime
+    cost_usd: float | None = None
+    thumbnail_path: str | None = None
+
+
+# --- transcript -----------------------------------------------------------------------
+
+
+class Word(_Model):
+    word: str
+    start: float
+    end: float
+    probability: float | None = None
+
+
+class Segment(_Model):
+    start: float
+    end: float
+    text: str
+    words: list[Word] = Field(default_factory=list)
+
+
+class Transcript(_Model):
+    language: str | None = None
+    language_probability: float | None = None
+    text: str = ""
+    segments: list[Segment] = Field(default_factory=list)
+    no_speech: bool = False
+    no_speech_reason: str | None = Field(
+        None, description="Plain words when there is no speech: no audio track, silence, music"
+    )
+    provider: str = "local"
+    model: str = ""
+
+    @property
+    def words(self) -> list[Word]:
+        return [w for s in self.segments for w in s.words]
+
+
+# --- shots ----------------------------------------------------------------------------
+
+
+class ShotSpan(_Model):
+    """One shot found by detect_shots: a time range and its keyframe."""
+
+    index: int
+    start_s: float
+    end_s: float
+    start_frame: int
+    end_frame: int = Field(description="Last frame of the shot, inclusive")
+    transition_in: str = Field("cut", description="start, cut, fade or dissolve")
+    keyframe_path: str | None = None
+
+    @property
+    def duration_s(self) -> float:
+        return self.end_s - self.start_s
+
+
+class MotionSample(_Model):
+    """Global motion between two sampled frames, from optical flow (pixels at 320 px width)."""
+
+    t: float
+    dx: float
+    dy: float
+    zoom: float = Field(description="Scale change per second, 0 when none")
+    shake: float = Field(description="Residual jitter after removing the smooth motion")
+
+
+class FrameSample(_Model):
+    """A frame kept from the single decode pass, as a JPEG on disk."""
+
+    t: float
+    frame: int
+    path: str
+
+
+class ShotDetection(_Model):
+    """The result of detect_shots: shots plus what the same decode pass measured."""
+
+    fps: float
+    frame_count: int
+    spans: list[ShotSpan]
+    motion: list[MotionSample] = Field(default_factory=list)
+    samples: list[FrameSample] = Field(default_factory=list)
+    decode_seconds: float = 0.0
+
+
+class Exposure(_Model):
+    brightness: float = Field(description="Mean luma 0..1")
+    contrast: float = Field(description="Luma standard deviation 0..1")
+    highlights_clipped: float = Field(description="Share of pixels at or near white")
+    shadows_crushed: float = Field(description="Share of pixels at or near black")
+    colour_temperature_k: float | None = None
+    sharpness: float = Field(description="Variance of the Laplacian on the keyframe")
+    face_brightness: float | None = None
+
+
+class Composition(_Model):
+    subject_x: float | None = Field(None, description="Subject centre, 0..1 of frame width")
+    subject_y: float | None = None
+    face_height: float | None = Field(None, description="Face height / frame height")
+    headroom: float | None = Field(None, description="Gap above the head / frame height")
+    thirds_offset: float | None = Field(None, description="Distance of the eyes from a thirds line")
+
+
+class Shot(ShotSpan):
+    """A shot with its cinematic reading (the result of analyse_shots)."""
+
+    scale: ShotScale | None = None
+    scale_method: str | None = Field(None, description="face, pose, vision or fallback")
+    movement: CameraMovement = CameraMovement.STATIC
+    motion: dict[str, float] = Field(default_factory=dict, description="Mean dx, dy, zoom, shake")
+    exposure: Exposure | None = None
+    composition: Composition = Field(default_factory=Composition)
+    words_per_minute: float | None = None
+    loudness_lufs: float | None = None
+    issues: list[str] = Field(default_factory=list)
+    # Filled by vision models only.
+    setting: str | None = None
+    wardrobe: str | None = None
+    props: list[str] = Field(default_factory=list)
+    lighting: str | None = None
+
+
+# --- director -------------------------------------------------------------------------
+
+
+class DirectorNote(_Model):
+    start_s: float
+    end_s: float
+    category: str = Field(description="hook, pacing, filler, cut, scale, exposure, framing, audio...")
+    severity: str = Field("suggestion", description="info, suggestion or warning")
+    note: str
+    evidence: str = Field("", description="The measurement behind the note")
+
+
+class ShotListItem(_Model):
+    number: int
+    scale: ShotScale
+    framing: str
+    duration_s: float
+    line: str
+
+
+class DirectorResult(_Model):
+    """One director mode's output; identical shape for every provider."""
+
+    mode: DirectorMode
+    provider: str
+    model: str
+    prompt_version: str
+    language: str | None = None
+    summary: str = ""
+    notes: list[DirectorNote] = Field(default_factory=list)
+    original_script: str | None = None
+    script: list[str] = Field(default_factory=list, description="Rewritten script, one line each")
+    diff: list[str] = Field(default_factory=list, description="Unified diff original -> script")
+    shot_list: list[ShotListItem] = Field(default_factory=list)
+
+
+class Voiceover(_Model):
+    id: int | None = None
+    video_id: str
+    mode: DirectorMode
+    provider: str
+    voice: str
+    audio_path: str
+    preview_path: str | None = None
+    characters: int
+    duration_s: float
+
+
+# --- jobs and usage -------------------------------------------------------------------
+
+
+class Job(_Model):
+    id: str
+    user_id: int
+    video_id: str | None
+    type: JobType
+    status: JobStatus
+    stage: str | None = None
+    progress: int = Field(0, ge=0, le=100)
+    error: str | None = None
+    attempts: int = 0
+    params: dict = Field(default_factory=dict)
+    heartbeat_at: datetime | None = None
+    created_at: datetime
+    started_at: datetime | None = None
+    finished_at: datetime | None = None
+    cancel_requested: bool = False
+
+
+class LLMCall(_Model):
+    """One AI call as accounted at the provider boundary (a row of `llm_calls`)."""
+
+    provider: str
+    model: str
+    operation: str
+    prompt_version: str | None = None
+    input_tokens: int = 0
+    output_tokens: int = 0
+    cached_tokens: int = 0
+    image_tokens: int = 0
+    audio_seconds: float = 0.0
+    characters: int = 0
+    compute_seconds: float = 0.0
+    cost_usd: float | None = 0.0
+    unit_prices: dict[str, float] | None = None
+    price_date: str | None = None
+    latency_ms: float = 0.0
+    status: str = "ok"
+    error: str | None = None
+    retries: int = 0
+    cache_hit: bool = False
+    user_id: int | None = None
+    video_id: str | None = None
+    job_id: str | None = None
+    created_at: datetime | None = None
+
+
+class AnalysisResult(_Model):
+    """The full result of one analysis: the `framepilot analyze --json` structure."""
+
+    video: VideoProbe
+    shots: list[Shot]
+    transcript: Transcript
+    director: dict[str, DirectorResult] = Field(default_factory=dict)
+    voiceover: Voiceover | None = None
+    usage: list[LLMCall] = Field(default_factory=list)
+    timings: dict[str, float] = Field(default_factory=dict)

@@ -1,0 +1,137 @@
+"""The one settings object, read from the environment and `.env`.
+
+Every limit has exactly one source here. Precedence: process environment, then `.env`,
+then the defaults below.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+from typing import Literal
+
+from cryptography.fernet import Fernet
+from pydantic import AliasChoices, Field, SecretStr, ValidationError, field_validator, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+ENV_PREFIX = "FRAMEPILOT_"
+
+
+class SettingsError(RuntimeError):
+    """A setting is missing or invalid; the message names it in one line."""
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(
+        env_prefix=ENV_PREFIX, env_file=".env", env_file_encoding="utf-8", extra="ignore"
+    )
+
+    data_dir: Path = Field(Path("./data"), description="Where the store, uploads and models live.")
+    max_upload_mb: int = Field(100, gt=0, le=10_000, description="Largest accepted upload, in MB.")
+    max_duration_s: float = Field(900.0, gt=0, description="Longest accepted video, in seconds.")
+    provider: Literal["local", "openai"] = Field("local", description="Default AI provider.")
+    openai_api_key: SecretStr | None = Field(
+        None, validation_alias=AliasChoices("OPENAI_API_KEY", "FRAMEPILOT_OPENAI_API_KEY")
+    )
+    openai_base_url: str | None = Field(
+        None, validation_alias=AliasChoices("OPENAI_BASE_URL", "FRAMEPILOT_OPENAI_BASE_URL")
+    )
+    openai_chat_model: str = "gpt-4o-mini"
+    openai_vision_model: str = "gpt-4o-mini"
+    openai_transcribe_model: str = "whisper-1"
+    openai_tts_model: str = "tts-1"
+    openai_tts_voice: str = "alloy"
+    openai_timeout_s: float = Field(60.0, gt=0)
+    openai_max_retries: int = Field(4, ge=0, le=10)
+    llm_cache: bool = True
+    secret_key: SecretStr | None = None
+    workers: int = Field(2, ge=1, le=64, description="Worker threads/processes for the job queue.")
+    redis_url: str | None = None
+    job_max_attempts: int = Field(3, ge=1, le=20)
+    job_stale_after_s: float = Field(60.0, gt=0)
+    user_monthly_budget_usd: float | None = Field(None, ge=0)
+    global_monthly_budget_usd: float | None = Field(None, ge=0)
+    log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
+    port: int = Field(8501, ge=1, le=65535)
+
+    @field_validator("log_level", mode="before")
+    @classmethod
+    def _upper(cls, v: object) -> object:
+        return v.upper() if isinstance(v, str) else v
+
+    @field_validator("secret_key")
+    @classmethod
+    def _valid_fernet_key(cls, v: SecretStr | None) -> SecretStr | None:
+        if v is not None and v.get_secret_value():
+            try:
+                Fernet(v.get_secret_value().encode())
+            except (ValueError, TypeError):
+                raise ValueError(
+                    "must be a Fernet key (generate one with `framepilot keygen`)"
+                ) from None
+        return v
+
+    @model_validator(mode="after")
+    def _openai_needs_endpoint(self) -> "Settings":
+        if self.provider == "openai" and not self.openai_configured:
+            raise ValueError("provider 'openai' needs OPENAI_API_KEY or OPENAI_BASE_URL")
+        return self
+
+    @property
+    def openai_configured(self) -> bool:
+        key = self.openai_api_key.get_secret_value() if self.openai_api_key else ""
+        return bool(key or self.openai_base_url)
+
+    @property
+    def max_upload_bytes(self) -> int:
+        return self.max_upload_mb * 1024 * 1024
+
+    @property
+    def db_path(self) -> Path:
+        return self.data_dir / "framepilot.sqlite3"
+
+    @property
+    def queue_path(self) -> Path:
+        return self.data_dir / "queue.sqlite3"
+
+    @property
+    def uploads_dir(self) -> Path:
+        return self.data_dir / "uploads"
+
+    @property
+    def artifacts_dir(self) -> Path:
+        return self.data_dir / "artifacts"
+
+    @property
+    def models_dir(self) -> Path:
+        return self.data_dir / "models"
+
+    def ensure_dirs(self) -> None:
+        for d in (self.data_dir, self.uploads_dir, self.artifacts_dir, self.models_dir):
+            d.mkdir(parents=True, exist_ok=True)
+
+
+def _env_name(loc: tuple) -> str:
+    field = str(loc[0]) if loc else "settings"
+    if field == "openai_api_key":
+        return "OPENAI_API_KEY"
+    if field == "openai_base_url":
+        return "OPENAI_BASE_URL"
+    return ENV_PREFIX + field.upper()
+
+
+def load_settings(**overrides: object) -> Settings:
+    """Build settings, turning validation errors into one line that names the setting."""
+    try:
+        return Settings(**overrides)
+    except ValidationError as exc:
+        err = exc.errors()[0]
+        loc = err.get("loc") or ()
+        name = _env_name(loc) if loc else "FRAMEPILOT_PROVIDER"
+        msg = err.get("msg", "invalid").removeprefix("Value error, ")
+        raise SettingsError(f"invalid setting {name}: {msg}") from None
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    return load_settings()

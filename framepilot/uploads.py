@@ -1,0 +1,87 @@
+"""Taking in an uploaded file: stream it to disk under the one upload limit, hash it,
+and register it for the user. The server-side twin of Streamlit's maxUploadSize.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import re
+import unicodedata
+from dataclasses import dataclass
+from pathlib import Path
+from typing import BinaryIO
+
+from framepilot.models import User, Video
+from framepilot.settings import Settings
+from framepilot.store import Database
+from framepilot.store import repository as repo
+
+CHUNK = 1024 * 1024
+ALLOWED_SUFFIXES = {".mp4", ".mov", ".m4v", ".mkv", ".webm", ".avi", ".mpg", ".mpeg"}
+
+
+class UploadRejected(ValueError):
+    """The upload cannot be accepted; the message tells the user why."""
+
+
+@dataclass(frozen=True)
+class Ingested:
+    video: Video
+    duplicate: bool
+
+
+def display_name(filename: str) -> str:
+    """A safe display name: no path parts, no control characters, unicode kept."""
+    name = unicodedata.normalize("NFC", filename).replace("\\", "/").rsplit("/", 1)[-1]
+    name = "".join(ch for ch in name if unicodedata.category(ch)[0] != "C").strip()
+    return name[:200] or "video"
+
+
+def _suffix(filename: str) -> str:
+    suffix = Path(display_name(filename)).suffix.lower()
+    return suffix if re.fullmatch(r"\.[a-z0-9]{1,5}", suffix) else ".bin"
+
+
+def ingest_upload(db: Database, settings: Settings, user: User, filename: str, stream: BinaryIO) -> Ingested:
+    """Copy `stream` into the uploads folder, refusing anything over the limit.
+
+    The same content uploaded again by the same user returns the stored video
+    (`duplicate=True`), so its analysis is offered instead of paid for twice.
+    """
+    settings.ensure_dirs()
+    limit = settings.max_upload_bytes
+    video_id = repo.new_id()
+    final = settings.uploads_dir / f"{video_id}{_suffix(filename)}"
+    partial = final.with_suffix(final.suffix + ".part")
+    digest, size = hashlib.sha256(), 0
+    try:
+        with open(partial, "wb") as out:
+            while chunk := stream.read(CHUNK):
+                size += len(chunk)
+                if size > limit:
+                    raise UploadRejected(
+                        f"The file is larger than the {settings.max_upload_mb} MB upload limit."
+                    )
+                digest.update(chunk)
+                out.write(chunk)
+        if size == 0:
+            raise UploadRejected("The file is empty (0 bytes).")
+        existing = repo.find_video_by_sha256(db, user, digest.hexdigest())
+        if existing is not None:
+            partial.unlink()
+            return Ingested(existing, duplicate=True)
+        os.replace(partial, final)
+        video = repo.create_video(
+            db, user, filename=display_name(filename), stored_path=str(final),
+            sha256=digest.hexdigest(), size_bytes=size, video_id=video_id,
+        )
+        return Ingested(video, duplicate=False)
+    except BaseException:
+        partial.unlink(missing_ok=True)
+        raise
+
+
+def ingest_path(db: Database, settings: Settings, user: User, path: Path) -> Ingested:
+    with open(path, "rb") as fh:
+        return ingest_upload(db, settings, user, Path(path).name, fh)

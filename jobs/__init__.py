@@ -1,0 +1,1 @@
+"""The job queue: a Huey instance, thin tasks over `framepilot` services, and the worker."""

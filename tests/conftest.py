@@ -1,0 +1,56 @@
+"""Shared fixtures: a fresh data folder, its store, and two users."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from framepilot import accounts
+from framepilot.settings import Settings, get_settings
+from framepilot.store import open_database
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+SHARED_MEDIA = Path(os.environ.get("FRAMEPILOT_SHARED_MEDIA", PROJECT_ROOT.parent / "shared" / "media"))
+
+
+@pytest.fixture(autouse=True)
+def _isolated_env(tmp_path, monkeypatch):
+    """Each test gets its own data folder and no settings from the developer's shell."""
+    for name in list(os.environ):
+        if name.startswith("FRAMEPILOT_") or name in ("OPENAI_API_KEY", "OPENAI_BASE_URL"):
+            monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("FRAMEPILOT_DATA_DIR", str(tmp_path / "data"))
+    monkeypatch.chdir(tmp_path)
+    get_settings.cache_clear()
+    yield
+    get_settings.cache_clear()
+
+
+@pytest.fixture
+def settings(tmp_path) -> Settings:
+    return get_settings()
+
+
+@pytest.fixture
+def db(settings):
+    return open_database(settings)
+
+
+@pytest.fixture
+def user_a(db):
+    return accounts.add_user(db, "alice@example.com", "correct horse battery")
+
+
+@pytest.fixture
+def user_b(db):
+    return accounts.add_user(db, "bob@example.com", "another long password")
+
+
+@pytest.fixture
+def shared_media() -> Path:
+    if not (SHARED_MEDIA / "ground_truth.json").exists():
+        pytest.skip("../shared/media is not available on this machine")
+    return SHARED_MEDIA

@@ -1,0 +1,103 @@
+"""The store: migrations, concurrent writers, encryption at rest and user isolation."""
+
+import multiprocessing as mp
+import sqlite3
+
+import pytest
+
+from framepilot.crypto import Cipher, DecryptionError, generate_key, load_or_create_key
+from framepilot.models import JobType, LLMCall, Transcript, Segment, Word
+from framepilot.store import Database
+from framepilot.store import repository as repo
+from framepilot.store.db import migrate
+
+
+def test_migrations_apply_from_empty_then_are_idempotent(tmp_path):
+    path = tmp_path / "fresh.sqlite3"
+    first = migrate(path)
+    second = migrate(path)
+    assert first == ["0001_initial.sql"]
+    assert second == []
+    with sqlite3.connect(path) as conn:
+        tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+        mode = conn.execute("PRAGMA journal_mode").fetchone()[0]
+    assert {"users", "videos", "jobs", "transcripts", "transcript_segments", "transcript_words",
+            "shots", "director_notes", "voiceovers", "llm_calls"} <= tables
+    assert mode == "wal"
+
+
+def _writer(path: str, key: bytes, worker: int, count: int) -> None:
+    db = Database(path, Cipher(key))
+    for i in range(count):
+        repo.record_llm_call(db, LLMCall(provider="local", model=f"w{worker}", operation=f"op{i}"))
+
+
+def test_two_writer_processes_lose_nothing(settings, db):
+    key = load_or_create_key(settings.data_dir, None)
+    ctx = mp.get_context("spawn")
+    procs = [ctx.Process(target=_writer, args=(str(db.path), key, w, 300)) for w in range(2)]
+    for p in procs:
+        p.start()
+    for p in procs:
+        p.join(120)
+        assert p.exitcode == 0
+    with sqlite3.connect(db.path) as conn:
+        counts = dict(conn.execute("SELECT model, count(*) FROM llm_calls GROUP BY model").fetchall())
+    assert counts == {"w0": 300, "w1": 300}
+
+
+def test_encrypted_columns_round_trip_and_are_not_plaintext_on_disk(db, user_a):
+    video = repo.create_video(db, user_a, filename="my secret vlog.mp4", stored_path="/x.mp4",
+                              sha256="a" * 64, size_bytes=10)
+    repo.save_transcript(db, user_a, video.id, Transcript(
+        language="en", text="the launch code is swordfish",
+        segments=[Segment(start=0, end=1, text="the launch code is swordfish",
+                          words=[Word(word="swordfish", start=0.5, end=1.0)])]))
+    assert repo.get_video(db, user_a, video.id).filename == "my secret vlog.mp4"
+    assert repo.get_transcript(db, user_a, video.id).segments[0].words[0].word == "swordfish"
+    wal = db.path.with_name(db.path.name + "-wal")
+    raw = db.path.read_bytes() + (wal.read_bytes() if wal.exists() else b"")
+    assert b"swordfish" not in raw and b"secret vlog" not in raw
+
+
+def test_wrong_key_fails_with_a_clear_error_not_garbage(db, user_a):
+    video = repo.create_video(db, user_a, filename="clip.mp4", stored_path="/x.mp4",
+                              sha256="b" * 64, size_bytes=10)
+    other = Database(db.path, Cipher(generate_key().encode()))
+    with pytest.raises(DecryptionError, match="secret key"):
+        repo.get_video(other, user_a, video.id)
+
+
+def test_generated_key_file_is_private_and_stable(tmp_path):
+    first = load_or_create_key(tmp_path, None)
+    second = load_or_create_key(tmp_path, None)
+    assert first == second
+    assert (tmp_path / "secret.key").stat().st_mode & 0o777 == 0o600
+
+
+def test_user_b_cannot_read_list_or_delete_user_a_rows(db, user_a, user_b):
+    video = repo.create_video(db, user_a, filename="a.mp4", stored_path="/a.mp4", sha256="c" * 64, size_bytes=1)
+    job = repo.create_job(db, user_a, JobType.VIDEO_ANALYSIS, video.id)
+    repo.record_llm_call(db, LLMCall(provider="openai", model="gpt-4o", operation="direct",
+                                     cost_usd=1.0, user_id=user_a.id, video_id=video.id))
+
+    assert repo.list_videos(db, user_b) == []
+    assert repo.list_jobs(db, user_b) == []
+    assert repo.list_llm_calls(db, user_b) == []
+    assert repo.llm_call_rows_after(db, user_b, 0, all_users=True)[1] == []
+    for attempt in (
+        lambda: repo.get_video(db, user_b, video.id),
+        lambda: repo.delete_video(db, user_b, video.id),
+        lambda: repo.get_job(db, user_b, job.id),
+        lambda: repo.request_cancel(db, user_b, job.id),
+        lambda: repo.get_transcript(db, user_b, video.id),
+        lambda: repo.get_shots(db, user_b, video.id),
+        lambda: repo.list_director_results(db, user_b, video.id),
+        lambda: repo.create_job(db, user_b, JobType.TTS, video.id),
+    ):
+        with pytest.raises(repo.NotFound):
+            attempt()
+    # and user A still has everything
+    assert [v.id for v in repo.list_videos(db, user_a)] == [video.id]
+    assert repo.get_job(db, user_a, job.id).id == job.id
+    assert len(repo.list_llm_calls(db, user_a)) == 1
