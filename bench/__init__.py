@@ -1,0 +1,1 @@
+"""Benchmarks and accuracy evaluations (`make bench`, `make eval`). Not run by `make test`."""
