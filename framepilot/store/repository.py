@@ -587,6 +587,22 @@ def queued_jobs(db: Database) -> list[Job]:
     return [_job(r) for r in rows]
 
 
+def reap_job_if_stale(db: Database, job_id: str, older_than: datetime, give_up_error: str | None = None) -> bool:
+    """Atomically re-queue (or, with `give_up_error`, fail) a running job whose heartbeat is
+    still older than `older_than`. False when it beat meanwhile: a live job is never taken."""
+    stamp = older_than.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+    stale = "id = ? AND status = 'running' AND (heartbeat_at IS NULL OR heartbeat_at < ?)"
+    with db.connect() as conn:
+        if give_up_error is None:
+            cur = conn.execute(f"UPDATE jobs SET status = 'queued', worker = NULL WHERE {stale}", (job_id, stamp))
+        else:
+            cur = conn.execute(
+                f"UPDATE jobs SET status = 'failed', error = ?, finished_at = ? WHERE {stale}",
+                (give_up_error, _now(), job_id, stamp),
+            )
+        return cur.rowcount == 1
+
+
 # --- llm calls and cache --------------------------------------------------------------
 
 _CALL_COLUMNS = (

@@ -1,0 +1,183 @@
+"""`framepilot jobs ...`: submit a video to the queue, list, show, cancel and retry jobs."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from pathlib import Path
+
+from framepilot.models import DirectorMode, Job, User
+
+
+def _modes(text: str) -> list[DirectorMode]:
+    try:
+        return [DirectorMode(m.strip()) for m in text.split(",") if m.strip()]
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"modes are a comma-separated list of {', '.join(m.value for m in DirectorMode)} (or empty)"
+        ) from None
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    jobs = sub.add_parser("jobs", help="queue work for the worker and follow it")
+    jobs_sub = jobs.add_subparsers(dest="jobs_cmd", required=True)
+
+    p = jobs_sub.add_parser("submit", help="upload a video and queue its analysis; prints the job id")
+    p.add_argument("video", type=Path)
+    p.add_argument("--modes", type=_modes, default=list(DirectorMode),
+                   help="comma-separated director modes (default: all three; '' for none)")
+    p.add_argument("--provider", choices=["local", "openai"], default=None)
+    p.add_argument("--voice", action="store_true", help="also voice the rewritten script")
+    p.add_argument("--wait", action="store_true", help="follow the job until it finishes")
+    p.set_defaults(func=cmd_submit)
+
+    p = jobs_sub.add_parser("list", help="your jobs, newest first")
+    p.add_argument("--limit", type=int, default=30)
+    p.set_defaults(func=cmd_list)
+
+    for name, help_text, func in (
+        ("show", "one job in detail", "cmd_show"),
+        ("cancel", "cancel a queued or running job", "cmd_cancel"),
+        ("retry", "queue a failed or cancelled job again", "cmd_retry"),
+    ):
+        p = jobs_sub.add_parser(name, help=help_text)
+        p.add_argument("job_id")
+        p.set_defaults(func=globals()[func])
+
+    for parser in jobs_sub.choices.values():
+        parser.add_argument("--user", default=None, help="account email (default: the demo account)")
+
+
+def _context(email: str | None):  # noqa: ANN202 - (settings, db, user) or an exit code
+    from framepilot import accounts
+    from framepilot.settings import get_settings
+    from framepilot.store import open_database
+    from framepilot.store import repository as repo
+
+    settings = get_settings()
+    db = open_database(settings)
+    if email is None:
+        password = accounts.ensure_demo_account(db)
+        if password:
+            print(f"Created the demo account {accounts.DEMO_EMAIL} / {password} (shown once).", file=sys.stderr)
+    found = repo.user_credentials(db, email or accounts.DEMO_EMAIL)
+    if found is None:
+        print(f"error: no account {email}; add it with `framepilot users add`", file=sys.stderr)
+        return None
+    return settings, db, found[0]
+
+
+def _row(job: Job) -> str:
+    stage = job.stage or "-"
+    return (f"{job.id}\t{job.type.value:<15}\t{job.status.value:<9}\t{job.progress:3d}%\t{stage:<10}\t"
+            f"attempts={job.attempts}\t{job.created_at:%Y-%m-%d %H:%M:%S}")
+
+
+def _describe(job: Job) -> str:
+    lines = [
+        f"id:        {job.id}",
+        f"type:      {job.type.value}",
+        f"status:    {job.status.value}{' (cancel requested)' if job.cancel_requested and not job.status.finished else ''}",
+        f"progress:  {job.progress}%  stage: {job.stage or '-'}",
+        f"video:     {job.video_id or '-'}",
+        f"params:    {job.params}",
+        f"attempts:  {job.attempts}",
+        f"created:   {job.created_at}",
+        f"started:   {job.started_at or '-'}",
+        f"finished:  {job.finished_at or '-'}",
+        f"heartbeat: {job.heartbeat_at or '-'}",
+    ]
+    if job.error:
+        lines.append(f"error:     {job.error}")
+    return "\n".join(lines)
+
+
+def _follow(db, user: User, job_id: str) -> int:  # noqa: ANN001
+    from framepilot.store import repository as repo
+
+    last = None
+    while True:
+        job = repo.get_job(db, user, job_id)
+        shown = (job.status, job.stage, job.progress)
+        if shown != last:
+            print(f"{job.progress:3d}% {job.status.value:<9} {job.stage or ''}", file=sys.stderr, flush=True)
+            last = shown
+        if job.status.finished:
+            if job.error:
+                print(f"error: {job.error}", file=sys.stderr)
+            return 0 if job.status == "completed" else 1
+        time.sleep(0.5)
+
+
+def cmd_submit(args: argparse.Namespace) -> int:
+    from framepilot.uploads import UploadRejected, ingest_path
+    from jobs.submit import submit_analysis
+
+    ctx = _context(args.user)
+    if ctx is None:
+        return 1
+    settings, db, user = ctx
+    if not args.video.is_file():
+        print(f"error: {args.video.name}: no such file", file=sys.stderr)
+        return 1
+    try:
+        ingested = ingest_path(db, settings, user, args.video)
+    except UploadRejected as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    submission = submit_analysis(db, settings, user, ingested.video.id, modes=args.modes,
+                                 provider=args.provider, voice=args.voice)
+    if submission.reused:
+        print(f"Reusing job {submission.job.id} ({submission.job.status.value}) for this video.", file=sys.stderr)
+    print(submission.job.id, flush=True)
+    return _follow(db, user, submission.job.id) if args.wait else 0
+
+
+def cmd_list(args: argparse.Namespace) -> int:
+    from framepilot.store import repository as repo
+
+    ctx = _context(args.user)
+    if ctx is None:
+        return 1
+    _, db, user = ctx
+    for job in repo.list_jobs(db, user, limit=args.limit):
+        print(_row(job))
+    return 0
+
+
+def _one(args: argparse.Namespace, action) -> int:  # noqa: ANN001
+    from framepilot.store import repository as repo
+
+    ctx = _context(args.user)
+    if ctx is None:
+        return 1
+    settings, db, user = ctx
+    try:
+        job = action(settings, db, user, args.job_id)
+    except repo.NotFound:
+        print(f"error: no job {args.job_id}", file=sys.stderr)
+        return 1
+    except ValueError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    print(_describe(job))
+    return 0
+
+
+def cmd_show(args: argparse.Namespace) -> int:
+    from framepilot.store import repository as repo
+
+    return _one(args, lambda _s, db, user, job_id: repo.get_job(db, user, job_id))
+
+
+def cmd_cancel(args: argparse.Namespace) -> int:
+    from jobs.submit import cancel_job
+
+    return _one(args, lambda _s, db, user, job_id: cancel_job(db, user, job_id))
+
+
+def cmd_retry(args: argparse.Namespace) -> int:
+    from jobs.submit import retry_job
+
+    return _one(args, lambda settings, db, user, job_id: retry_job(db, settings, user, job_id))

@@ -1,0 +1,150 @@
+"""The one Huey task: run a job from the jobs table by its id.
+
+The message carries only the id; type and parameters come from the job row, so a job can
+be re-enqueued any number of times and `claim_job` makes sure it runs once at a time.
+The work itself is `framepilot.service`; this module only claims, reports and records
+the outcome.
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import threading
+import time
+
+from huey import Huey
+from huey.api import TaskWrapper
+
+from framepilot import service
+from framepilot.logs import get_logger
+from framepilot.models import DirectorMode, Job, JobStatus, JobType, VideoStatus
+from framepilot.progress import Cancelled, ProgressFn
+from framepilot.providers.base import ProviderError
+from framepilot.settings import Settings
+from framepilot.store import Database, open_database
+from framepilot.store import repository as repo
+from framepilot.usage import BudgetExceeded
+from jobs.progress import WORKER_STOPPING, JobLost, JobProgress, WorkerStopping, heartbeat_interval
+
+CANCELLED_MESSAGE = "Cancelled by the user."
+
+# Job ids this process is running right now: the worker re-queues them if it must exit
+# before they reach a safe point.
+ACTIVE_JOBS: set[str] = set()
+
+_databases: dict[str, Database] = {}
+_db_lock = threading.Lock()
+
+
+def register_tasks(huey: Huey, settings: Settings) -> TaskWrapper:
+    """Register `run_job` on a Huey instance; the task runs with these settings."""
+
+    def run_job(job_id: str) -> None:
+        """Run one job from the jobs table (Huey task)."""
+        if execute_job(database(settings), settings, job_id) == JobStatus.QUEUED:
+            task(job_id)  # interrupted by a shutdown: any worker sharing this queue may resume it
+
+    task = huey.task(name="run_job")(run_job)
+    return task
+
+
+def database(settings: Settings) -> Database:
+    """One migrated Database per store file and process."""
+    key = str(settings.db_path.resolve())
+    with _db_lock:
+        if key not in _databases:
+            _databases[key] = open_database(settings)
+        return _databases[key]
+
+
+def worker_name() -> str:
+    return f"{socket.gethostname()}:{os.getpid()}:{threading.current_thread().name}"
+
+
+def failure_message(exc: Exception) -> str:
+    """The text stored on a failed job: the service's own message, or a generic one."""
+    if isinstance(exc, (service.AnalysisFailed, ProviderError, BudgetExceeded)):
+        return str(exc)
+    return f"The job failed unexpectedly ({type(exc).__name__}). Retry it, or try another file."
+
+
+def run_service(db: Database, settings: Settings, job: Job, progress: ProgressFn) -> None:
+    """Call the service function for the job's type with its stored parameters."""
+    user = repo.get_user(db, job.user_id)
+    params = job.params
+    provider = params.get("provider")
+    if job.type == JobType.VIDEO_ANALYSIS:
+        service.analyse_video(
+            db, settings, user, job.video_id,
+            modes=[DirectorMode(m) for m in params.get("modes", list(DirectorMode))],
+            voice=bool(params.get("voice")), provider=provider, job_id=job.id, progress=progress,
+        )
+    elif job.type == JobType.DIRECTOR_NOTES:
+        service.direct_video(
+            db, settings, user, job.video_id,
+            modes=[DirectorMode(m) for m in params.get("modes", list(DirectorMode))],
+            provider=provider, job_id=job.id, progress=progress,
+        )
+    elif job.type == JobType.TTS:
+        service.voice_script(
+            db, settings, user, job.video_id,
+            mode=DirectorMode(params.get("mode", DirectorMode.SCRIPT_REWRITE)),
+            provider=provider, job_id=job.id, progress=progress,
+        )
+    else:  # pragma: no cover - the table's CHECK constraint allows only the three types
+        raise ValueError(f"unknown job type {job.type}")
+
+
+def execute_job(db: Database, settings: Settings, job_id: str) -> JobStatus | None:
+    """Claim, run and record one job. Returns its new status, or None when it was not ours."""
+    log = get_logger(component="worker", job_id=job_id)
+    if WORKER_STOPPING.is_set():
+        return None  # stays queued; the next worker start re-enqueues it
+    job = repo.claim_job(db, job_id, worker_name())
+    if job is None:
+        log.info("job.skipped", reason="not queued (running elsewhere, cancelled or finished)")
+        return None
+    log = log.bind(job_type=job.type.value, attempt=job.attempts)
+    log.info("job.started", video_id=job.video_id)
+    started = time.perf_counter()
+    progress = JobProgress(db, job.id, job.attempts)
+    ACTIVE_JOBS.add(job.id)
+    try:
+        with progress.heartbeat(heartbeat_interval(settings.job_stale_after_s)):
+            run_service(db, settings, job, progress.update)
+    except JobLost:
+        log.warning("job.lost", reason="re-queued by the reaper while running")
+        return None
+    except WorkerStopping:
+        requeue_for_restart(db, settings, job)
+        log.info("job.interrupted", stage=progress.stage)
+        return JobStatus.QUEUED
+    except Cancelled:
+        repo.finish_job(db, job.id, JobStatus.CANCELLED, CANCELLED_MESSAGE)
+        log.info("job.cancelled", duration_ms=_ms(started))
+        return JobStatus.CANCELLED
+    except Exception as exc:
+        repo.finish_job(db, job.id, JobStatus.FAILED, failure_message(exc))
+        log.warning("job.failed", error_type=type(exc).__name__, duration_ms=_ms(started))
+        log.debug("job.traceback", exc_info=exc)
+        return JobStatus.FAILED
+    finally:
+        ACTIVE_JOBS.discard(job.id)
+    repo.finish_job(db, job.id, JobStatus.COMPLETED)
+    log.info("job.completed", duration_ms=_ms(started))
+    return JobStatus.COMPLETED
+
+
+def requeue_for_restart(db: Database, settings: Settings, job: Job) -> None:
+    """Put an interrupted job back in the queue; its stored stages are kept, so it resumes."""
+    repo.requeue_job(db, job.id)
+    if job.type == JobType.VIDEO_ANALYSIS and job.video_id:
+        try:  # the service marked the video "cancelled"; it is only paused
+            repo.set_video_status(db, repo.get_user(db, job.user_id), job.video_id, VideoStatus.PROCESSING)
+        except repo.NotFound:
+            pass
+
+
+def _ms(started: float) -> float:
+    return round((time.perf_counter() - started) * 1000, 1)
