@@ -1,0 +1,59 @@
+"""What a person reads about a job: its title, the stage in plain words, and its status line."""
+
+from __future__ import annotations
+
+from framepilot.models import Job, JobStatus, JobType, Stage
+
+STAGE_LABELS: dict[str, str] = {
+    Stage.PROBE.value: "Reading the file",
+    Stage.AUDIO.value: "Extracting the audio",
+    Stage.SHOTS.value: "Finding the shots",
+    Stage.TRANSCRIBE.value: "Transcribing the speech",
+    Stage.CINEMATIC.value: "Reading each shot",
+    Stage.DIRECT.value: "Writing director notes",
+    Stage.VOICE.value: "Recording the voiceover",
+}
+JOB_TITLES: dict[JobType, str] = {
+    JobType.VIDEO_ANALYSIS: "Analysis",
+    JobType.DIRECTOR_NOTES: "Director notes",
+    JobType.TTS: "Voiceover",
+}
+STATUS_ICONS: dict[JobStatus, str] = {
+    JobStatus.QUEUED: ":material/schedule:",
+    JobStatus.RUNNING: ":material/progress_activity:",
+    JobStatus.COMPLETED: ":material/check_circle:",
+    JobStatus.FAILED: ":material/error:",
+    JobStatus.CANCELLED: ":material/cancel:",
+}
+
+
+def stage_label(stage: str | None) -> str:
+    if not stage:
+        return "Waiting to start"
+    return STAGE_LABELS.get(stage, stage.replace("_", " ").capitalize())
+
+
+def job_title(job: Job, filename: str | None = None) -> str:
+    title = JOB_TITLES.get(job.type, job.type.value)
+    mode = job.params.get("mode") or ", ".join(job.params.get("modes") or [])
+    if job.type != JobType.VIDEO_ANALYSIS and mode:
+        title += f" ({mode.replace('_', ' ')})"
+    return f"{title} · {filename}" if filename else title
+
+
+def progress_text(job: Job) -> str:
+    """The line under a progress bar: what is happening now, in words."""
+    if job.status == JobStatus.QUEUED:
+        return "Queued — waiting for a free worker"
+    if job.status == JobStatus.RUNNING:
+        cancelling = " (cancelling…)" if job.cancel_requested else ""
+        return f"{stage_label(job.stage)} · {job.progress}%{cancelling}"
+    if job.status == JobStatus.COMPLETED:
+        return "Done · 100%"
+    if job.status == JobStatus.CANCELLED:
+        return "Cancelled"
+    return "Failed"
+
+
+def attempts_text(job: Job) -> str:
+    return f"attempt {job.attempts}" if job.attempts else "not started"
