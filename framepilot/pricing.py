@@ -6,6 +6,7 @@ table never rewrites history. Unknown models cost `None` (and a warning), never 
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 from framepilot.models import LLMCall
@@ -74,3 +75,39 @@ def apply_cost(call: LLMCall) -> LLMCall:
             + call.characters * price.characters_per_m / 1e6
         )
     return call.model_copy(update={"cost_usd": round(cost, 10), "unit_prices": units, "price_date": price.date})
+
+
+# --- image input tokens ---------------------------------------------------------------
+
+# Tokens per image for vision input: (flat base, per 512-px tile at high detail).
+# gpt-4o-mini bills more tokens per image than gpt-4o (OpenAI's vision pricing table), so
+# that its image price is not a fraction of gpt-4o's the way its text price is.
+IMAGE_TOKENS: dict[str, tuple[int, int]] = {
+    "gpt-4o-mini": (2833, 5667),
+}
+DEFAULT_IMAGE_TOKENS = (85, 170)
+
+
+def image_tokens(model: str, width: int, height: int, detail: str = "low") -> int:
+    """Input tokens one image costs (already part of the API's `prompt_tokens`).
+
+    Low detail is a flat base. High detail: fit in 2048x2048, scale the short side down to
+    768, then the base plus one tile price per 512-px tile. "auto" is high for images
+    larger than 512x512.
+    """
+    base, per_tile = DEFAULT_IMAGE_TOKENS
+    for name in sorted(IMAGE_TOKENS, key=len, reverse=True):
+        if model == name or model.startswith(name + "-"):
+            base, per_tile = IMAGE_TOKENS[name]
+            break
+    if detail == "auto":
+        detail = "high" if max(width, height) > 512 else "low"
+    if detail == "low":
+        return base
+    w, h = float(width), float(height)
+    fit = min(1.0, 2048 / max(w, h))
+    w, h = w * fit, h * fit
+    shrink = min(1.0, 768 / min(w, h))
+    w, h = w * shrink, h * shrink
+    tiles = math.ceil(w / 512) * math.ceil(h / 512)
+    return base + per_tile * tiles

@@ -11,6 +11,8 @@ from framepilot import accounts
 from framepilot.settings import Settings, get_settings
 from framepilot.store import open_database
 
+pytest_plugins = ["tests.fake_openai"]
+
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 SHARED_MEDIA = Path(os.environ.get("FRAMEPILOT_SHARED_MEDIA", PROJECT_ROOT.parent / "shared" / "media"))
