@@ -91,7 +91,11 @@ class JobProgress:
         """Refresh the heartbeat (flushing a throttled update) and check the job is still ours."""
         pending = self._pending
         self._write(*(pending or (None, 0)))
-        job = repo.job_for_worker(self.db, self.job_id)
+        try:
+            job = repo.job_for_worker(self.db, self.job_id)
+        except repo.NotFound:  # deleted with its video
+            self._lost = True
+            return
         if job.status != JobStatus.RUNNING or job.attempts != self.attempt:
             self._lost = True
 

@@ -273,3 +273,30 @@ def test_the_reaper_gives_up_after_the_last_attempt_with_a_clear_message(db, set
     assert job.status == JobStatus.FAILED and job.attempts == settings.job_max_attempts
     assert job.error == give_up_message(3) == "The worker stopped 3 times while running this job; giving up."
     assert repo.get_video(db, user_a, video.id).status == VideoStatus.FAILED
+
+
+# --- command line ----------------------------------------------------------------------
+
+
+def test_the_jobs_command_submits_shows_cancels_retries_and_lists(settings, tmp_path, capsys):
+    from framepilot.cli import main
+
+    clip = tmp_path / "pitch.mp4"
+    clip.write_bytes(b"bytes the worker would decode")
+
+    assert main(["jobs", "submit", str(clip), "--modes", "scene_director"]) == 0
+    job_id = capsys.readouterr().out.strip()
+    assert main(["jobs", "submit", str(clip)]) == 0  # same file again: the queued job answers
+    again = capsys.readouterr()
+    assert again.out.strip() == job_id and "Reusing job" in again.err
+
+    assert main(["jobs", "show", job_id]) == 0
+    assert "status:    queued" in capsys.readouterr().out
+    assert main(["jobs", "cancel", job_id]) == 0
+    assert "status:    cancelled" in capsys.readouterr().out
+    assert main(["jobs", "retry", job_id]) == 0
+    assert "status:    queued" in capsys.readouterr().out
+    assert main(["jobs", "list"]) == 0
+    assert capsys.readouterr().out.count(job_id) == 1
+    assert main(["jobs", "show", "no-such-job"]) == 1
+    assert get_queue(settings).pending() == 2  # the submit and the retry
