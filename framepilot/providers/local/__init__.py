@@ -1,0 +1,1 @@
+"""Local (offline) implementations of the four AI steps."""
