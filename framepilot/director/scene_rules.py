@@ -1,0 +1,457 @@
+"""Scene director by rules: time-stamped notes, each citing the measurement behind it.
+
+Each rule reads one kind of measurement (word timings, shot spans and scales; exposure,
+framing, camera motion, loudness and the analyser's issues via `shot_findings`), compares it
+with a named threshold, and writes a note with the time range and, as evidence, the number
+it saw. Notes come sorted by start time; the summary counts them by category.
+
+The local engine writes English only. Filler words, false starts and line strength are judged
+only for English transcripts; the timing and visual rules work for any language.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from framepilot.director.line_strength import LineStrength, is_greeting, score_line
+from framepilot.director.shot_findings import TIGHT_SCALES, shot_measurements
+from framepilot.director.spoken_text import (
+    Disfluency,
+    Sentence,
+    Token,
+    cluster_by_time,
+    disfluencies,
+    evidence_list,
+    find_retakes,
+    is_english,
+    rebuild,
+    split_sentences,
+    transcript_tokens,
+)
+from framepilot.director.timecode import clock
+from framepilot.models import (
+    DirectorMode,
+    DirectorNote,
+    DirectorResult,
+    Shot,
+    ShotScale,
+)
+from framepilot.providers.base import DirectorInputs
+
+VERSION = "rules-scene-1"
+PROVIDER = "local"
+MODEL = "rules"
+
+# Hook: viewers of short videos decide within the first 3 seconds.
+HOOK_MAX_S = 3.0
+HOOK_STRENGTH_GAP = 3.0  # a later line this much stronger than the opening should open
+# Cuts: in short-form the picture should change at least every 8-10 s.
+LONG_TAKE_S = 8.0
+MIN_CUT_SPACING_S = 3.0
+MAX_LISTED_CUTS = 6
+# Scale variety.
+MAX_PUNCH_INS = 3
+PUNCH_IN_SPACING_S = 5.0
+JUMP_CUT_MARGIN_S = 0.5
+# Fillers.
+FILLER_GROUP_WINDOW_S = 15.0  # grouping when there are no shots
+FILLER_WARNING_COUNT = 3
+DELIVERY_GROUP_WINDOW_S = 10.0
+# Pace: 130-170 wpm is comfortable for talking-head video.
+FAST_WPM = 180.0
+SLOW_WPM = 110.0
+VERY_FAST_WPM = 200.0
+VERY_SLOW_WPM = 90.0
+PACE_WINDOW_S = 20.0  # shots longer than this are judged in windows of about PACE_STEP_S
+PACE_STEP_S = 15.0
+MIN_PACE_WORDS = 12
+MIN_PACE_SPEECH_S = 5.0
+# Silence.
+SILENCE_GAP_S = 1.2
+SILENCE_WARNING_S = 2.5
+MAX_SILENCE_NOTES = 8
+END_TAIL_S = 1.5
+@dataclass(frozen=True)
+class Reading:
+    """Everything the rules read, computed once."""
+
+    duration: float
+    shots: list[Shot]
+    tokens: list[Token]
+    sentences: list[Sentence]
+    cut: list[Disfluency]
+    clean: dict[int, str]  # sentence index -> text without fillers and false starts
+    english: bool
+    no_speech_reason: str | None
+
+    @property
+    def speech(self) -> bool:
+        return bool(self.tokens)
+
+    def strength(self, sentence: Sentence) -> LineStrength:
+        return score_line(self.clean.get(sentence.index) or sentence.text, self.english)
+
+    def shot_position(self, t: float) -> int | None:
+        for position, shot in enumerate(self.shots):
+            if shot.start_s <= t < shot.end_s:
+                return position
+        if self.shots and t >= self.shots[-1].start_s:
+            return len(self.shots) - 1
+        return None
+
+
+def read_inputs(inputs: DirectorInputs) -> Reading:
+    transcript = inputs.transcript
+    english = is_english(transcript.language)
+    tokens = [] if transcript.no_speech else transcript_tokens(transcript, inputs.probe.duration_s)
+    sentences = split_sentences(tokens)
+    cut = disfluencies(sentences, english)
+    remove = {t.index for d in cut for t in d.tokens}
+    return Reading(
+        duration=inputs.probe.duration_s,
+        shots=sorted(inputs.shots, key=lambda s: s.start_s),
+        tokens=tokens,
+        sentences=sentences,
+        cut=cut,
+        clean={s.index: rebuild(s, remove) for s in sentences},
+        english=english,
+        no_speech_reason=transcript.no_speech_reason,
+    )
+
+
+def note(start: float, end: float, category: str, severity: str, text: str, evidence: str) -> DirectorNote:
+    return DirectorNote(start_s=round(start, 2), end_s=round(max(end, start), 2), category=category,
+                        severity=severity, note=text, evidence=evidence)
+
+
+def one_step(scale: ShotScale) -> tuple[ShotScale, str]:
+    """The punch-in target one step tighter; a CU or ECU pulls out one step instead."""
+    scales = list(ShotScale)
+    if scale in TIGHT_SCALES:
+        return scales[scale.rank + 1], "Pull out"
+    return scales[scale.rank - 1], "Punch in"
+
+
+# --- speech rules ---------------------------------------------------------------------
+
+
+def hook_delay(r: Reading) -> list[DirectorNote]:
+    if not r.speech or r.tokens[0].start <= HOOK_MAX_S:
+        return []
+    first = r.tokens[0].start
+    return [note(0.0, first, "hook", "warning",
+                 f"Nothing is said for the first {first:.1f} s, and most viewers decide within "
+                 f"{HOOK_MAX_S:g} s. Start the video just before the first word ({clock(max(first - 0.2, 0))}) "
+                 "or open on a striking visual.",
+                 f"first word at {first:.1f} s")]
+
+
+def weak_opening(r: Reading) -> list[DirectorNote]:
+    if not r.english or not r.sentences:
+        return []
+    first = r.sentences[0]
+    first_text = r.clean.get(first.index) or first.text
+    best = max(r.sentences, key=lambda s: (r.strength(s).score, -s.index))
+    first_strength, best_strength = r.strength(first), r.strength(best)
+    best_text = r.clean.get(best.index) or best.text
+    if is_greeting(first_text):
+        text = "The video opens with a greeting; short videos lose viewers before the first real line."
+        if best is not first:
+            text += f" Open with your strongest line instead: “{best_text}” ({clock(best.start)})."
+        return [note(first.start, first.end, "hook", "suggestion", text,
+                     f"opens with '{_clip(first.text)}'; {first_strength.describe()}")]
+    if best is not first and best_strength.score - first_strength.score >= HOOK_STRENGTH_GAP:
+        return [note(first.start, first.end, "hook", "suggestion",
+                     f"A stronger line comes later: consider opening with “{best_text}” ({clock(best.start)}).",
+                     f"line at {best.start:.1f} s {best_strength.describe()}; opening line "
+                     f"{first_strength.describe()}")]
+    return []
+
+
+def filler_words(r: Reading) -> list[DirectorNote]:
+    fillers = [d for d in r.cut if d.kind == "filler"]
+    if not fillers:
+        return []
+    if r.shots:
+        by_shot: dict[int, list[Disfluency]] = {}
+        for d in fillers:
+            by_shot.setdefault(r.shot_position(d.start) or 0, []).append(d)
+        groups = list(by_shot.values())
+    else:
+        groups = cluster_by_time(fillers, FILLER_GROUP_WINDOW_S)
+    notes = []
+    for group in groups:
+        labels = ", ".join(f"“{label}”" for label in dict.fromkeys(d.label for d in group))
+        count = len(group)
+        notes.append(note(group[0].start, group[-1].end, "filler",
+                          "warning" if count >= FILLER_WARNING_COUNT else "suggestion",
+                          f"{count} filler word{'s' if count > 1 else ''} ({labels}): cut "
+                          f"{'them' if count > 1 else 'it'} in the edit, or pause silently instead.",
+                          evidence_list(group)))
+    return notes
+
+
+def false_starts(r: Reading) -> list[DirectorNote]:
+    notes = []
+    starts = [d for d in r.cut if d.kind == "false start"]
+    for group in cluster_by_time(starts, DELIVERY_GROUP_WINDOW_S):
+        notes.append(note(group[0].start, group[-1].end, "delivery", "suggestion",
+                          "False start: cut the first attempt in the edit so only the clean line remains.",
+                          evidence_list(group)))
+    for retake in find_retakes(r.sentences):
+        notes.append(note(retake.dropped.start, retake.kept.start, "delivery", "suggestion",
+                          f"This sentence is started twice; cut the first attempt "
+                          f"({clock(retake.dropped.start)}–{clock(retake.kept.start)}) in the edit.",
+                          f"'{_clip(retake.dropped.text)}' at {retake.dropped.start:.1f} s, restarted at "
+                          f"{retake.kept.start:.1f} s"))
+    return notes
+
+
+def speaking_rate(tokens: list[Token]) -> tuple[float, float] | None:
+    """(words per minute, seconds of speech) with pauses over SILENCE_GAP_S left out."""
+    if len(tokens) < MIN_PACE_WORDS:
+        return None
+    pauses = sum(gap for a, b in zip(tokens, tokens[1:]) if (gap := b.start - a.end) > SILENCE_GAP_S)
+    seconds = tokens[-1].end - tokens[0].start - pauses
+    if seconds < MIN_PACE_SPEECH_S:
+        return None
+    return len(tokens) / seconds * 60.0, seconds
+
+
+def pace_windows(r: Reading) -> list[tuple[float, float]]:
+    spans = [(s.start_s, s.end_s) for s in r.shots] or [(0.0, max(r.duration, r.tokens[-1].end))]
+    windows = []
+    for a, b in spans:
+        bounds = [a]
+        if b - a > PACE_WINDOW_S:
+            for sentence in r.sentences:
+                if (a < sentence.start < b and sentence.start - bounds[-1] >= PACE_STEP_S
+                        and b - sentence.start >= PACE_STEP_S / 2):
+                    bounds.append(sentence.start)
+        bounds.append(b)
+        windows.extend(zip(bounds, bounds[1:]))
+    return windows
+
+
+def pace(r: Reading) -> list[DirectorNote]:
+    if not r.speech:
+        return []
+
+    def words_in(a: float, b: float) -> list[Token]:
+        return [t for t in r.tokens if a <= (t.start + t.end) / 2 < b]
+
+    verdicts: list[tuple[str | None, float, float]] = []
+    for a, b in pace_windows(r):
+        rate = speaking_rate(words_in(a, b))
+        verdict = None
+        if rate and rate[0] > FAST_WPM:
+            verdict = "fast"
+        elif rate and rate[0] < SLOW_WPM:
+            verdict = "slow"
+        if verdict and verdicts and verdicts[-1][0] == verdict and verdicts[-1][2] == a:
+            verdicts[-1] = (verdict, verdicts[-1][1], b)
+        else:
+            verdicts.append((verdict, a, b))
+    notes = []
+    for verdict, a, b in verdicts:
+        if verdict is None:
+            continue
+        tokens = words_in(a, b)
+        wpm, seconds = speaking_rate(tokens) or (0.0, 0.0)
+        evidence = f"{wpm:.0f} wpm ({len(tokens)} words in {seconds:.1f} s of speech)"
+        if verdict == "fast":
+            notes.append(note(tokens[0].start, tokens[-1].end, "pacing",
+                              "warning" if wpm > VERY_FAST_WPM else "suggestion",
+                              "Speech is fast here, above the comfortable 130–170 wpm: slow down a "
+                              "little, or cut words rather than rushing them.", evidence))
+        else:
+            notes.append(note(tokens[0].start, tokens[-1].end, "pacing",
+                              "warning" if wpm < VERY_SLOW_WPM else "suggestion",
+                              "Speech is slow here, below the comfortable 130–170 wpm: pick up the "
+                              "pace or tighten the pauses in the edit.", evidence))
+    return notes
+
+
+def silences(r: Reading) -> list[DirectorNote]:
+    gaps = [(b.start - a.end, a, b) for a, b in zip(r.tokens, r.tokens[1:]) if b.start - a.end > SILENCE_GAP_S]
+    longest = sorted(gaps, key=lambda g: -g[0])[:MAX_SILENCE_NOTES]
+    return [note(a.end, b.start, "silence", "warning" if gap >= SILENCE_WARNING_S else "suggestion",
+                 f"Dead air between “{_bare(a)}” and “{_bare(b)}”: cut the pause "
+                 "down to a beat, or cover it with B-roll.",
+                 f"{gap:.1f} s silence")
+            for gap, a, b in sorted(longest, key=lambda g: g[1].end)]
+
+
+def end_tail(r: Reading) -> list[DirectorNote]:
+    if not r.speech:
+        return []
+    last = r.tokens[-1].end
+    tail = r.duration - last
+    if tail <= END_TAIL_S:
+        return []
+    return [note(last, r.duration, "cut", "suggestion",
+                 f"Nothing is said after {clock(last)}: end the video about half a second after the "
+                 "last word, or use the time for an on-screen call to action.",
+                 f"{tail:.1f} s after the last word")]
+
+
+# --- visual rules ---------------------------------------------------------------------
+
+
+def cut_points(shot: Shot, r: Reading) -> tuple[list[float], str]:
+    """Where to cut a long take, at most LONG_TAKE_S apart, and what the points are: sentence
+    starts, else clause breaks, else even steps."""
+    inside = shot.start_s + MIN_CUT_SPACING_S, shot.end_s - MIN_CUT_SPACING_S
+    starts = [s.start for s in r.sentences if inside[0] <= s.start <= inside[1]]
+    basis = "sentence starts"
+    if not starts:
+        starts = [b.start for a, b in zip(r.tokens, r.tokens[1:])
+                  if a.ends_clause and inside[0] <= b.start <= inside[1]]
+        basis = "clause breaks" if starts else "even steps"
+    points: list[float] = []
+    last = shot.start_s
+    while shot.end_s - last > LONG_TAKE_S:
+        near = [t for t in starts if last + MIN_CUT_SPACING_S <= t <= last + LONG_TAKE_S]
+        later = [t for t in starts if t > last + LONG_TAKE_S]
+        point = near[-1] if near else later[0] if later else last + LONG_TAKE_S
+        if shot.end_s - point < MIN_CUT_SPACING_S:
+            break
+        points.append(point)
+        last = point
+    return points, basis
+
+
+def long_takes(r: Reading) -> list[DirectorNote]:
+    notes = []
+    for shot in r.shots:
+        length = shot.duration_s
+        if length <= LONG_TAKE_S:
+            continue
+        points, basis = cut_points(shot, r)
+        where = ", ".join(clock(p) for p in points[:MAX_LISTED_CUTS])
+        if len(points) > MAX_LISTED_CUTS:
+            where += " …"
+        text = f"A {length:.0f} s take with no cut."
+        text += (f" Cut, punch in or add B-roll at {where} ({basis}) so the picture changes at least "
+                 f"every {LONG_TAKE_S:g} s." if points else " Add a cut, a punch-in or B-roll in the middle.")
+        notes.append(note(shot.start_s, shot.end_s, "cut",
+                          "warning" if length > 2 * LONG_TAKE_S else "suggestion", text,
+                          f"take of {length:.1f} s with no cut"))
+    return notes
+
+
+def scale_variety(r: Reading) -> list[DirectorNote]:
+    scaled = [s for s in r.shots if s.scale is not None]
+    if not scaled:
+        return []
+    scales = {s.scale for s in scaled}
+    if len(scales) > 1:
+        return jump_cuts(r)
+    scale = scaled[0].scale
+    if len(scaled) == 1 and scaled[0].duration_s <= LONG_TAKE_S:
+        return []
+    target, verb = one_step(scale)
+    base = f"all {len(scaled)} shots {scale.value}" if len(scaled) > 1 else f"the only shot is {scale.value}"
+    moments = punch_in_moments(r)
+    if not moments:
+        return [note(0.0, r.duration, "scale", "suggestion",
+                     f"Every shot is {scale.value}. {verb} to {target.value} now and then (a crop in the "
+                     "edit works) so the viewer gets a change of scale.", base)]
+    return [note(s.start, s.end, "scale", "suggestion",
+                 f"{verb} to {target.value} at {clock(s.start)} for “{r.clean.get(s.index) or s.text}”: "
+                 f"every shot is {scale.value}, and a one-step change on a strong line adds energy "
+                 "without a new setup (a crop in the edit works).",
+                 f"{base}; line {r.strength(s).describe()}")
+            for s in moments]
+
+
+def punch_in_moments(r: Reading) -> list[Sentence]:
+    """The strongest sentences, at least PUNCH_IN_SPACING_S apart, in time order."""
+    chosen: list[Sentence] = []
+    for sentence in sorted(r.sentences, key=lambda s: (-r.strength(s).score, s.index)):
+        if len(chosen) == MAX_PUNCH_INS:
+            break
+        if sentence.word_count < 4:
+            continue
+        if all(abs(sentence.start - c.start) >= PUNCH_IN_SPACING_S for c in chosen):
+            chosen.append(sentence)
+    return sorted(chosen, key=lambda s: s.start)
+
+
+def jump_cuts(r: Reading) -> list[DirectorNote]:
+    notes = []
+    for position, (a, b) in enumerate(zip(r.shots, r.shots[1:])):
+        if a.scale is None or a.scale != b.scale or b.transition_in != "cut":
+            continue
+        target, _ = one_step(a.scale)
+        cut = b.start_s
+        notes.append(note(max(cut - JUMP_CUT_MARGIN_S, 0.0), min(cut + JUMP_CUT_MARGIN_S, r.duration), "cut",
+                          "suggestion",
+                          f"Shots {position + 1} and {position + 2} are both {a.scale.value}, so the cut at "
+                          f"{clock(cut)} reads as a jump cut. Change the scale by at least one step "
+                          f"(e.g. {target.value}) or cover the cut with B-roll.",
+                          f"shots {position + 1} and {position + 2} both {a.scale.value}"))
+    return notes
+
+
+def shot_notes(r: Reading) -> list[DirectorNote]:
+    return shot_measurements(r.shots, r.speech)
+
+
+def no_speech(r: Reading) -> list[DirectorNote]:
+    if r.speech:
+        return []
+    return [note(0.0, r.duration, "audio", "info",
+                 "No speech was found, so these notes are visual only: the hook, pacing and filler "
+                 "checks need speech.", r.no_speech_reason or "0 words transcribed")]
+
+
+def _bare(token: Token) -> str:
+    return token.text.strip(",.?!;:")
+
+
+def _clip(text: str, limit: int = 60) -> str:
+    return text if len(text) <= limit else text[:limit - 1].rstrip() + "…"
+
+
+RULES: tuple[Callable[[Reading], list[DirectorNote]], ...] = (
+    hook_delay, weak_opening, filler_words, false_starts, pace, silences, end_tail,
+    long_takes, scale_variety, shot_notes, no_speech,
+)
+
+
+def scene_director(inputs: DirectorInputs) -> DirectorResult:
+    r = read_inputs(inputs)
+    notes = sorted((n for rule in RULES for n in rule(r)), key=lambda n: (n.start_s, n.end_s, n.category))
+    return DirectorResult(
+        mode=DirectorMode.SCENE_DIRECTOR, provider=PROVIDER, model=MODEL, prompt_version=VERSION,
+        language=inputs.transcript.language, summary=summary_text(r, notes), notes=notes,
+    )
+
+
+def summary_text(r: Reading, notes: list[DirectorNote]) -> str:
+    counts = Counter(n.category for n in notes)
+    ranked = sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))
+    by_count = ", ".join(f"{category} {n}" for category, n in ranked)
+    head = "No problems found by the rules."
+    if notes:
+        head = f"{len(notes)} note{'s' if len(notes) != 1 else ''}: {by_count}."
+    facts = []
+    if r.speech:
+        rate = speaking_rate(r.tokens)
+        pace_text = f"{rate[0]:.0f} wpm over {rate[1]:.1f} s of speech, " if rate else ""
+        facts.append(f"{pace_text}first word at {r.tokens[0].start:.1f} s")
+    else:
+        facts.append(f"No speech found ({r.no_speech_reason or 'nothing was transcribed'}): visual-only notes")
+    if r.shots:
+        scales = {s.scale for s in r.shots if s.scale is not None}
+        shots = f"{len(r.shots)} shot{'s' if len(r.shots) != 1 else ''}"
+        if len(scales) == 1 and len(r.shots) > 1:
+            shots += f", all {next(iter(scales)).value}"
+        facts.append(shots)
+    text = f"{head} {'; '.join(facts)}."
+    if r.speech and not r.english:
+        text += " Filler words and line strength are judged in English only; this transcript is not English."
+    return text

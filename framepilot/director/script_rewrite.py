@@ -1,0 +1,256 @@
+"""Script rewrite by rules: a tighter script for the same footage.
+
+Fillers and false starts are cut, a sentence the speaker restarted keeps only its complete
+take, sentences over LONG_SENTENCE_WORDS are split at a conjunction or a comma, and the
+strongest line (scored by `line_strength`) moves to the top as the hook. Notes and evidence
+are in English; fillers and conjunctions are only recognised in English transcripts.
+"""
+
+from __future__ import annotations
+
+import difflib
+from dataclasses import dataclass
+
+from framepilot.director.line_strength import LineStrength, is_greeting, score_line
+from framepilot.director.spoken_text import (
+    Disfluency,
+    Retake,
+    Sentence,
+    cluster_by_time,
+    disfluencies,
+    evidence_list,
+    find_retakes,
+    is_english,
+    normalise,
+    rebuild,
+    split_sentences,
+    transcript_tokens,
+)
+from framepilot.director.timecode import clock
+from framepilot.models import DirectorMode, DirectorNote, DirectorResult, Transcript
+from framepilot.providers.base import DirectorInputs
+
+VERSION = "rules-script-1"
+PROVIDER = "local"
+MODEL = "rules"
+
+LONG_SENTENCE_WORDS = 25
+MIN_PART_WORDS = 6
+SPLIT_CONJUNCTIONS = frozenset({"and", "but", "so", "because", "or", "then", "while", "although", "though"})
+# Dropped when a split puts them first: "..., and then we light it" -> "Then we light it."
+DROPPED_CONJUNCTIONS = frozenset({"and", "so"})
+SPEAKING_WPM = 150  # to estimate how long the script takes to say
+NOTE_GROUP_WINDOW_S = 10.0
+# A line this short that only greets ("Hi guys, welcome back!") is cut: short videos lose
+# viewers before the first real line.
+MAX_GREETING_WORDS = 8
+
+
+@dataclass(frozen=True)
+class ScriptLine:
+    text: str
+    source: Sentence
+    strength: LineStrength
+
+    @property
+    def word_count(self) -> int:
+        return len(self.text.split())
+
+
+@dataclass(frozen=True)
+class TightScript:
+    """The rewrite and what it took out, for notes."""
+
+    sentences: list[Sentence]
+    lines: list[ScriptLine]
+    cut: list[Disfluency]
+    retakes: list[Retake]
+    splits: list[tuple[Sentence, int]]
+    greetings: list[ScriptLine]
+    moved_hook: ScriptLine | None
+    displaced_opening: ScriptLine | None
+    english: bool
+
+    @property
+    def word_count(self) -> int:
+        return sum(line.word_count for line in self.lines)
+
+
+def tighten(transcript: Transcript, duration_s: float | None = None) -> TightScript:
+    english = is_english(transcript.language)
+    sentences = split_sentences(transcript_tokens(transcript, duration_s))
+    retakes = find_retakes(sentences)
+    dropped = {r.dropped.index for r in retakes}
+    kept = [s for s in sentences if s.index not in dropped]
+    cut = disfluencies(kept, english)
+    remove = {t.index for d in cut for t in d.tokens}
+    lines: list[ScriptLine] = []
+    splits: list[tuple[Sentence, int]] = []
+    for sentence in kept:
+        text = rebuild(sentence, remove)
+        if not any(ch.isalnum() for ch in text):
+            continue
+        parts = split_long_line(text, english)
+        if len(parts) > 1:
+            splits.append((sentence, len(parts)))
+        lines.extend(ScriptLine(p, sentence, score_line(p, english)) for p in parts)
+    greetings = [line for line in lines
+                 if is_greeting(line.text) and line.word_count <= MAX_GREETING_WORDS] if english else []
+    if len(greetings) < len(lines):
+        lines = [line for line in lines if line not in greetings]
+    else:
+        greetings = []
+    moved = displaced = None
+    if lines:
+        best = max(range(len(lines)), key=lambda i: (lines[i].strength.score, -i))
+        if best > 0:
+            displaced = lines[0]
+            moved = lines.pop(best)
+            lines.insert(0, moved)
+    return TightScript(sentences, lines, cut, retakes, splits, greetings, moved, displaced, english)
+
+
+def split_long_line(text: str, english: bool = True, max_words: int = LONG_SENTENCE_WORDS) -> list[str]:
+    """Split a line over `max_words` into parts of at least MIN_PART_WORDS, preferring
+    ", and" / ", but" near the middle, then a bare conjunction, then a comma."""
+    words = text.split()
+    if len(words) <= max_words:
+        return [text]
+    k = _split_point(words, english)
+    if k is None:
+        return [text]
+    left, right = words[:k], words[k:]
+    left[-1] = left[-1].rstrip(",;:-—–") + "."
+    if english and normalise(right[0]) in DROPPED_CONJUNCTIONS and len(right) > MIN_PART_WORDS:
+        right = right[1:]
+    right[0] = right[0][0].upper() + right[0][1:]
+    return [part for half in (left, right) for part in split_long_line(" ".join(half), english, max_words)]
+
+
+def _split_point(words: list[str], english: bool) -> int | None:
+    best: tuple[int, float] | None = None
+    point = None
+    for k in range(MIN_PART_WORDS, len(words) - MIN_PART_WORDS + 1):
+        after_comma = words[k - 1].endswith((",", ";", ":"))
+        conjunction = english and normalise(words[k]) in SPLIT_CONJUNCTIONS
+        if after_comma and conjunction or words[k - 1].endswith(";"):
+            rank = 0
+        elif conjunction:
+            rank = 1
+        elif after_comma:
+            rank = 2
+        else:
+            continue
+        key = (rank, abs(k - len(words) / 2))
+        if best is None or key < best:
+            best, point = key, k
+    return point
+
+
+def speaking_seconds(words: int) -> float:
+    return words * 60.0 / SPEAKING_WPM
+
+
+def change_notes(tight: TightScript) -> list[DirectorNote]:
+    """Notes that explain each kind of change, with the time ranges they came from."""
+    notes: list[DirectorNote] = []
+    fillers = [d for d in tight.cut if d.kind == "filler"]
+    for group in cluster_by_time(fillers, NOTE_GROUP_WINDOW_S):
+        count = len(group)
+        notes.append(DirectorNote(
+            start_s=group[0].start, end_s=group[-1].end, category="filler", severity="suggestion",
+            note=f"Cut {count} filler word{'s' if count > 1 else ''} here; in the edit, cut them or "
+                 "leave a silent beat instead.",
+            evidence=evidence_list(group)))
+    starts = [d for d in tight.cut if d.kind == "false start"]
+    for group in cluster_by_time(starts, NOTE_GROUP_WINDOW_S):
+        notes.append(DirectorNote(
+            start_s=group[0].start, end_s=group[-1].end, category="delivery", severity="suggestion",
+            note="Cut the false start: the script keeps only the second, complete attempt.",
+            evidence=evidence_list(group)))
+    for retake in tight.retakes:
+        notes.append(DirectorNote(
+            start_s=retake.dropped.start, end_s=retake.dropped.end, category="delivery",
+            severity="suggestion",
+            note=f"Dropped a sentence that was started again; the script keeps the complete take "
+                 f"at {clock(retake.kept.start)}.",
+            evidence=f"'{retake.dropped.text}' at {retake.dropped.start:.1f} s, said again at "
+                     f"{retake.kept.start:.1f} s"))
+    for sentence, parts in tight.splits:
+        notes.append(DirectorNote(
+            start_s=sentence.start, end_s=sentence.end, category="structure", severity="suggestion",
+            note=f"Split a long sentence into {parts} lines: one thought per line is easier to say "
+                 "in one breath and easier to follow.",
+            evidence=f"{sentence.word_count} words in one sentence"))
+    for line in tight.greetings:
+        notes.append(DirectorNote(
+            start_s=line.source.start, end_s=line.source.end, category="hook", severity="suggestion",
+            note="Cut the warm-up greeting: short videos lose viewers before the first real line.",
+            evidence=f"'{line.text}' at {line.source.start:.1f} s"))
+    if tight.moved_hook is not None and tight.displaced_opening is not None:
+        hook, old = tight.moved_hook, tight.displaced_opening
+        notes.append(DirectorNote(
+            start_s=hook.source.start, end_s=hook.source.end, category="hook", severity="suggestion",
+            note=f"Moved the line from {clock(hook.source.start)} to the top as the hook: “{hook.text}”",
+            evidence=f"{hook.strength.describe()}; the old opening line {old.strength.describe()}"))
+    elif tight.lines:
+        first = tight.lines[0]
+        notes.append(DirectorNote(
+            start_s=first.source.start, end_s=first.source.end, category="hook", severity="info",
+            note="The opening line is already the strongest line; it stays as the hook.",
+            evidence=first.strength.describe()))
+    return sorted(notes, key=lambda n: (n.start_s, n.end_s))
+
+
+def diff_lines(tight: TightScript) -> list[str]:
+    return list(difflib.unified_diff(
+        [s.text for s in tight.sentences], [line.text for line in tight.lines],
+        "original", "rewrite", lineterm=""))
+
+
+def no_speech_note(transcript: Transcript, duration_s: float, what: str) -> DirectorNote:
+    return DirectorNote(
+        start_s=0.0, end_s=duration_s, category="script", severity="info",
+        note=f"No speech was found, so there is no script to {what}.",
+        evidence=transcript.no_speech_reason or "0 words transcribed")
+
+
+def script_rewrite(inputs: DirectorInputs) -> DirectorResult:
+    transcript, duration = inputs.transcript, inputs.probe.duration_s
+    tight = tighten(transcript, duration)
+    base = dict(mode=DirectorMode.SCRIPT_REWRITE, provider=PROVIDER, model=MODEL,
+                prompt_version=VERSION, language=transcript.language)
+    if not tight.lines:
+        reason = transcript.no_speech_reason or "nothing was transcribed"
+        return DirectorResult(**base, summary=f"No speech found ({reason}): there is no script to rewrite.",
+                              notes=[no_speech_note(transcript, duration, "rewrite")])
+    before = sum(s.word_count for s in tight.sentences)
+    return DirectorResult(
+        **base,
+        summary=summary_text(tight, before),
+        notes=change_notes(tight),
+        original_script=transcript.text.strip() or " ".join(s.text for s in tight.sentences),
+        script=[line.text for line in tight.lines],
+        diff=diff_lines(tight),
+    )
+
+
+def summary_text(tight: TightScript, words_before: int) -> str:
+    fillers = sum(1 for d in tight.cut if d.kind == "filler")
+    starts = sum(1 for d in tight.cut if d.kind == "false start") + len(tight.retakes)
+    changes = [f"cut {fillers} filler word{'s' if fillers != 1 else ''}",
+               f"{starts} false start{'s' if starts != 1 else ''}"]
+    if tight.greetings:
+        changes.append("cut the greeting")
+    if tight.splits:
+        changes.append(f"split {len(tight.splits)} long sentence{'s' if len(tight.splits) > 1 else ''}")
+    if tight.moved_hook is not None:
+        changes.append(f"moved the line from {clock(tight.moved_hook.source.start)} to the top as the hook")
+    else:
+        changes.append("kept the opening line as the hook")
+    after = tight.word_count
+    text = (f"Rewrote the script: {', '.join(changes)}. {words_before} → {after} words, about "
+            f"{speaking_seconds(after):.0f} s at {SPEAKING_WPM} wpm.")
+    if not tight.english:
+        text += " Filler words are only recognised in English; this transcript is not English."
+    return text

@@ -1,0 +1,364 @@
+"""Reading a transcript as spoken English: timed words, sentences, filler words, false starts.
+
+Whisper words keep their leading space and attached punctuation (" you,"). Here every word
+becomes a `Token` that keeps the written form (to rebuild clean lines) and a normalised form
+(to match vocabularies). The filler vocabulary and the 'like' / 'you know' heuristics are
+English; `is_english` tells callers when to skip them.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, replace
+from difflib import SequenceMatcher
+
+from framepilot.models import Transcript
+
+# A pause this long between two words ends a sentence even without punctuation (Whisper with
+# VAD sometimes drops the full stop).
+SENTENCE_PAUSE_S = 1.5
+# Two neighbouring sentences this similar (difflib ratio over words) are two takes of one line;
+# parallel lines ("This is the key light. This is the fill light.") score 0.8.
+RETAKE_SIMILARITY = 0.9
+# Without word timings, words are spread over their segment at this rate (2.5 words/s = 150 wpm).
+FALLBACK_WORDS_PER_SECOND = 2.5
+
+_TERMINAL = (".", "!", "?", "…")
+_CLAUSE = (",", ";", ":")
+_CUT_MARKS = ("-", "—", "–")
+_ABBREVIATIONS = frozenset({"mr.", "mrs.", "ms.", "dr.", "st.", "vs.", "e.g.", "i.e.", "approx."})
+_NORM_STRIP = re.compile(r"^[^\w']+|[^\w']+$")
+
+# Always fillers: hesitation sounds.
+HESITATIONS = frozenset({"um", "umm", "uhm", "uh", "uhh", "er", "erm", "hmm", "mm", "mhm"})
+# Hedges that add nothing to a short talking video (removing them never changes the claim).
+HEDGES = frozenset({"basically", "actually"})
+# "so" opening a sentence is a filler, except as an intensifier ("So many people...").
+_SO_INTENSIFIED = frozenset({"much", "many", "far", "long", "few", "little", "good", "bad", "that"})
+# "kind of" / "sort of" is a hedge unless it names a kind ("what kind of camera").
+_KIND_OF_DETERMINERS = frozenset({
+    "what", "this", "that", "a", "the", "any", "some", "every", "which", "one", "these", "those",
+    "same", "other", "my", "your", "our", "their", "his", "her", "its", "first", "last", "new",
+    "different", "right", "wrong", "no", "each", "another", "whatever",
+})
+# Before "like", these make it a verb ("I like", "would like") or a comparison ("looks like").
+_LIKE_AS_WORD = frozenset({
+    "i", "you", "we", "they", "would", "i'd", "we'd", "you'd", "they'd", "don't", "didn't", "do",
+    "does", "doesn't", "to", "really", "look", "looks", "looked", "looking", "feel", "feels",
+    "felt", "sound", "sounds", "sounded", "seem", "seems", "seemed", "something", "just", "more",
+    "much", "nothing", "anything", "things", "stuff", "people", "exactly", "not", "it", "she",
+    "he", "also", "might", "may", "will", "i'll", "you'll", "we'll", "what", "who",
+})
+# Before "you know" / "I mean", these make them the real verb ("do you know", "what I mean").
+_ASIDE_BLOCKERS = frozenset({
+    "do", "did", "don't", "didn't", "does", "doesn't", "if", "would", "will", "let", "to", "what",
+    "whether", "as", "that", "which", "how", "all", "never", "might", "may", "can", "could",
+    "should", "must", "that's", "is", "now",
+})
+# After "like" these show the filler use ("it's like really important" / "like, um").
+_AFTER_FILLER_LIKE = frozenset({"totally", "literally", "super", "really", "very", "so", "just",
+                                "basically", "honestly"})
+# Single words people repeat on purpose ("very very", "no no no", "had had").
+_DELIBERATE_REPEATS = frozenset({
+    "very", "really", "so", "no", "yes", "yeah", "bye", "ha", "go", "had", "that", "many", "much",
+    "more", "again", "far", "long", "over", "round", "on", "why", "now", "please", "blah",
+})
+
+
+def is_english(language: str | None) -> bool:
+    """Unknown counts as English: the local transcriber always reports a language."""
+    return language is None or language.lower().startswith("en")
+
+
+@dataclass(frozen=True)
+class Token:
+    """One spoken word: as written (with its punctuation) and normalised for matching."""
+
+    index: int
+    text: str
+    norm: str
+    start: float
+    end: float
+
+    @property
+    def ends_sentence(self) -> bool:
+        bare = self.text.rstrip("\"')]”’")
+        return bare.endswith(_TERMINAL) and self.text.lower() not in _ABBREVIATIONS
+
+    @property
+    def ends_clause(self) -> bool:
+        return self.ends_sentence or self.text.rstrip("\"')]”’").endswith(_CLAUSE)
+
+    @property
+    def is_cut_off(self) -> bool:
+        """A word broken off mid-way: "I-", "th—"."""
+        return bool(self.norm) and self.text.endswith(_CUT_MARKS)
+
+
+@dataclass(frozen=True)
+class Sentence:
+    index: int
+    tokens: tuple[Token, ...]
+
+    @property
+    def start(self) -> float:
+        return self.tokens[0].start
+
+    @property
+    def end(self) -> float:
+        return self.tokens[-1].end
+
+    @property
+    def text(self) -> str:
+        return " ".join(t.text for t in self.tokens)
+
+    @property
+    def word_count(self) -> int:
+        return len(self.tokens)
+
+
+@dataclass(frozen=True)
+class Disfluency:
+    """Words to cut: a filler ("um", "you know") or a false start ("I- I", a repeated phrase)."""
+
+    kind: str  # "filler" or "false start"
+    label: str  # what was said, for evidence: "um", "you know", "I- I"
+    tokens: tuple[Token, ...]
+
+    @property
+    def start(self) -> float:
+        return self.tokens[0].start
+
+    @property
+    def end(self) -> float:
+        return self.tokens[-1].end
+
+
+@dataclass(frozen=True)
+class Retake:
+    """A sentence the speaker abandoned and then said again."""
+
+    dropped: Sentence
+    kept: Sentence
+
+
+def normalise(word: str) -> str:
+    return _NORM_STRIP.sub("", word.replace("’", "'").lower())
+
+
+def transcript_tokens(transcript: Transcript, duration_s: float | None = None) -> list[Token]:
+    """Every spoken word in time order. Segments without word timings get their words spread
+    evenly over the segment; bare text without segments is spread at 150 wpm from 0 s."""
+    raw: list[tuple[str, float, float]] = []
+    for segment in transcript.segments:
+        if segment.words:
+            raw.extend((w.word.strip(), w.start, w.end) for w in segment.words)
+        else:
+            raw.extend(_spread(segment.text.split(), segment.start, segment.end))
+    if not raw and transcript.text.strip():
+        words = transcript.text.split()
+        span = len(words) / FALLBACK_WORDS_PER_SECOND
+        if duration_s:
+            span = min(span, duration_s)
+        raw = list(_spread(words, 0.0, span))
+    tokens: list[Token] = []
+    for text, start, end in sorted(raw, key=lambda r: r[1]):
+        if not text:
+            continue
+        norm = normalise(text)
+        if not norm:
+            # Punctuation on its own ("," or "—"): it belongs to the word before it.
+            if tokens:
+                tokens[-1] = replace(tokens[-1], text=tokens[-1].text + text, end=max(tokens[-1].end, end))
+            continue
+        tokens.append(Token(index=len(tokens), text=text, norm=norm, start=start, end=max(end, start)))
+    return tokens
+
+
+def _spread(words: list[str], start: float, end: float):
+    total = sum(len(w) for w in words) or 1
+    step = max(end - start, 0.0) / total
+    t = start
+    for word in words:
+        yield word, t, t + len(word) * step
+        t += len(word) * step
+
+
+def split_sentences(tokens: list[Token]) -> list[Sentence]:
+    """Sentences end at . ! ? or at a pause of SENTENCE_PAUSE_S or more."""
+    sentences: list[Sentence] = []
+    current: list[Token] = []
+    for i, token in enumerate(tokens):
+        current.append(token)
+        nxt = tokens[i + 1] if i + 1 < len(tokens) else None
+        long_pause = nxt is not None and nxt.start - token.end >= SENTENCE_PAUSE_S
+        if nxt is None or token.ends_sentence or long_pause:
+            sentences.append(Sentence(index=len(sentences), tokens=tuple(current)))
+            current = []
+    return sentences
+
+
+def find_fillers(sentence: Sentence) -> list[Disfluency]:
+    """English filler words in one sentence (a sentence is needed to know where it starts)."""
+    tokens = sentence.tokens
+    found: list[Disfluency] = []
+    taken: set[int] = set()
+
+    def norm(i: int) -> str:
+        return tokens[i].norm if 0 <= i < len(tokens) else ""
+
+    def add(i: int, n: int, label: str) -> None:
+        if any(k in taken for k in range(i, i + n)):
+            return
+        taken.update(range(i, i + n))
+        found.append(Disfluency("filler", label, tokens[i:i + n]))
+
+    for i, token in enumerate(tokens):
+        if token.norm in HESITATIONS:
+            add(i, 1, token.norm)
+    opening = next((i for i in range(len(tokens)) if i not in taken), None)
+    for i, token in enumerate(tokens):
+        word, prev, nxt = token.norm, norm(i - 1), norm(i + 1)
+        after_clause = i == opening or (i > 0 and tokens[i - 1].ends_clause)
+        if word in HEDGES:
+            add(i, 1, word)
+        elif word == "so" and i == opening and nxt and nxt not in _SO_INTENSIFIED:
+            add(i, 1, "so")
+        elif word in ("kind", "sort") and nxt == "of" and prev not in _KIND_OF_DETERMINERS and i + 2 < len(tokens):
+            add(i, 2, f"{word} of")
+        elif word == "like" and _is_filler_like(tokens, i, after_clause):
+            add(i, 1, "like")
+        elif word == "you" and nxt == "know" and _is_aside(tokens, i, after_clause):
+            add(i, 2, "you know")
+        elif word == "i" and nxt == "mean" and _is_aside(tokens, i, after_clause):
+            add(i, 2, "I mean")
+    return sorted(found, key=lambda d: d.start)
+
+
+def _is_filler_like(tokens: tuple[Token, ...], i: int, after_clause: bool) -> bool:
+    """'like' is a filler when set off by commas, or followed by an intensifier or a
+    hesitation, unless the word before makes it a verb or a comparison ("I like", "looks like")."""
+    prev = tokens[i - 1].norm if i > 0 else ""
+    nxt = tokens[i + 1].norm if i + 1 < len(tokens) else ""
+    comma_after = tokens[i].text.endswith(",") and i + 1 < len(tokens)
+    if comma_after and after_clause:  # ", like," or "Like, ..."
+        return True
+    if prev in _LIKE_AS_WORD:
+        return False
+    return comma_after or nxt in _AFTER_FILLER_LIKE or nxt in HESITATIONS
+
+
+def _is_aside(tokens: tuple[Token, ...], i: int, after_clause: bool) -> bool:
+    """'you know' / 'I mean' as an aside: followed by a comma or the end of the sentence,
+    after the start of a clause ("It's hard, you know." / "I mean, look at this")."""
+    if i > 0 and tokens[i - 1].norm in _ASIDE_BLOCKERS and not tokens[i - 1].ends_clause:
+        return False
+    second = tokens[i + 1]
+    if second.ends_clause:
+        return True
+    nxt = tokens[i + 2].norm if i + 2 < len(tokens) else ""
+    return after_clause and nxt in HESITATIONS
+
+
+def find_false_starts(sentence: Sentence) -> list[Disfluency]:
+    """Cut-off words that restart ("I- I think") and phrases said twice ("we want to we want to").
+
+    The first copy is the one to cut. Deliberate single-word repeats ("very very") stay."""
+    tokens = sentence.tokens
+    found: list[Disfluency] = []
+    taken: set[int] = set()
+    for i, token in enumerate(tokens[:-1]):
+        if token.is_cut_off and tokens[i + 1].norm.startswith(token.norm):
+            taken.add(i)
+            found.append(Disfluency("false start", f"{token.text} {tokens[i + 1].text}", (token,)))
+    for n in (4, 3, 2, 1):
+        for i in range(len(tokens) - 2 * n + 1):
+            span = range(i, i + 2 * n)
+            if any(k in taken for k in span):
+                continue
+            first, second = tokens[i:i + n], tokens[i + n:i + 2 * n]
+            if [t.norm for t in first] != [t.norm for t in second]:
+                continue
+            if n == 1 and first[0].norm in _DELIBERATE_REPEATS:
+                continue
+            if first[-1].ends_sentence:
+                continue
+            taken.update(range(i, i + n))
+            phrase = " ".join(t.norm for t in first)
+            found.append(Disfluency("false start", f"repeated '{phrase}'", tuple(first)))
+    return sorted(found, key=lambda d: d.start)
+
+
+def find_retakes(sentences: list[Sentence]) -> list[Retake]:
+    """A sentence that the next one starts over: it is the next one's opening, or nearly the
+    same sentence ("The best camera is." -> "The best camera is the one you have.")."""
+    retakes = []
+    for first, second in zip(sentences, sentences[1:]):
+        a = [t.norm for t in first.tokens if t.norm not in HESITATIONS]
+        b = [t.norm for t in second.tokens if t.norm not in HESITATIONS]
+        if len(a) < 3:
+            continue
+        restarted = len(b) > len(a) and b[:len(a)] == a
+        near_copy = SequenceMatcher(None, a, b).ratio() >= RETAKE_SIMILARITY
+        if restarted or near_copy:
+            retakes.append(Retake(dropped=first, kept=second))
+    return retakes
+
+
+def disfluencies(sentences: list[Sentence], english: bool = True) -> list[Disfluency]:
+    """Fillers (English only) and false starts of all sentences, in time order."""
+    found: list[Disfluency] = []
+    for sentence in sentences:
+        fillers = find_fillers(sentence) if english else []
+        filler_tokens = {t.index for d in fillers for t in d.tokens}
+        starts = [d for d in find_false_starts(sentence) if not filler_tokens & {t.index for t in d.tokens}]
+        found.extend(fillers + starts)
+    return sorted(found, key=lambda d: d.start)
+
+
+def rebuild(sentence: Sentence, remove: set[int]) -> str:
+    """The sentence without the tokens whose index is in `remove`, punctuation repaired:
+    paired commas around a cut aside close up ("It was, like, good" -> "It was good"), a
+    sentence end inside the cut moves to the word before it, and the new first word is
+    capitalised."""
+    words: list[str] = []
+    i = 0
+    tokens = sentence.tokens
+    while i < len(tokens):
+        if tokens[i].index not in remove:
+            words.append(tokens[i].text)
+            i += 1
+            continue
+        j = i
+        while j + 1 < len(tokens) and tokens[j + 1].index in remove:
+            j += 1
+        last = tokens[j].text.rstrip("\"')]”’")
+        at_end = j == len(tokens) - 1
+        if words and at_end and last.endswith(_TERMINAL):
+            words[-1] = words[-1].rstrip(",;:-—–") + last[-1]
+        elif words and last.endswith(",") and words[-1].endswith(","):
+            words[-1] = words[-1][:-1]
+        i = j + 1
+    if not words:
+        return ""
+    words[0] = words[0][0].upper() + words[0][1:]
+    return " ".join(words)
+
+
+def cluster_by_time(items: list[Disfluency], window_s: float) -> list[list[Disfluency]]:
+    """Consecutive items no more than window_s apart, grouped (for one note per group)."""
+    groups: list[list[Disfluency]] = []
+    for item in sorted(items, key=lambda d: d.start):
+        if groups and item.start - groups[-1][-1].end <= window_s:
+            groups[-1].append(item)
+        else:
+            groups.append([item])
+    return groups
+
+
+def evidence_list(items: list[Disfluency], limit: int = 6) -> str:
+    """"'um' at 12.3 s, 'like' at 14.0 s" (and how many more)."""
+    shown = [f"'{d.label}' at {d.start:.1f} s" if not d.label.startswith("repeated")
+             else f"{d.label} at {d.start:.1f} s" for d in items[:limit]]
+    more = len(items) - limit
+    return ", ".join(shown) + (f" and {more} more" if more > 0 else "")
