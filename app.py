@@ -15,6 +15,7 @@ else:
             "Videos": [
                 st.Page("pages/library.py", title="Library", icon=":material/video_library:", default=True),
             ],
+            "Usage": [st.Page("pages/costs.py", title="Costs & usage", icon=":material/payments:")],
         }
     )
     with st.sidebar:

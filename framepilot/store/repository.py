@@ -686,6 +686,49 @@ def month_spend_usd(db: Database, user_id: int | None, month_start: datetime) ->
         return float(conn.execute(sql, args).fetchone()[0])
 
 
+# --- analytics: the snapshot's feed (system side), and labels for the Costs page -------
+
+ANALYTICS_CALL_COLUMNS = (
+    "id", "created_at", "user_id", "video_id", "job_id", "job_type", "provider", "model",
+    "operation", "prompt_version", "input_tokens", "output_tokens", "cached_tokens", "image_tokens",
+    "audio_seconds", "characters", "compute_seconds", "cost_usd", "price_date", "latency_ms",
+    "status", "error", "retries", "cache_hit",
+)
+
+
+def llm_call_rows_for_analytics(db: Database, after_id: int, limit: int) -> list[tuple]:
+    """Every user's calls with id > after_id, oldest first, in `ANALYTICS_CALL_COLUMNS` order
+    (job_type joined from jobs). System side: only `framepilot.analytics` reads this, and it
+    applies row-level security (the acting user's user_id) on every query it answers."""
+    cols = ", ".join("j.type" if c == "job_type" else f"c.{c}" for c in ANALYTICS_CALL_COLUMNS)
+    with db.read() as conn:
+        return conn.execute(
+            f"SELECT {cols} FROM llm_calls c LEFT JOIN jobs j ON j.id = c.job_id"
+            " WHERE c.id > ? ORDER BY c.id LIMIT ?",
+            (after_id, limit),
+        ).fetchall()
+
+
+def video_filenames(db: Database, user: User, video_ids: list[str]) -> dict[str, str]:
+    """Decrypted filenames of the user's own videos among `video_ids` (others are left out).
+    Cheaper than `list_videos` for labels: no per-video cost sum over llm_calls."""
+    ids = list(dict.fromkeys(video_ids))
+    if not ids:
+        return {}
+    with db.read() as conn:
+        rows = conn.execute(
+            f"SELECT id, filename_enc FROM videos WHERE user_id = ? AND id IN ({', '.join('?' * len(ids))})",
+            [user.id, *ids],
+        ).fetchall()
+    return {r["id"]: db.cipher.decrypt(r["filename_enc"]) for r in rows}
+
+
+def max_llm_call_id(db: Database) -> int:
+    """The newest call's id (0 when none): tells the snapshot whether its files fit this store."""
+    with db.read() as conn:
+        return conn.execute("SELECT coalesce(max(id), 0) FROM llm_calls").fetchone()[0]
+
+
 def cache_get(db: Database, key: str) -> str | None:
     with db.read() as conn:
         row = conn.execute("SELECT response FROM llm_cache WHERE key = ?", (key,)).fetchone()

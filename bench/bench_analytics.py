@@ -1,0 +1,238 @@
+"""Costs page speed at 1,000,000 `llm_calls` rows (target: under 1 s of server time).
+
+Fills a temporary store through `record_llm_calls_bulk` (5 users, one an admin; 200 videos,
+600 jobs; 9 models over 4 operations; 90 days), then times:
+- the first query, which builds the snapshot from SQLite and writes its segment file;
+- the page's queries warm (`filter_options` + `cost_report`), for a user and for an admin,
+  over the page's default 30 days and over all 90;
+- a restarted process (snapshot read back from its files, not SQLite), in this process and in a
+  brand-new one (imports included);
+- catching up after 1,000 new calls, and the CSV export;
+- the whole page script through AppTest (its server time: queries, Plotly, widgets).
+
+Set BENCH_ANALYTICS_ROWS to use another row count.
+"""
+
+from __future__ import annotations
+
+import os
+import random
+import resource
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+
+ROWS = int(os.environ.get("BENCH_ANALYTICS_ROWS", "1000000"))
+BATCH = 50_000
+ROOT = Path(__file__).resolve().parent.parent
+
+# operation -> [(provider, model, weight)]
+WORKLOAD = {
+    "transcribe": [("openai", "whisper-1", 3), ("local", "faster-whisper-base", 5)],
+    "shot_analysis": [("openai", "gpt-4o-mini", 6), ("openai", "gpt-4o", 2), ("local", "mediapipe", 4)],
+    "director": [("openai", "gpt-4o-mini", 5), ("openai", "gpt-4o", 2), ("local", "rules", 4),
+                 ("openai", "gpt-5-preview", 1)],  # not in the price table: cost NULL
+    "tts": [("openai", "tts-1", 3), ("openai", "tts-1-hd", 1), ("local", "hibari", 4)],
+}
+
+
+def _ms(seconds: float) -> str:
+    return f"{seconds * 1000:8.1f} ms"
+
+
+def _timed(fn, repeat: int = 1) -> tuple[float, object]:
+    times, result = [], None
+    for _ in range(repeat):
+        started = time.perf_counter()
+        result = fn()
+        times.append(time.perf_counter() - started)
+    return (statistics.median(times) if repeat > 1 else times[0]), result
+
+
+def _synthetic_rows(rng: random.Random, jobs: list[tuple], count: int, start_index: int, now: datetime):
+    from framepilot.pricing import price_for
+
+    span = timedelta(days=90).total_seconds()
+    choices = [(op, p, m) for op, models in WORKLOAD.items() for p, m, w in models for _ in range(w)]
+    prices = {(p, m): price_for(p, m) for _, p, m in choices}
+    for i in range(start_index, start_index + count):
+        user_id, video_id, job_id = rng.choice(jobs)
+        operation, provider, model = rng.choice(choices)
+        tin = tout = chars = 0
+        audio = 0.0
+        if operation == "transcribe":
+            audio = rng.uniform(20, 600)
+        elif operation == "tts":
+            chars = rng.randint(200, 4000)
+        else:
+            tin, tout = rng.randint(500, 12000), rng.randint(50, 1500)
+        price = prices[(provider, model)]
+        cost = None if price is None else (
+            tin * price.input_per_m / 1e6 + tout * price.output_per_m / 1e6
+            + audio / 60 * price.audio_per_minute + chars * price.characters_per_m / 1e6)
+        # ids follow time, as they do in production; a little jitter within the minute
+        when = now - timedelta(seconds=span * (1 - i / ROWS) + rng.random() * 60)
+        yield (user_id, video_id, job_id, provider, model, operation, "v1", tin, tout, 0, 0, audio, chars,
+               rng.uniform(0.01, 5.0), cost, None, None if price is None else price.date,
+               rng.lognormvariate(6.5, 0.8), "ok" if rng.random() > 0.01 else "error", None, 0,
+               int(rng.random() < 0.05), when.strftime("%Y-%m-%dT%H:%M:%S.%fZ"))
+
+
+def fill(db, rows: int, rng: random.Random) -> tuple[list, dict[str, float]]:
+    from framepilot.models import JobType
+    from framepilot.store import repository as repo
+
+    users = [repo.insert_user(db, f"user{i}@bench.example", "not-a-hash", is_admin=(i == 0)) for i in range(5)]
+    jobs = []
+    for user in users:
+        for v in range(40):
+            video = repo.create_video(db, user, filename=f"talk-{v}.mp4", stored_path="-", sha256=f"{user.id}-{v}",
+                                      size_bytes=1)
+            for job_type in JobType:
+                jobs.append((user.id, video.id, repo.create_job(db, user, job_type, video.id).id))
+    now = datetime.now(timezone.utc)
+    timings = {"generate": 0.0, "insert": 0.0}
+    for start in range(0, rows, BATCH):
+        t0 = time.perf_counter()
+        batch = list(_synthetic_rows(rng, jobs, min(BATCH, rows - start), start, now))
+        t1 = time.perf_counter()
+        repo.record_llm_calls_bulk(db, batch)
+        timings["generate"] += t1 - t0
+        timings["insert"] += time.perf_counter() - t1
+    return users, timings
+
+
+COLD_PROCESS = """
+import sys, time
+from datetime import date
+started = time.perf_counter()
+from framepilot import analytics
+from framepilot.settings import get_settings
+from framepilot.store import open_database
+from framepilot.store import repository as repo
+settings = get_settings()
+db = open_database(settings)
+user = repo.get_user(db, int(sys.argv[1]))
+imported = time.perf_counter()
+last_30 = analytics.Filters(start=date.fromisoformat(sys.argv[2]), end=date.fromisoformat(sys.argv[3]))
+analytics.filter_options(db, user)
+analytics.cost_report(db, settings, user, last_30)
+print(f"{imported - started:.3f} {time.perf_counter() - imported:.3f}")
+"""
+
+
+def cold_process(user, filters) -> tuple[float, float]:
+    """(import seconds, first page queries seconds) in a brand-new Python process."""
+    out = subprocess.run(
+        [sys.executable, "-c", COLD_PROCESS, str(user.id), str(filters.start), str(filters.end)],
+        cwd=ROOT, env=os.environ.copy(), capture_output=True, text=True, check=True,
+    ).stdout.split()
+    return float(out[-2]), float(out[-1])
+
+
+def _timed_costs_page(page_path: str, user: dict) -> None:
+    """AppTest script: run the Costs page as `user` and keep its own (script thread) run time."""
+    import runpy
+    import time
+
+    import streamlit as st
+
+    st.session_state["auth_user"] = user
+    started = time.perf_counter()
+    runpy.run_path(page_path)
+    st.session_state["bench_seconds"] = time.perf_counter() - started
+
+
+def page_server_time(user, runs: int = 4) -> list[tuple[float, float]]:
+    """(page script seconds, AppTest wall seconds) per run; the first is this process's first.
+    The wall time adds AppTest's own overhead (about 0.2 s a run here) to the script's."""
+    from streamlit.testing.v1 import AppTest
+
+    times = []
+    for _ in range(runs):
+        page = str(ROOT / "pages" / "costs.py")
+        at = AppTest.from_function(_timed_costs_page, args=(page, user.model_dump()), default_timeout=120)
+        started = time.perf_counter()
+        at.run()
+        wall = time.perf_counter() - started
+        assert not at.exception, at.exception
+        assert at.metric, "the page showed no totals"
+        times.append((at.session_state["bench_seconds"], wall))
+    return times
+
+
+def main() -> None:
+    with tempfile.TemporaryDirectory(prefix="fp-bench-analytics-") as folder:
+        os.environ["FRAMEPILOT_DATA_DIR"] = folder
+        from framepilot.settings import get_settings
+
+        get_settings.cache_clear()
+        from framepilot import analytics
+        from framepilot.analytics import snapshot as snapshot_module
+        from framepilot.store import open_database
+
+        settings = get_settings()
+        db = open_database(settings)
+        rng = random.Random(7)
+        started = time.perf_counter()
+        users, fill_times = fill(db, ROWS, rng)
+        total_fill = time.perf_counter() - started
+        admin, user = users[0], users[1]
+        size_mb = settings.db_path.stat().st_size / 1e6
+        print(f"rows: {ROWS:,} llm_calls, 5 users, 600 jobs, 90 days (SQLite file {size_mb:.0f} MB)")
+        print(f"fill: {total_fill:6.1f} s total; record_llm_calls_bulk {fill_times['insert']:.1f} s "
+              f"({ROWS / fill_times['insert']:,.0f} rows/s), generating rows {fill_times['generate']:.1f} s")
+
+        today = datetime.now(timezone.utc).date()
+        last_30 = analytics.Filters(start=today - timedelta(days=29), end=today)
+        everything = analytics.Filters()
+
+        def page_queries(who, filters):
+            return lambda: (analytics.filter_options(db, who), analytics.cost_report(db, settings, who, filters))
+
+        print("\nanalytics queries (filter_options + cost_report = everything the page asks for)")
+        first, _ = _timed(page_queries(user, last_30))
+        table = analytics.snapshot_for(db).table()
+        segments = sorted((Path(folder) / "analytics").glob("*.arrow"))
+        seg_mb = sum(p.stat().st_size for p in segments) / 1e6
+        print(f"  first query, snapshot built from SQLite:   {_ms(first)}"
+              f"  ({table.num_rows:,} rows, {table.nbytes / 1e6:.0f} MB in memory, "
+              f"{len(segments)} segment file(s), {seg_mb:.0f} MB on disk)")
+        for label, who, filters in [
+            ("user, last 30 days", user, last_30), ("user, all 90 days", user, everything),
+            ("admin, everyone, last 30 days", admin, last_30), ("admin, everyone, all 90 days", admin, everything),
+        ]:
+            warm, report = _timed(page_queries(who, filters), repeat=5)
+            print(f"  warm, {label:31s}{_ms(warm)}  ({report[1].totals.calls:,} calls)")
+
+        snapshot_module._snapshots.clear()  # a restarted web process: nothing in memory
+        restart, _ = _timed(page_queries(user, last_30))
+        print(f"  restarted process (files, not SQLite):      {_ms(restart)}")
+        imports, queries = cold_process(user, last_30)
+        print(f"  new Python process: imports {imports * 1000:.0f} ms, then the first queries {_ms(queries).strip()}")
+
+        from framepilot.store import repository as repo
+
+        new_jobs = [(user.id, "v-new", None)]
+        fresh = _synthetic_rows(rng, new_jobs, 1000, ROWS - 1000, datetime.now(timezone.utc))
+        repo.record_llm_calls_bulk(db, list(fresh))
+        catch_up, report = _timed(page_queries(user, last_30))
+        print(f"  after 1,000 new calls (incremental):      {_ms(catch_up)}")
+        csv_time, data = _timed(lambda: analytics.export_csv(db, user, last_30))
+        print(f"  CSV export, user, last 30 days:            {_ms(csv_time)}  ({len(data) / 1e6:.1f} MB)")
+
+        print("\nCosts page server time at the page's defaults (page script / AppTest wall)")
+        for label, who in [("user", user), ("admin", admin)]:
+            runs = page_server_time(who)
+            shown = [f"{page * 1000:.0f} / {wall * 1000:.0f} ms" for page, wall in runs]
+            print(f"  {label:5s}: first " + ", then ".join(shown))
+        rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+        print(f"\npeak RSS of this process: {rss:.0f} MB")
+
+
+if __name__ == "__main__":
+    main()
