@@ -7,6 +7,7 @@ import json
 from pathlib import Path
 
 import pytest
+import streamlit as st
 from streamlit.testing.v1 import AppTest
 
 from framepilot import accounts
@@ -41,6 +42,12 @@ def costs_page(user) -> AppTest:
 
 def metrics(at: AppTest) -> dict[str, str]:
     return {m.label: m.value for m in at.metric}
+
+
+@pytest.fixture(autouse=True)
+def _fresh_database_handle():
+    """Each test has its own data folder: don't reuse the previous test's cached handle."""
+    st.cache_resource.clear()
 
 
 @pytest.fixture
