@@ -13,7 +13,13 @@ else:
     page = st.navigation(
         {
             "Videos": [
+                st.Page("pages/upload.py", title="Upload", icon=":material/upload:"),
                 st.Page("pages/library.py", title="Library", icon=":material/video_library:", default=True),
+                st.Page("pages/review.py", title="Review", icon=":material/movie:"),
+                st.Page("pages/compare.py", title="Compare modes", icon=":material/view_column:"),
+            ],
+            "Work": [
+                st.Page("pages/jobs.py", title="Jobs", icon=":material/work_history:"),
             ],
             "Usage": [st.Page("pages/costs.py", title="Costs & usage", icon=":material/payments:")],
         }

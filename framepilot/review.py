@@ -11,13 +11,12 @@ import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
+# Re-exported so pages format times and name modes exactly as the exports do.
+from framepilot.director.timecode import clock as mmss  # noqa: F401
+from framepilot.director.timecode import clock_range as time_range
+from framepilot.exports import MODE_TITLES
 from framepilot.models import DirectorMode, DirectorNote, DirectorResult, Shot, Transcript
 
-MODE_TITLES: dict[DirectorMode, str] = {
-    DirectorMode.SCENE_DIRECTOR: "Scene director",
-    DirectorMode.SCRIPT_REWRITE: "Script rewrite",
-    DirectorMode.FULL_REWRITE: "Full rewrite",
-}
 MODE_BLURBS: dict[DirectorMode, str] = {
     DirectorMode.SCENE_DIRECTOR: "Notes on the footage you have: pacing, framing, light, sound.",
     DirectorMode.SCRIPT_REWRITE: "Your words, tightened: the same message with a stronger hook.",
@@ -27,15 +26,6 @@ MODE_BLURBS: dict[DirectorMode, str] = {
 SCRIPTED_MODES = (DirectorMode.SCRIPT_REWRITE, DirectorMode.FULL_REWRITE)
 PACE_WINDOW_S = 5.0
 DEFAULT_ROW_S = 15.0
-
-
-def mmss(seconds: float) -> str:
-    seconds = max(0.0, float(seconds))
-    return f"{int(seconds // 60):02d}:{int(seconds % 60):02d}"
-
-
-def time_range(start_s: float, end_s: float) -> str:
-    return f"{mmss(start_s)}–{mmss(end_s)}"
 
 
 def duration_text(seconds: float | None) -> str:

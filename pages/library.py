@@ -1,14 +1,55 @@
-"""The user's videos."""
+"""The user's videos: thumbnail, duration, status, date and cost; each opens its review."""
+
+from pathlib import Path
 
 import streamlit as st
 
+from framepilot.job_display import progress_text
+from framepilot.models import JobStatus, VideoStatus
+from framepilot.review import cost_text, duration_text
 from framepilot.store import repository as repo
 from pages.common import database, require_user
 
+STATUS_BADGES = {
+    VideoStatus.UPLOADED: ("Uploaded", "gray", ":material/cloud_done:"),
+    VideoStatus.PROCESSING: ("Analysing", "orange", ":material/progress_activity:"),
+    VideoStatus.READY: ("Ready", "green", ":material/check_circle:"),
+    VideoStatus.FAILED: ("Failed", "red", ":material/error:"),
+}
+
 user = require_user()
+db = database()
 st.title(":material/video_library: Library")
-videos = repo.list_videos(database(), user)
+search = st.text_input("Search", placeholder="Search by file name", key="library_search",
+                       label_visibility="collapsed")
+videos = repo.list_videos(db, user, search=search or None)
+active = {j.video_id: j for j in repo.list_jobs(db, user, statuses=[JobStatus.RUNNING, JobStatus.QUEUED])}
+
 if not videos:
-    st.info("No videos yet. Upload a clip to get your first director notes.", icon=":material/upload:")
+    if search:
+        st.info(f"No video matches “{search}”.", icon=":material/search_off:")
+    else:
+        st.info("No videos yet. Upload a clip to get your first director notes.", icon=":material/upload:")
+        st.page_link("pages/upload.py", label="Upload a video", icon=":material/upload:")
+
 for video in videos:
-    st.write(f"**{video.filename}** · {video.status.value}")
+    with st.container(border=True):
+        thumb, info, action = st.columns([1, 3, 1], vertical_alignment="center")
+        shots = repo.get_shots(db, user, video.id) if video.probe else []
+        keyframe = next((s.keyframe_path for s in shots if s.keyframe_path), None)
+        if keyframe and Path(keyframe).exists():
+            thumb.image(keyframe, width="stretch")
+        else:
+            thumb.markdown(":material/movie:")
+        label, colour, icon = STATUS_BADGES[video.status]
+        info.markdown(f"**{video.filename}**  \n:{colour}-badge[{icon} {label}]")
+        info.caption(
+            f"{duration_text(video.probe.duration_s if video.probe else None)} · "
+            f"{video.created_at:%Y-%m-%d %H:%M} · {len(shots)} shots · cost {cost_text(video.cost_usd)}"
+        )
+        if video.id in active:
+            info.caption(progress_text(active[video.id]))
+        if video.status == VideoStatus.FAILED and video.error:
+            info.caption(f":red[{video.error}]")
+        action.page_link("pages/review.py", label="Open review", icon=":material/arrow_forward:",
+                         query_params={"video": video.id})

@@ -1,0 +1,162 @@
+"""One video's review: player and clickable scene timeline, shots, transcript, charts, exports."""
+
+from pathlib import Path
+
+import streamlit as st
+
+from framepilot import charts, exports
+from framepilot.job_display import progress_text
+from framepilot.models import DirectorMode, JobStatus, VideoStatus
+from framepilot.review import (
+    cost_text, duration_text, mmss, pace_series, seek_time, shot_facts, shot_heading,
+)
+from framepilot.service import load_analysis
+from framepilot.store import repository as repo
+from pages.common import chosen_video, database, require_user
+
+START_KEY = "review_start"  # {"video": id, "t": seconds}: where the player starts
+
+user = require_user()
+db = database()
+st.title(":material/movie: Review")
+video = chosen_video(db, user)
+result = load_analysis(db, user, video.id)
+
+def analysis_under_way() -> None:
+    """Live progress while the analysis runs; the page redraws itself when it is done."""
+    jobs = repo.list_jobs(db, user, video_id=video.id, limit=1)
+    if not jobs or jobs[0].status.finished:
+        st.rerun(scope="app")
+    st.info(f"The analysis is under way: {progress_text(jobs[0])}.", icon=":material/progress_activity:")
+    st.progress(jobs[0].progress / 100)
+
+
+if result is None or not result.shots:
+    st.subheader(video.filename)
+    latest = repo.list_jobs(db, user, video_id=video.id, limit=1)
+    if video.status == VideoStatus.FAILED:
+        st.error(video.error or "The analysis failed.", icon=":material/error:")
+    elif latest and not latest[0].status.finished:
+        st.fragment(run_every=1)(analysis_under_way)()
+    else:
+        st.info("This video has not been analysed yet.", icon=":material/hourglass_empty:")
+    st.page_link("pages/jobs.py", label="See its jobs", icon=":material/work_history:")
+    st.stop()
+
+
+def seek(seconds: float) -> None:
+    st.session_state[START_KEY] = {"video": video.id, "t": float(seconds)}
+
+
+def seek_to_clicked_point() -> None:
+    seconds = seek_time(st.session_state["review_timeline"].selection.points)
+    if seconds is not None:
+        seek(seconds)
+
+
+state = st.session_state.get(START_KEY) or {}
+start = state.get("t", 0.0) if state.get("video") == video.id else 0.0
+transcript, scene = result.transcript, result.director.get(DirectorMode.SCENE_DIRECTOR.value)
+
+player, facts = st.columns([3, 2])
+with player:
+    if Path(video.stored_path).exists():
+        subtitles = {"Off": "", "Transcript": exports.to_vtt(transcript)} if transcript.segments else None
+        st.video(video.stored_path, start_time=int(start), subtitles=subtitles)
+        st.caption(f"Playing from {mmss(start)}. Click a shot or a line to jump there.")
+    else:
+        st.warning("The video file is no longer on disk.", icon=":material/warning:")
+with facts:
+    st.subheader(video.filename)
+    a, b, c = st.columns(3)
+    a.metric("Duration", duration_text(result.video.duration_s))
+    b.metric("Shots", len(result.shots))
+    c.metric("Cost", cost_text(video.cost_usd))
+    if transcript.no_speech:
+        st.caption(transcript.no_speech_reason or "No speech found.")
+    else:
+        st.caption(f"{len(transcript.words)} words · language {transcript.language or 'unknown'}")
+    if scene is not None and scene.summary:
+        st.markdown(f"**Director's summary.** {scene.summary}")
+
+st.plotly_chart(
+    charts.scene_timeline(result.shots, transcript, result.video.duration_s, scene.notes if scene else ()),
+    on_select=seek_to_clicked_point, selection_mode="points", key="review_timeline",
+    config={"displayModeBar": False},
+)
+
+shots_tab, transcript_tab, charts_tab, voice_tab, export_tab = st.tabs([
+    ":material/photo_library: Shots", ":material/subtitles: Transcript", ":material/bar_chart: Charts",
+    ":material/record_voice_over: Voiceover", ":material/download: Export",
+])
+
+with shots_tab:
+    columns = st.columns(3)
+    for shot in result.shots:
+        with columns[shot.index % 3].container(border=True):
+            if shot.keyframe_path and Path(shot.keyframe_path).exists():
+                st.image(shot.keyframe_path)
+            st.markdown(f"**{shot_heading(shot)}**")
+            st.caption(" · ".join(shot_facts(shot)))
+            for issue in shot.issues:
+                st.markdown(f":orange[:material/warning: {issue}]")
+            st.button(f"Play from {mmss(shot.start_s)}", icon=":material/play_arrow:",
+                      key=f"review_shot_{shot.index}", on_click=seek, args=(shot.start_s,))
+
+with transcript_tab:
+    if transcript.no_speech or not transcript.segments:
+        st.info(transcript.no_speech_reason or "No speech was found in this video.", icon=":material/mic_off:")
+    for i, segment in enumerate(transcript.segments):
+        when, text = st.columns([1, 8], vertical_alignment="center")
+        when.button(mmss(segment.start), key=f"review_line_{i}", on_click=seek, args=(segment.start,),
+                    icon=":material/play_arrow:", help="Play from here")
+        text.write(segment.text)
+    if transcript.words:
+        with st.expander("Word timing", icon=":material/timer:"):
+            st.dataframe(
+                [{"word": w.word, "start (s)": round(w.start, 2), "end (s)": round(w.end, 2),
+                  "confidence": None if w.probability is None else round(w.probability, 2)}
+                 for w in transcript.words],
+                hide_index=True, width="stretch",
+            )
+
+with charts_tab:
+    left, right = st.columns(2)
+    left.markdown("**Shot scales**")
+    left.plotly_chart(charts.scale_distribution(result.shots), key="review_scales")
+    right.markdown("**Pace over time** (green band: a comfortable 130–170 words per minute)")
+    right.plotly_chart(charts.pace_over_time(pace_series(transcript, result.video.duration_s)), key="review_pace")
+    if result.timings:
+        st.markdown("**Where the analysis time went**")
+        st.plotly_chart(charts.stage_durations(result.timings), key="review_timings")
+
+with voice_tab:
+    voiceover = result.voiceover
+    if voiceover is None:
+        st.info("No voiceover yet. Voice a rewritten script on the Compare modes page.",
+                icon=":material/record_voice_over:")
+        st.page_link("pages/compare.py", label="Compare modes", icon=":material/view_column:")
+    else:
+        st.caption(f"{voiceover.mode.value.replace('_', ' ')} · {voiceover.provider} voice "
+                   f"“{voiceover.voice}” · {duration_text(voiceover.duration_s)}")
+        if voiceover.preview_path and Path(voiceover.preview_path).exists():
+            st.video(voiceover.preview_path)
+        if Path(voiceover.audio_path).exists():
+            st.audio(voiceover.audio_path)
+
+with export_tab:
+    stem = Path(video.filename).stem or "video"
+    cols = st.columns(4)
+    cols[0].download_button("Subtitles (SRT)", exports.to_srt(transcript), f"{stem}.srt", "text/plain",
+                            icon=":material/subtitles:", key="review_srt", on_click="ignore")
+    cols[1].download_button("Subtitles (VTT)", exports.to_vtt(transcript), f"{stem}.vtt", "text/vtt",
+                            icon=":material/subtitles:", key="review_vtt", on_click="ignore")
+    cols[2].download_button("Full analysis (JSON)", exports.to_json(result), f"{stem}.json",
+                            "application/json", icon=":material/data_object:", key="review_json",
+                            on_click="ignore")
+    cols[3].download_button("Director notes (Markdown)", exports.director_markdown(result.director, video.filename),
+                            f"{stem}-director-notes.md", "text/markdown", icon=":material/description:",
+                            key="review_markdown", on_click="ignore")
+    active = repo.list_jobs(db, user, statuses=[JobStatus.QUEUED, JobStatus.RUNNING], video_id=video.id)
+    if active:
+        st.caption(f"A job for this video is running: {progress_text(active[0])}.")

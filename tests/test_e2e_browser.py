@@ -1,0 +1,192 @@
+"""The whole product in a real browser: `framepilot run` (app + worker) on a fresh data
+folder, a user signs in, uploads the sample clip, watches the job finish live without
+reloading, clicks a shot on the review timeline, then opens compare, jobs and costs.
+Screenshots of each page go to test-artifacts/.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from framepilot.review import mmss
+
+pytestmark = pytest.mark.e2e
+
+ROOT = Path(__file__).resolve().parent.parent
+CHROMIUM = Path("/usr/bin/chromium")
+SAMPLE = ROOT / "framepilot" / "assets" / "sample.mp4"
+ARTIFACTS = ROOT / "test-artifacts"
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync", "--no-first-run"]
+EMAIL, PASSWORD = "e2e@example.com", "a long e2e password"
+ANALYSIS_TIMEOUT_S = 300
+
+# Which bar of the scene timeline is the latest-starting shot, as [trace index among bar traces,
+# point index, start seconds]; bar traces are drawn in `.barlayer .trace` in data order.
+LAST_SHOT_JS = """() => {
+  const gd = document.querySelector('[data-testid="stPlotlyChart"] .js-plotly-plot');
+  const bars = gd.data.filter(t => t.type === 'bar');
+  let best = null;
+  bars.forEach((t, ti) => {
+    if (t.meta !== 'shot') return;
+    t.customdata.forEach((c, pi) => { if (!best || c[0] > best[2]) best = [ti, pi, c[0]]; });
+  });
+  return best;
+}"""
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _wait_healthy(url: str, proc: subprocess.Popen, log: Path, timeout: float = 90) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            pytest.fail(f"`framepilot run` exited early:\n{log.read_text()[-3000:]}")
+        try:
+            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as resp:
+                if resp.status == 200:
+                    return
+        except OSError:
+            pass
+        time.sleep(0.5)
+    pytest.fail(f"the app did not come up in {timeout:.0f} s:\n{log.read_text()[-3000:]}")
+
+
+@pytest.fixture
+def running_app(tmp_path):
+    if not CHROMIUM.exists():
+        pytest.skip("/usr/bin/chromium is not installed")
+    pytest.importorskip("playwright.sync_api", reason="playwright is not installed")
+    if not SAMPLE.exists():
+        pytest.skip("framepilot/assets/sample.mp4 is not there yet")
+    env = {k: v for k, v in os.environ.items() if not k.startswith("FRAMEPILOT_")}
+    env.update(FRAMEPILOT_DATA_DIR=str(tmp_path / "data"), FRAMEPILOT_LOG_LEVEL="WARNING")
+    cli = [sys.executable, "-m", "framepilot.cli"]
+    subprocess.run([*cli, "users", "add", EMAIL], input=PASSWORD + "\n", text=True, env=env,
+                   cwd=ROOT, check=True, capture_output=True, timeout=60)
+    port, log = _free_port(), tmp_path / "run.log"
+    with open(log, "w") as out:
+        proc = subprocess.Popen([*cli, "run", "--port", str(port)], env=env, cwd=ROOT, stdout=out,
+                                stderr=subprocess.STDOUT, start_new_session=True)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        _wait_healthy(url, proc, log)
+        yield url
+    finally:
+        os.killpg(proc.pid, signal.SIGTERM)  # the launcher stops the app and the worker
+        try:
+            proc.wait(timeout=40)
+        except subprocess.TimeoutExpired:
+            os.killpg(proc.pid, signal.SIGKILL)
+            proc.wait()
+
+
+def _watch_until_done(page, timeout: float) -> list[int]:
+    """Poll the first progress bar until the job is done; returns the values seen on the way."""
+    seen: list[int] = []
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if page.get_by_text("Done · 100%").count():
+            return seen
+        if page.locator('[data-testid="stAlertContentError"]').count():
+            pytest.fail("the job failed: " + page.locator('[data-testid="stAlertContentError"]').first.inner_text())
+        bar = page.locator('[data-testid="stProgress"] [role="progressbar"]').first
+        if bar.count():
+            value = bar.get_attribute("aria-valuenow")
+            if value is not None and (not seen or seen[-1] != int(float(value))):
+                seen.append(int(float(value)))
+        time.sleep(0.25)
+    pytest.fail(f"the job did not finish in {timeout:.0f} s; progress seen: {seen}")
+
+
+def _open(page, title) -> None:  # noqa: ANN001
+    """Follow a sidebar link (in-app navigation keeps the session; page.goto would not)."""
+    page.locator('[data-testid="stSidebarNavLink"]', has_text=title).click()
+
+
+def _snap(page, name: str) -> None:  # noqa: ANN001
+    """Screenshot the whole page: Streamlit scrolls inside its main block, so grow the viewport."""
+    size = page.viewport_size
+    height = page.evaluate(
+        "() => Math.max(1000, ...[...document.querySelectorAll('[data-testid=\"stMain\"], section')]"
+        ".map(e => e.scrollHeight))")
+    page.set_viewport_size({"width": size["width"], "height": min(int(height) + 50, 6000)})
+    page.wait_for_timeout(500)
+    page.screenshot(path=str(ARTIFACTS / f"e2e-{name}.png"))
+    page.set_viewport_size(size)
+
+
+def test_sign_in_upload_watch_review_compare_and_costs_in_a_real_browser(running_app):
+    from playwright.sync_api import expect, sync_playwright
+
+    ARTIFACTS.mkdir(exist_ok=True)
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        page = browser.new_page(viewport={"width": 1440, "height": 1000})
+        page.set_default_timeout(30_000)
+        server_errors: list[str] = []
+        page.on("response", lambda r: server_errors.append(f"{r.status} {r.url}") if r.status >= 500 else None)
+        try:
+            page.goto(running_app)
+            page.get_by_role("textbox", name="Email").fill(EMAIL)
+            page.get_by_role("textbox", name="Password").fill(PASSWORD)
+            page.get_by_role("button", name="Sign in", exact=True).click()
+            expect(page.get_by_role("heading", name="Library")).to_be_visible()
+
+            _open(page, "Upload")
+            expect(page.get_by_text(re.compile(r"Up to \d+ MB per file"))).to_be_visible()
+            page.locator('[data-testid="stFileUploader"] input[type="file"]').set_input_files(str(SAMPLE))
+            expect(page.get_by_text(SAMPLE.name)).to_be_visible()
+            page.evaluate("window.__framepilotMarker = 'no reload'")
+            page.get_by_role("button", name="Analyse", exact=True).click()
+            expect(page.locator('[data-testid="stProgress"]').first).to_be_visible()
+            seen = _watch_until_done(page, ANALYSIS_TIMEOUT_S)
+            assert page.evaluate("window.__framepilotMarker") == "no reload", "the page was reloaded"
+            assert any(v < 100 for v in seen), f"progress was never seen before it finished: {seen}"
+            _snap(page, "1-upload")
+
+            page.get_by_role("link", name="Open the review").first.click()
+            chart = page.locator('[data-testid="stPlotlyChart"] .js-plotly-plot').first
+            expect(chart).to_be_visible()
+            expect(page.get_by_text("Playing from 00:00")).to_be_visible()
+            trace, point, start = page.evaluate(LAST_SHOT_JS)
+            # force: plotly's drag layer sits on top of the bars and receives the real click.
+            chart.locator(".barlayer .trace").nth(trace).locator(".point").nth(point).click(force=True)
+            expect(page.get_by_text(f"Playing from {mmss(start)}")).to_be_visible()
+            page.wait_for_function(
+                f"() => Math.abs(document.querySelector('video').currentTime - {int(start)}) < 1.5")
+            _snap(page, "2-review")
+
+            _open(page, "Compare modes")
+            for title in ("Scene director", "Script rewrite", "Full rewrite"):
+                expect(page.get_by_role("heading", name=title)).to_be_visible()
+            _snap(page, "3-compare")
+
+            _open(page, "Jobs")
+            expect(page.get_by_text("Done · 100%").first).to_be_visible()
+            _snap(page, "4-jobs")
+
+            _open(page, re.compile("Costs|Usage"))
+            expect(page.get_by_role("heading", name=re.compile("Cost|Usage")).first).to_be_visible()
+            _snap(page, "5-costs")
+            assert not page.locator('[data-testid="stException"]').count()
+            assert not server_errors, server_errors
+        except Exception:
+            page.screenshot(path=str(ARTIFACTS / "e2e-failure.png"))
+            raise
+        finally:
+            browser.close()
