@@ -1,0 +1,1 @@
+"""Pipeline stages: probe, audio, shots and preview; each takes typed input and returns a typed result."""
