@@ -27,6 +27,9 @@ class Settings(BaseSettings):
     )
 
     data_dir: Path = Field(Path("./data"), description="Where the store, uploads and models live.")
+    models_cache_dir: Path | None = Field(
+        None, description="Where the joined local models are cached; default DATA_DIR/models."
+    )
     max_upload_mb: int = Field(100, gt=0, le=10_000, description="Largest accepted upload, in MB.")
     max_duration_s: float = Field(900.0, gt=0, description="Longest accepted video, in seconds.")
     provider: Literal["local", "openai"] = Field("local", description="Default AI provider.")
@@ -104,7 +107,7 @@ class Settings(BaseSettings):
 
     @property
     def models_dir(self) -> Path:
-        return self.data_dir / "models"
+        return self.models_cache_dir or self.data_dir / "models"
 
     def ensure_dirs(self) -> None:
         for d in (self.data_dir, self.uploads_dir, self.artifacts_dir, self.models_dir):

@@ -18,13 +18,20 @@ FIXTURES = Path(__file__).resolve().parent / "fixtures"
 SHARED_MEDIA = Path(os.environ.get("FRAMEPILOT_SHARED_MEDIA", PROJECT_ROOT.parent / "shared" / "media"))
 
 
+@pytest.fixture(scope="session")
+def models_cache(tmp_path_factory) -> Path:
+    """One joined copy of the packaged models for the whole session (145 MB each otherwise)."""
+    return tmp_path_factory.mktemp("models-cache")
+
+
 @pytest.fixture(autouse=True)
-def _isolated_env(tmp_path, monkeypatch):
+def _isolated_env(tmp_path, monkeypatch, models_cache):
     """Each test gets its own data folder and no settings from the developer's shell."""
     for name in list(os.environ):
         if name.startswith("FRAMEPILOT_") or name in ("OPENAI_API_KEY", "OPENAI_BASE_URL"):
             monkeypatch.delenv(name, raising=False)
     monkeypatch.setenv("FRAMEPILOT_DATA_DIR", str(tmp_path / "data"))
+    monkeypatch.setenv("FRAMEPILOT_MODELS_CACHE_DIR", str(models_cache))
     monkeypatch.chdir(tmp_path)
     get_settings.cache_clear()
     yield
