@@ -48,10 +48,21 @@ def redact(_logger: Any, method: str, event: MutableMapping[str, Any]) -> Mutabl
 _configured = False
 
 
+class _CurrentStderr:
+    """Writes to whatever sys.stderr is at the time (test runners swap it per test)."""
+
+    def write(self, text: str) -> int:
+        return sys.stderr.write(text)
+
+    def flush(self) -> None:
+        sys.stderr.flush()
+
+
 def configure_logging(level: str = "INFO", stream: Any = None) -> None:
     """Configure structlog once per process to write JSON lines."""
     global _configured
-    logging.basicConfig(level=level, stream=stream or sys.stderr, format="%(message)s", force=True)
+    stream = stream or _CurrentStderr()
+    logging.basicConfig(level=level, stream=stream, format="%(message)s", force=True)
     structlog.configure(
         processors=[
             structlog.contextvars.merge_contextvars,
@@ -62,7 +73,7 @@ def configure_logging(level: str = "INFO", stream: Any = None) -> None:
             structlog.processors.JSONRenderer(),
         ],
         wrapper_class=structlog.make_filtering_bound_logger(logging.getLevelName(level)),
-        logger_factory=structlog.PrintLoggerFactory(file=stream or sys.stderr),
+        logger_factory=structlog.PrintLoggerFactory(file=stream),
         cache_logger_on_first_use=False,
     )
     _configured = True

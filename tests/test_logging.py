@@ -3,7 +3,15 @@
 import io
 import json
 
+import pytest
+
 from framepilot.logs import configure_logging, get_logger, log_stage
+
+
+@pytest.fixture(autouse=True)
+def _restore_logging():
+    yield
+    configure_logging("INFO")
 
 
 def _lines(stream: io.StringIO) -> list[dict]:
