@@ -68,10 +68,11 @@ def run_worker(settings: Settings) -> int:
         initial_delay=0.05, backoff=1.15, max_delay=POLL_MAX_DELAY_S, check_worker_health=False,
     )
     stop = threading.Event()
+    received: list[int] = []
     consumer.start()  # installs Huey's signal handlers; ours replace them below
 
     def _stop(signum: int, _frame: object) -> None:
-        log.info("worker.stopping", signal=signal.Signals(signum).name)
+        received.append(signum)  # no logging here: the main thread may hold the log's lock
         stop.set()
 
     for sig in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
@@ -94,6 +95,7 @@ def run_worker(settings: Settings) -> int:
             consumer.check_worker_health()  # restarts a worker thread that died
             next_health = now + HEALTH_CHECK_EVERY_S
 
+    log.info("worker.stopping", signal=signal.Signals(received[0]).name if received else None)
     _shutdown(db, settings, consumer, log)
     return 0
 
