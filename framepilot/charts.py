@@ -93,7 +93,8 @@ def scene_timeline(
     rows = [r for r, present in ((NOTES_ROW, bool(notes)), (SPEECH_ROW, bool(segments)),
                                  (SHOT_ROW, True))
             if present]
-    fig.update_xaxes(range=[0, max(duration_s, 0.1)], title="seconds", fixedrange=True)
+    pad = max(duration_s, 0.1) * 0.01  # so a mark at 0 s or at the very end is not clipped
+    fig.update_xaxes(range=[-pad, max(duration_s, 0.1) + pad], title="seconds", fixedrange=True)
     fig.update_yaxes(categoryorder="array", categoryarray=rows, fixedrange=True)
     return _layout(fig, 120 + 45 * len(rows), barmode="overlay", clickmode="event+select",
                    dragmode=False, hovermode="closest")

@@ -57,3 +57,11 @@ def progress_text(job: Job) -> str:
 
 def attempts_text(job: Job) -> str:
     return f"attempt {job.attempts}" if job.attempts else "not started"
+
+
+def status_line(job: Job) -> str:
+    """Status, attempts, when it was queued and (once finished) how long it ran."""
+    parts = [job.status.value, attempts_text(job), f"queued {job.created_at:%Y-%m-%d %H:%M}"]
+    if job.status.finished and job.started_at and job.finished_at:
+        parts.append(f"took {(job.finished_at - job.started_at).total_seconds():.1f} s")
+    return " · ".join(parts)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from framepilot.job_display import STATUS_ICONS, attempts_text, job_title, progress_text
+from framepilot.job_display import STATUS_ICONS, job_title, progress_text, status_line
 from framepilot.models import Job, JobStatus, User, Video
 from framepilot.settings import get_settings
 from framepilot.store import Database, open_database
@@ -128,7 +128,7 @@ def job_row(job: Job, filename: str | None, key: str) -> None:
         st.error(job.error or "The job failed.", icon=":material/error:")
     else:
         st.progress(job.progress / 100, text=progress_text(job))
-    st.caption(f"{job.status.value} · {attempts_text(job)} · queued {job.created_at:%Y-%m-%d %H:%M}")
+    st.caption(status_line(job))
     if job.status in (JobStatus.QUEUED, JobStatus.RUNNING) and not job.cancel_requested:
         st.button("Cancel", icon=":material/stop_circle:", key=f"{key}_cancel_{job.id}",
                   on_click=_cancel, args=(job.id,))

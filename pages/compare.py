@@ -110,12 +110,13 @@ for mode, column in zip(DirectorMode, st.columns(3)):
     if result is None:
         continue
     if result.script:
-        column.caption("Original (red) against the rewrite (green)")
-        column.html(diff_html(script_diff(original_lines(result, transcript), result.script)))
+        diff = script_diff(original_lines(result, transcript), result.script)
+        changed = any(line.kind != "same" for line in diff)
+        column.caption("Original (red) against the rewrite (green)" if changed else "The rewrite keeps every line.")
+        column.html(diff_html(diff))
     else:
         column.caption("This mode keeps your script and directs the footage.")
     if result.shot_list:
         column.markdown("**Shot list**")
-        column.dataframe([{"#": i.number, "scale": i.scale.value, "framing": i.framing,
-                           "seconds": round(i.duration_s, 1), "line": i.line} for i in result.shot_list],
-                         hide_index=True, width="stretch")
+        column.markdown("\n".join(f"{i.number}. **{i.scale.value}** · {i.duration_s:.1f} s · {i.line or '—'}  \n"
+                                   f"   :gray[{i.framing}]" for i in result.shot_list))

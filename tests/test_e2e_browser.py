@@ -73,7 +73,8 @@ def running_app(tmp_path):
     pytest.importorskip("playwright.sync_api", reason="playwright is not installed")
     if not SAMPLE.exists():
         pytest.skip("framepilot/assets/sample.mp4 is not there yet")
-    env = {k: v for k, v in os.environ.items() if not k.startswith("FRAMEPILOT_")}
+    # conftest has already cleared the developer's settings and shares the joined model cache.
+    env = dict(os.environ)
     env.update(FRAMEPILOT_DATA_DIR=str(tmp_path / "data"), FRAMEPILOT_LOG_LEVEL="WARNING")
     cli = [sys.executable, "-m", "framepilot.cli"]
     subprocess.run([*cli, "users", "add", EMAIL], input=PASSWORD + "\n", text=True, env=env,
@@ -144,7 +145,7 @@ def test_sign_in_upload_watch_review_compare_and_costs_in_a_real_browser(running
             page.goto(running_app)
             page.get_by_role("textbox", name="Email").fill(EMAIL)
             page.get_by_role("textbox", name="Password").fill(PASSWORD)
-            page.get_by_role("button", name="Sign in", exact=True).click()
+            page.get_by_role("button", name=re.compile(r"\bSign in$")).click()
             expect(page.get_by_role("heading", name="Library")).to_be_visible()
 
             _open(page, "Upload")
@@ -152,9 +153,10 @@ def test_sign_in_upload_watch_review_compare_and_costs_in_a_real_browser(running
             page.locator('[data-testid="stFileUploader"] input[type="file"]').set_input_files(str(SAMPLE))
             expect(page.get_by_text(SAMPLE.name)).to_be_visible()
             page.evaluate("window.__framepilotMarker = 'no reload'")
-            page.get_by_role("button", name="Analyse", exact=True).click()
+            page.get_by_role("button", name=re.compile(r"\bAnalyse$")).click()
             expect(page.locator('[data-testid="stProgress"]').first).to_be_visible()
             seen = _watch_until_done(page, ANALYSIS_TIMEOUT_S)
+            print(f"progress seen in the browser: {seen}")
             assert page.evaluate("window.__framepilotMarker") == "no reload", "the page was reloaded"
             assert any(v < 100 for v in seen), f"progress was never seen before it finished: {seen}"
             _snap(page, "1-upload")
@@ -174,6 +176,10 @@ def test_sign_in_upload_watch_review_compare_and_costs_in_a_real_browser(running
             _open(page, "Compare modes")
             for title in ("Scene director", "Script rewrite", "Full rewrite"):
                 expect(page.get_by_role("heading", name=title)).to_be_visible()
+            expect(page.locator("audio")).to_have_count(0)
+            page.get_by_role("button", name=re.compile(r"Voice this script$")).first.click()
+            # The column's fragment follows the tts job, then the page redraws with the player.
+            expect(page.locator("audio").first).to_be_attached(timeout=ANALYSIS_TIMEOUT_S * 1000)
             _snap(page, "3-compare")
 
             _open(page, "Jobs")

@@ -2,7 +2,7 @@
 
 from datetime import datetime, timezone
 
-from framepilot.job_display import job_title, progress_text, stage_label
+from framepilot.job_display import job_title, progress_text, stage_label, status_line
 from framepilot.models import (
     DirectorMode, DirectorNote, DirectorResult, Job, JobStatus, JobType, Segment, Shot, ShotScale, Transcript,
 )
@@ -80,3 +80,7 @@ def test_job_lines_say_the_stage_in_words():
     assert job_title(job, "a.mp4") == "Voiceover (script rewrite) · a.mp4"
     assert stage_label(None) == "Waiting to start"
     assert progress_text(job.model_copy(update={"status": JobStatus.QUEUED})).startswith("Queued")
+    started = datetime(2026, 1, 1, 12, 0, 0, tzinfo=timezone.utc)
+    done = job.model_copy(update={"status": JobStatus.COMPLETED, "attempts": 2, "started_at": started,
+                                  "finished_at": started.replace(second=12), "created_at": started})
+    assert status_line(done) == "completed · attempt 2 · queued 2026-01-01 12:00 · took 12.0 s"
