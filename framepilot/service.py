@@ -90,10 +90,13 @@ class _Run:
     # --- stages ----------------------------------------------------------------------
 
     def probe(self):  # noqa: ANN201 - VideoProbe
-        from framepilot.pipeline.probe import probe_video
+        from framepilot.pipeline.probe import InvalidVideo, probe_video
 
         def compute():
-            probe = probe_video(Path(self.video.stored_path), self.settings.max_duration_s)
+            try:
+                probe = probe_video(Path(self.video.stored_path), self.settings.max_duration_s)
+            except InvalidVideo as exc:  # name the user's file, not our stored copy
+                raise InvalidVideo(self.video.filename, exc.reason) from None
             repo.save_probe(self.db, self.user, self.video.id, probe)
             return probe
 

@@ -1,0 +1,108 @@
+"""The whole local pipeline through its public entry points: service and `framepilot analyze`."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from framepilot import service
+from framepilot.launcher import PROJECT_ROOT
+from framepilot.models import AnalysisResult, DirectorMode, VideoStatus
+from framepilot.store import repository as repo
+from framepilot.uploads import ingest_path
+
+SAMPLE = PROJECT_ROOT / "framepilot" / "assets" / "sample.mp4"
+pytestmark = pytest.mark.slow
+
+
+@pytest.fixture(scope="module")
+def analysed(tmp_path_factory):
+    """The sample clip analysed once by the CLI, in all three modes, with --json."""
+    data = tmp_path_factory.mktemp("data")
+    out = data / "result.json"
+    env = {"PATH": "/usr/bin:/bin", "HOME": str(data), "FRAMEPILOT_DATA_DIR": str(data / "store"),
+           "FRAMEPILOT_LOG_LEVEL": "WARNING"}
+    proc = subprocess.run(
+        [sys.executable, "-m", "framepilot.cli", "analyze", str(SAMPLE), "--json", str(out)],
+        env=env, capture_output=True, text=True, cwd=PROJECT_ROOT, timeout=600,
+    )
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    return proc.stdout, json.loads(out.read_text())
+
+
+def test_analyze_json_has_the_stable_structure(analysed):
+    _, result = analysed
+    assert set(result) >= {"video", "shots", "transcript", "director", "usage", "timings"}
+    shot = result["shots"][0]
+    assert set(shot) >= {"index", "start_s", "end_s", "start_frame", "end_frame", "scale", "movement",
+                         "exposure", "issues"}
+    segment = result["transcript"]["segments"][0]
+    assert set(segment) >= {"start", "end", "text", "words"}
+    assert set(segment["words"][0]) >= {"word", "start", "end"}
+    assert set(result["director"]) == {m.value for m in DirectorMode}
+    assert set(result["timings"]) >= {"probe", "audio", "shots", "transcribe", "cinematic", "direct"}
+    AnalysisResult.model_validate(result)
+
+
+def test_analyze_finds_several_shots_speech_and_records_every_ai_call(analysed):
+    summary, result = analysed
+    assert len(result["shots"]) >= 2
+    assert result["transcript"]["language"] == "en"
+    assert len(result["transcript"]["text"].split()) >= 5
+    operations = {c["operation"] for c in result["usage"]}
+    assert {"transcribe", "analyse_shots"} <= operations
+    assert any(op.startswith("direct") for op in operations)
+    assert all(c["provider"] == "local" and c["cost_usd"] == 0 for c in result["usage"])
+    assert "Shots:" in summary and "Transcript:" in summary
+
+
+def test_a_rerun_skips_stored_stages_and_pays_nothing_twice(db, settings, user_a):
+    video = ingest_path(db, settings, user_a, SAMPLE).video
+    modes = [DirectorMode.SCENE_DIRECTOR]
+    service.analyse_video(db, settings, user_a, video.id, modes=modes)
+    first = len(repo.list_llm_calls(db, user_a, video_id=video.id))
+    seen = []
+    again = service.analyse_video(db, settings, user_a, video.id, modes=modes,
+                                  progress=lambda stage, pct: seen.append(pct))
+    assert len(repo.list_llm_calls(db, user_a, video_id=video.id)) == first
+    assert seen[-1] == 100
+    assert again.director["scene_director"].notes is not None
+    assert repo.get_video(db, user_a, video.id).status == VideoStatus.READY
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "expected"),
+    [
+        ("empty.mp4", b"", "empty"),
+        ("notes.mp4", b"this is a text file, not a video\n" * 20, "notes.mp4"),
+    ],
+)
+def test_analyze_rejects_bad_input_with_a_clear_error(tmp_path, settings, name, content, expected):
+    path = tmp_path / name
+    path.write_bytes(content)
+    proc = subprocess.run(
+        [sys.executable, "-m", "framepilot.cli", "analyze", str(path)],
+        env={"PATH": "/usr/bin:/bin", "HOME": str(tmp_path), "FRAMEPILOT_DATA_DIR": str(settings.data_dir)},
+        capture_output=True, text=True, cwd=PROJECT_ROOT, timeout=300,
+    )
+    assert proc.returncode == 1
+    assert "error:" in proc.stderr and expected in proc.stderr
+    assert "Traceback" not in proc.stderr
+
+
+def test_a_failed_analysis_marks_the_video_failed_and_leaves_no_partial_results(db, settings, user_a, tmp_path):
+    bad = tmp_path / "broken.mp4"
+    bad.write_bytes(b"\x00\x00\x00\x18ftypmp42" + b"\x00" * 4000)
+    video = ingest_path(db, settings, user_a, bad).video
+    with pytest.raises(service.AnalysisFailed) as err:
+        service.analyse_video(db, settings, user_a, video.id)
+    stored = repo.get_video(db, user_a, video.id)
+    assert stored.status == VideoStatus.FAILED and stored.error == str(err.value)
+    assert "broken.mp4" in stored.error
+    assert repo.get_shots(db, user_a, video.id) == []
+    assert repo.get_transcript(db, user_a, video.id) is None
+    assert repo.completed_stages(db, user_a, video.id) == {}
