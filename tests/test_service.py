@@ -106,3 +106,22 @@ def test_a_failed_analysis_marks_the_video_failed_and_leaves_no_partial_results(
     assert repo.get_shots(db, user_a, video.id) == []
     assert repo.get_transcript(db, user_a, video.id) is None
     assert repo.completed_stages(db, user_a, video.id) == {}
+
+
+def test_the_whole_pipeline_runs_on_the_openai_provider_against_a_compatible_server(fake_openai, db, user_a):
+    from tests.fake_openai import fake_settings
+
+    settings = fake_settings(fake_openai)
+    video = ingest_path(db, settings, user_a, SAMPLE).video
+    result = service.analyse_video(db, settings, user_a, video.id, provider="openai")
+
+    assert {d.provider for d in result.director.values()} == {"openai"}
+    assert set(result.director) == {m.value for m in DirectorMode}
+    assert result.transcript.provider == "openai" and result.transcript.segments
+    assert len(result.shots) >= 2
+    calls = repo.list_llm_calls(db, user_a, video_id=video.id)
+    openai_calls = [c for c in calls if c.provider == "openai"]
+    assert {c.operation for c in openai_calls} >= {"transcribe", "analyse_shots"}
+    assert all(c.cost_usd is not None and c.cost_usd > 0 for c in openai_calls if not c.cache_hit)
+    assert all(c.prompt_version for c in openai_calls if c.operation.startswith("direct"))
+    assert fake_openai.requests_to("/v1/audio/transcriptions")
