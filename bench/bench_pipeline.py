@@ -67,7 +67,7 @@ def run_child(path: Path) -> tuple[dict, float]:
     """Analyse in a fresh process; returns its report and the peak RSS (MB) of its tree."""
     with tempfile.TemporaryDirectory() as data:
         env = {**os.environ, "FRAMEPILOT_DATA_DIR": data, "FRAMEPILOT_LOG_LEVEL": "WARNING",
-               "FRAMEPILOT_MAX_DURATION_S": "3600"}
+               "FRAMEPILOT_MAX_DURATION_S": "3600", "FRAMEPILOT_MAX_UPLOAD_MB": "4000"}
         # share the joined whisper model so the child does not rebuild it
         models = ROOT / "bench" / ".cache" / "data" / "models"
         if models.exists():
