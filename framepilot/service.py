@@ -9,7 +9,6 @@ Stages: probe -> audio -> shots -> transcribe -> cinematic -> direct -> voice.
 
 from __future__ import annotations
 
-import inspect
 import json
 import os
 import time
@@ -48,13 +47,6 @@ def _atomic_write(path: Path, text: str) -> None:
     tmp = path.with_suffix(path.suffix + ".tmp")
     tmp.write_text(text, encoding="utf-8")
     os.replace(tmp, path)
-
-
-def _call_with_progress(fn: Callable, *args, progress: Callable[[float], None]):  # noqa: ANN202
-    """Pass `progress=` to AI steps that report it (the local ones do)."""
-    if "progress" in inspect.signature(fn).parameters:
-        return fn(*args, progress=progress)
-    return fn(*args)
 
 
 class _Run:
@@ -131,9 +123,8 @@ class _Run:
 
     def transcribe(self, audio_path: Path | None) -> Transcript:
         def compute() -> Transcript:
-            transcript = _call_with_progress(
-                self.providers.transcriber.transcribe, audio_path, self.ctx,
-                progress=self.tracker.within(Stage.TRANSCRIBE),
+            transcript = self.providers.transcriber.transcribe(
+                audio_path, self.ctx, progress=self.tracker.within(Stage.TRANSCRIBE)
             )
             repo.save_transcript(self.db, self.user, self.video.id, transcript)
             return transcript
@@ -192,12 +183,13 @@ class _Run:
         return voiceover
 
 
-def _failure_message(exc: Exception) -> str:
+def failure_message(exc: Exception) -> str:
+    """The text a user sees for a failure: our own message, or a generic one naming the type."""
     from framepilot.pipeline.probe import InvalidVideo
 
     if isinstance(exc, (InvalidVideo, ProviderError, BudgetExceeded, AnalysisFailed)):
         return str(exc)
-    return f"The analysis failed unexpectedly ({type(exc).__name__}). Retry, or try another file."
+    return f"Processing failed unexpectedly ({type(exc).__name__}). Retry, or try another file."
 
 
 def _run(db: Database, settings: Settings, user: User, video_id: str, provider: str | None,
@@ -236,7 +228,7 @@ def analyse_video(
         repo.set_video_status(db, user, video_id, VideoStatus.UPLOADED, "Analysis was cancelled.")
         raise
     except Exception as exc:
-        message = _failure_message(exc)
+        message = failure_message(exc)
         repo.set_video_status(db, user, video_id, VideoStatus.FAILED, message)
         run.log.warning("analysis.failed", error_type=type(exc).__name__)
         run.log.debug("analysis.traceback", exc_info=exc)

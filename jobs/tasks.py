@@ -20,11 +20,9 @@ from framepilot import service
 from framepilot.logs import get_logger
 from framepilot.models import DirectorMode, Job, JobStatus, JobType, VideoStatus
 from framepilot.progress import Cancelled, ProgressFn
-from framepilot.providers.base import ProviderError
 from framepilot.settings import Settings
 from framepilot.store import Database, open_database
 from framepilot.store import repository as repo
-from framepilot.usage import BudgetExceeded
 from jobs.progress import WORKER_STOPPING, JobLost, JobProgress, WorkerStopping, heartbeat_interval
 
 CANCELLED_MESSAGE = "Cancelled by the user."
@@ -60,13 +58,6 @@ def database(settings: Settings) -> Database:
 
 def worker_name() -> str:
     return f"{socket.gethostname()}:{os.getpid()}:{threading.current_thread().name}"
-
-
-def failure_message(exc: Exception) -> str:
-    """The text stored on a failed job: the service's own message, or a generic one."""
-    if isinstance(exc, (service.AnalysisFailed, ProviderError, BudgetExceeded)):
-        return str(exc)
-    return f"The job failed unexpectedly ({type(exc).__name__}). Retry it, or try another file."
 
 
 def run_service(db: Database, settings: Settings, job: Job, progress: ProgressFn) -> None:
@@ -125,7 +116,7 @@ def execute_job(db: Database, settings: Settings, job_id: str) -> JobStatus | No
         log.info("job.cancelled", duration_ms=_ms(started))
         return JobStatus.CANCELLED
     except Exception as exc:
-        repo.finish_job(db, job.id, JobStatus.FAILED, failure_message(exc))
+        repo.finish_job(db, job.id, JobStatus.FAILED, service.failure_message(exc))
         log.warning("job.failed", error_type=type(exc).__name__, duration_ms=_ms(started))
         log.debug("job.traceback", exc_info=exc)
         return JobStatus.FAILED

@@ -6,6 +6,7 @@ so usage and cost are accounted at this boundary and nowhere else.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol, runtime_checkable
@@ -29,8 +30,14 @@ class ProviderError(RuntimeError):
 class Transcriber(Protocol):
     provider: str
 
-    def transcribe(self, audio_path: Path, ctx: CallContext) -> Transcript:
-        """Speech to text with segment and word timestamps; no speech is a result, not an error."""
+    def transcribe(
+        self, audio_path: Path | None, ctx: CallContext,
+        progress: Callable[[float], None] | None = None,
+    ) -> Transcript:
+        """Speech to text with segment and word timestamps; no speech is a result, not an error.
+
+        `progress` gets the share of the audio covered so far; it may raise to cancel.
+        """
 
 
 @runtime_checkable
