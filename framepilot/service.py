@@ -12,7 +12,8 @@ from __future__ import annotations
 import json
 import os
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from framepilot.logs import get_logger, log_stage
@@ -71,13 +72,18 @@ class _Run:
             self.log.info("stage.skipped", stage=stage.value, reason="stored")
             self.tracker.finish(stage)
             return load()
+        with self.running(stage):
+            return compute()
+
+    @contextmanager
+    def running(self, stage: Stage, **context: object) -> Iterator[None]:
+        """Progress, timing and logging around computing a stage; marks it done on success."""
         self.tracker.start(stage)
         started = time.perf_counter()
-        with log_stage(self.log, stage.value):
-            result = compute()
+        with log_stage(self.log, stage.value, **context):
+            yield
         repo.mark_stage_done(self.db, self.user, self.video.id, stage.value, time.perf_counter() - started)
         self.tracker.finish(stage)
-        return result
 
     # --- stages ----------------------------------------------------------------------
 
@@ -145,9 +151,7 @@ class _Run:
                modes: list[DirectorMode], force: bool) -> dict[str, DirectorResult]:
         inputs = DirectorInputs(probe=probe, shots=shots, transcript=transcript)
         results: dict[str, DirectorResult] = {}
-        self.tracker.start(Stage.DIRECT)
-        started = time.perf_counter()
-        with log_stage(self.log, Stage.DIRECT.value, modes=[m.value for m in modes]):
+        with self.running(Stage.DIRECT, modes=[m.value for m in modes]):
             for i, mode in enumerate(modes):
                 stored = None if force else repo.latest_director_result(
                     self.db, self.user, self.video.id, mode, provider=self.providers.name)
@@ -156,7 +160,6 @@ class _Run:
                     repo.save_director_result(self.db, self.user, self.video.id, stored)
                 results[mode.value] = stored
                 self.tracker.update(Stage.DIRECT, (i + 1) / len(modes))
-        repo.mark_stage_done(self.db, self.user, self.video.id, Stage.DIRECT.value, time.perf_counter() - started)
         return results
 
     def voice(self, mode: DirectorMode) -> Voiceover:
@@ -166,9 +169,7 @@ class _Run:
         if result is None or not (result.script or result.shot_list):
             raise AnalysisFailed(f"There is no {mode.value} script to voice yet; run that mode first.")
         text = " ".join(result.script) if result.script else " ".join(i.line for i in result.shot_list)
-        self.tracker.start(Stage.VOICE)
-        started = time.perf_counter()
-        with log_stage(self.log, Stage.VOICE.value, mode=mode.value):
+        with self.running(Stage.VOICE, mode=mode.value):
             stem = f"voice_{mode.value}_{self.providers.name}"
             clip = self.providers.voice.synthesise(text, self.work_dir / f"{stem}.wav", self.ctx)
             self.tracker.update(Stage.VOICE, 0.6)
@@ -178,8 +179,6 @@ class _Run:
                 audio_path=str(clip.path), preview_path=str(preview), characters=clip.characters,
                 duration_s=clip.duration_s,
             ))
-        repo.mark_stage_done(self.db, self.user, self.video.id, Stage.VOICE.value, time.perf_counter() - started)
-        self.tracker.finish(Stage.VOICE)
         return voiceover
 
 
