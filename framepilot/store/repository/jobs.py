@@ -1,0 +1,201 @@
+"""Jobs, user side (create, read, cancel, retry) and worker side (claim, progress, finish, reap).
+
+Worker-side functions act for the system on a job id; the worker then loads the job's owner
+and calls the user functions as that owner.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from datetime import datetime, timezone
+
+from framepilot.models import (
+    Job,
+    JobStatus,
+    JobType,
+    User,
+)
+from framepilot.store.db import Database
+from framepilot.store.repository._common import NotFound, _now, _ts, new_id
+from framepilot.store.repository.videos import _require_video
+
+# --- jobs -----------------------------------------------------------------------------
+
+
+def _job(row: sqlite3.Row) -> Job:
+    return Job(
+        id=row["id"],
+        user_id=row["user_id"],
+        video_id=row["video_id"],
+        type=JobType(row["type"]),
+        status=JobStatus(row["status"]),
+        stage=row["stage"],
+        progress=row["progress"],
+        error=row["error"],
+        attempts=row["attempts"],
+        params=json.loads(row["params_json"] or "{}"),
+        heartbeat_at=_ts(row["heartbeat_at"]),
+        created_at=_ts(row["created_at"]),
+        started_at=_ts(row["started_at"]),
+        finished_at=_ts(row["finished_at"]),
+        cancel_requested=bool(row["cancel_requested"]),
+    )
+
+
+def create_job(
+    db: Database, user: User, job_type: JobType, video_id: str | None, params: dict | None = None
+) -> Job:
+    job_id = new_id()
+    with db.connect() as conn:
+        if video_id is not None:
+            _require_video(conn, user, video_id)
+        conn.execute(
+            "INSERT INTO jobs(id, user_id, video_id, type, status, params_json) VALUES (?, ?, ?, ?, 'queued', ?)",
+            (job_id, user.id, video_id, job_type.value, json.dumps(params or {})),
+        )
+    return get_job(db, user, job_id)
+
+
+def get_job(db: Database, user: User, job_id: str) -> Job:
+    with db.read() as conn:
+        row = conn.execute("SELECT * FROM jobs WHERE id = ? AND user_id = ?", (job_id, user.id)).fetchone()
+    if row is None:
+        raise NotFound("job not found")
+    return _job(row)
+
+
+def list_jobs(
+    db: Database, user: User, statuses: list[JobStatus] | None = None,
+    video_id: str | None = None, limit: int = 100,
+) -> list[Job]:
+    sql, args = "SELECT * FROM jobs WHERE user_id = ?", [user.id]
+    if statuses:
+        sql += f" AND status IN ({','.join('?' * len(statuses))})"
+        args += [s.value for s in statuses]
+    if video_id:
+        sql += " AND video_id = ?"
+        args.append(video_id)
+    with db.read() as conn:
+        rows = conn.execute(sql + " ORDER BY created_at DESC LIMIT ?", [*args, limit]).fetchall()
+    return [_job(r) for r in rows]
+
+
+def request_cancel(db: Database, user: User, job_id: str) -> Job:
+    """Queued jobs are cancelled at once; running ones are asked to stop at a safe point."""
+    with db.connect() as conn:
+        row = conn.execute("SELECT status FROM jobs WHERE id = ? AND user_id = ?", (job_id, user.id)).fetchone()
+        if row is None:
+            raise NotFound("job not found")
+        if row["status"] == JobStatus.QUEUED:
+            conn.execute(
+                "UPDATE jobs SET status = 'cancelled', cancel_requested = 1, finished_at = ? WHERE id = ?",
+                (_now(), job_id),
+            )
+        elif row["status"] == JobStatus.RUNNING:
+            conn.execute("UPDATE jobs SET cancel_requested = 1 WHERE id = ?", (job_id,))
+    return get_job(db, user, job_id)
+
+
+def reset_job_for_retry(db: Database, user: User, job_id: str) -> Job:
+    """A failed or cancelled job goes back to the queue with a fresh attempt budget."""
+    with db.connect() as conn:
+        cur = conn.execute(
+            "UPDATE jobs SET status = 'queued', error = NULL, cancel_requested = 0, attempts = 0,"
+            " progress = 0, stage = NULL, finished_at = NULL"
+            " WHERE id = ? AND user_id = ? AND status IN ('failed', 'cancelled')",
+            (job_id, user.id),
+        )
+        if cur.rowcount == 0:
+            exists = conn.execute("SELECT 1 FROM jobs WHERE id = ? AND user_id = ?", (job_id, user.id)).fetchone()
+            if not exists:
+                raise NotFound("job not found")
+            raise ValueError("only failed or cancelled jobs can be retried")
+    return get_job(db, user, job_id)
+
+
+# --- jobs: worker side (system) -------------------------------------------------------
+
+
+def job_for_worker(db: Database, job_id: str) -> Job:
+    with db.read() as conn:
+        row = conn.execute("SELECT * FROM jobs WHERE id = ?", (job_id,)).fetchone()
+    if row is None:
+        raise NotFound("job not found")
+    return _job(row)
+
+
+def claim_job(db: Database, job_id: str, worker: str) -> Job | None:
+    """queued -> running, once. Returns None when another worker has it or it was cancelled."""
+    now = _now()
+    with db.connect() as conn:
+        cur = conn.execute(
+            "UPDATE jobs SET status = 'running', attempts = attempts + 1, worker = ?, heartbeat_at = ?,"
+            " started_at = coalesce(started_at, ?) WHERE id = ? AND status = 'queued'",
+            (worker, now, now, job_id),
+        )
+        if cur.rowcount == 0:
+            return None
+    return job_for_worker(db, job_id)
+
+
+def update_job_progress(db: Database, job_id: str, stage: str | None, progress: int) -> bool:
+    """Write stage, progress and heartbeat; returns True when a cancel was requested."""
+    with db.connect() as conn:
+        conn.execute(
+            "UPDATE jobs SET stage = coalesce(?, stage), progress = max(progress, ?), heartbeat_at = ?"
+            " WHERE id = ? AND status = 'running'",
+            (stage, max(0, min(100, int(progress))), _now(), job_id),
+        )
+        row = conn.execute("SELECT cancel_requested FROM jobs WHERE id = ?", (job_id,)).fetchone()
+    return bool(row and row["cancel_requested"])
+
+
+def finish_job(db: Database, job_id: str, status: JobStatus, error: str | None = None) -> None:
+    with db.connect() as conn:
+        conn.execute(
+            "UPDATE jobs SET status = ?, error = ?, finished_at = ?,"
+            " progress = CASE WHEN ? = 'completed' THEN 100 ELSE progress END"
+            " WHERE id = ? AND status IN ('running', 'queued')",
+            (status.value, error, _now(), status.value, job_id),
+        )
+
+
+def requeue_job(db: Database, job_id: str, note: str | None = None) -> None:
+    with db.connect() as conn:
+        conn.execute(
+            "UPDATE jobs SET status = 'queued', worker = NULL, error = ? WHERE id = ? AND status = 'running'",
+            (note, job_id),
+        )
+
+
+def stale_running_jobs(db: Database, older_than: datetime) -> list[Job]:
+    stamp = older_than.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+    with db.read() as conn:
+        rows = conn.execute(
+            "SELECT * FROM jobs WHERE status = 'running' AND (heartbeat_at IS NULL OR heartbeat_at < ?)",
+            (stamp,),
+        ).fetchall()
+    return [_job(r) for r in rows]
+
+
+def queued_jobs(db: Database) -> list[Job]:
+    with db.read() as conn:
+        rows = conn.execute("SELECT * FROM jobs WHERE status = 'queued' ORDER BY created_at").fetchall()
+    return [_job(r) for r in rows]
+
+
+def reap_job_if_stale(db: Database, job_id: str, older_than: datetime, give_up_error: str | None = None) -> bool:
+    """Atomically re-queue (or, with `give_up_error`, fail) a running job whose heartbeat is
+    still older than `older_than`. False when it beat meanwhile: a live job is never taken."""
+    stamp = older_than.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+    stale = "id = ? AND status = 'running' AND (heartbeat_at IS NULL OR heartbeat_at < ?)"
+    with db.connect() as conn:
+        if give_up_error is None:
+            cur = conn.execute(f"UPDATE jobs SET status = 'queued', worker = NULL WHERE {stale}", (job_id, stamp))
+        else:
+            cur = conn.execute(
+                f"UPDATE jobs SET status = 'failed', error = ?, finished_at = ? WHERE {stale}",
+                (give_up_error, _now(), job_id, stamp),
+            )
+        return cur.rowcount == 1

@@ -1,0 +1,357 @@
+"""Videos and their analysis: probe, stage bookkeeping, transcript, shots, director notes, voiceovers."""
+
+from __future__ import annotations
+
+import sqlite3
+from typing import Any
+
+from framepilot.models import (
+    DirectorMode,
+    DirectorResult,
+    Segment,
+    Shot,
+    Transcript,
+    User,
+    Video,
+    VideoProbe,
+    VideoStatus,
+    Voiceover,
+    Word,
+)
+from framepilot.store.db import Database
+from framepilot.store.repository._common import NotFound, _now, _ts, new_id
+
+# --- videos ---------------------------------------------------------------------------
+
+_VIDEO_SELECT = (
+    "SELECT v.*, (SELECT sum(cost_usd) FROM llm_calls c WHERE c.video_id = v.id) AS cost_usd"
+    " FROM videos v"
+)
+
+
+def _video(db: Database, row: sqlite3.Row) -> Video:
+    probe = VideoProbe.model_validate_json(row["probe_json"]) if row["probe_json"] else None
+    return Video(
+        id=row["id"],
+        user_id=row["user_id"],
+        filename=db.cipher.decrypt(row["filename_enc"]),
+        stored_path=row["stored_path"],
+        sha256=row["sha256"],
+        size_bytes=row["size_bytes"],
+        status=VideoStatus(row["status"]),
+        error=row["error"],
+        probe=probe,
+        created_at=_ts(row["created_at"]),
+        cost_usd=row["cost_usd"],
+    )
+
+
+def _require_video(conn: sqlite3.Connection, user: User, video_id: str) -> None:
+    found = conn.execute(
+        "SELECT 1 FROM videos WHERE id = ? AND user_id = ?", (video_id, user.id)
+    ).fetchone()
+    if not found:
+        raise NotFound("video not found")
+
+
+def create_video(
+    db: Database,
+    user: User,
+    *,
+    filename: str,
+    stored_path: str,
+    sha256: str,
+    size_bytes: int,
+    video_id: str | None = None,
+) -> Video:
+    vid = video_id or new_id()
+    with db.connect() as conn:
+        conn.execute(
+            "INSERT INTO videos(id, user_id, filename_enc, stored_path, sha256, size_bytes)"
+            " VALUES (?, ?, ?, ?, ?, ?)",
+            (vid, user.id, db.cipher.encrypt(filename), stored_path, sha256, size_bytes),
+        )
+    return get_video(db, user, vid)
+
+
+def get_video(db: Database, user: User, video_id: str) -> Video:
+    with db.read() as conn:
+        row = conn.execute(
+            _VIDEO_SELECT + " WHERE v.id = ? AND v.user_id = ?", (video_id, user.id)
+        ).fetchone()
+    if row is None:
+        raise NotFound("video not found")
+    return _video(db, row)
+
+
+def find_video_by_sha256(db: Database, user: User, sha256: str) -> Video | None:
+    with db.read() as conn:
+        row = conn.execute(
+            _VIDEO_SELECT + " WHERE v.sha256 = ? AND v.user_id = ?", (sha256, user.id)
+        ).fetchone()
+    return _video(db, row) if row else None
+
+
+def list_videos(db: Database, user: User, search: str | None = None) -> list[Video]:
+    """The user's videos, newest first; `search` matches the (decrypted) filename."""
+    with db.read() as conn:
+        rows = conn.execute(
+            _VIDEO_SELECT + " WHERE v.user_id = ? ORDER BY v.created_at DESC", (user.id,)
+        ).fetchall()
+    videos = [_video(db, r) for r in rows]
+    if search:
+        needle = search.casefold()
+        videos = [v for v in videos if needle in v.filename.casefold()]
+    return videos
+
+
+def delete_video(db: Database, user: User, video_id: str) -> Video:
+    video = get_video(db, user, video_id)
+    with db.connect() as conn:
+        conn.execute("DELETE FROM videos WHERE id = ? AND user_id = ?", (video_id, user.id))
+    return video
+
+
+def save_probe(db: Database, user: User, video_id: str, probe: VideoProbe) -> None:
+    with db.connect() as conn:
+        _require_video(conn, user, video_id)
+        conn.execute(
+            "UPDATE videos SET duration_s = ?, fps = ?, width = ?, height = ?, has_audio = ?,"
+            " probe_json = ?, updated_at = ? WHERE id = ?",
+            (
+                probe.duration_s, probe.fps, probe.display_width, probe.display_height,
+                int(probe.has_audio), probe.model_dump_json(), _now(), video_id,
+            ),
+        )
+
+
+def set_video_status(
+    db: Database, user: User, video_id: str, status: VideoStatus, error: str | None = None
+) -> None:
+    with db.connect() as conn:
+        _require_video(conn, user, video_id)
+        conn.execute(
+            "UPDATE videos SET status = ?, error = ?, updated_at = ? WHERE id = ?",
+            (status.value, error, _now(), video_id),
+        )
+
+
+# --- stage bookkeeping ----------------------------------------------------------------
+
+
+def mark_stage_done(db: Database, user: User, video_id: str, stage: str, duration_s: float) -> None:
+    with db.connect() as conn:
+        _require_video(conn, user, video_id)
+        conn.execute(
+            "INSERT OR REPLACE INTO analysis_stages(video_id, stage, duration_s, completed_at)"
+            " VALUES (?, ?, ?, ?)",
+            (video_id, stage, duration_s, _now()),
+        )
+
+
+def completed_stages(db: Database, user: User, video_id: str) -> dict[str, float]:
+    """Stage name -> seconds it took, for the stages whose results are stored."""
+    with db.read() as conn:
+        _require_video(conn, user, video_id)
+        rows = conn.execute(
+            "SELECT stage, duration_s FROM analysis_stages WHERE video_id = ?", (video_id,)
+        ).fetchall()
+    return {r["stage"]: r["duration_s"] for r in rows}
+
+
+def forget_stage(db: Database, user: User, video_id: str, stage: str) -> None:
+    with db.connect() as conn:
+        _require_video(conn, user, video_id)
+        conn.execute("DELETE FROM analysis_stages WHERE video_id = ? AND stage = ?", (video_id, stage))
+
+
+# --- transcripts ----------------------------------------------------------------------
+
+
+def save_transcript(db: Database, user: User, video_id: str, transcript: Transcript) -> None:
+    enc = db.cipher.encrypt
+    with db.connect() as conn:
+        _require_video(conn, user, video_id)
+        for table in ("transcript_words", "transcript_segments", "transcripts"):
+            conn.execute(f"DELETE FROM {table} WHERE video_id = ?", (video_id,))
+        conn.execute(
+            "INSERT INTO transcripts(video_id, provider, model, language, language_probability,"
+            " text_enc, no_speech, no_speech_reason) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            (
+                video_id, transcript.provider, transcript.model, transcript.language,
+                transcript.language_probability, enc(transcript.text), int(transcript.no_speech),
+                transcript.no_speech_reason,
+            ),
+        )
+        conn.executemany(
+            "INSERT INTO transcript_segments(video_id, idx, start_s, end_s, text_enc) VALUES (?, ?, ?, ?, ?)",
+            [(video_id, i, s.start, s.end, enc(s.text)) for i, s in enumerate(transcript.segments)],
+        )
+        conn.executemany(
+            "INSERT INTO transcript_words(video_id, segment_idx, idx, start_s, end_s, word_enc, probability)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?)",
+            [
+                (video_id, i, j, w.start, w.end, enc(w.word), w.probability)
+                for i, s in enumerate(transcript.segments)
+                for j, w in enumerate(s.words)
+            ],
+        )
+
+
+def get_transcript(db: Database, user: User, video_id: str) -> Transcript | None:
+    dec = db.cipher.decrypt
+    with db.read() as conn:
+        _require_video(conn, user, video_id)
+        head = conn.execute("SELECT * FROM transcripts WHERE video_id = ?", (video_id,)).fetchone()
+        if head is None:
+            return None
+        segs = conn.execute(
+            "SELECT * FROM transcript_segments WHERE video_id = ? ORDER BY idx", (video_id,)
+        ).fetchall()
+        words = conn.execute(
+            "SELECT * FROM transcript_words WHERE video_id = ? ORDER BY segment_idx, idx", (video_id,)
+        ).fetchall()
+    by_segment: dict[int, list[Word]] = {}
+    for w in words:
+        by_segment.setdefault(w["segment_idx"], []).append(
+            Word(word=dec(w["word_enc"]), start=w["start_s"], end=w["end_s"], probability=w["probability"])
+        )
+    return Transcript(
+        language=head["language"],
+        language_probability=head["language_probability"],
+        text=dec(head["text_enc"]),
+        segments=[
+            Segment(start=s["start_s"], end=s["end_s"], text=dec(s["text_enc"]), words=by_segment.get(s["idx"], []))
+            for s in segs
+        ],
+        no_speech=bool(head["no_speech"]),
+        no_speech_reason=head["no_speech_reason"],
+        provider=head["provider"],
+        model=head["model"],
+    )
+
+
+# --- shots ----------------------------------------------------------------------------
+
+
+def save_shots(db: Database, user: User, video_id: str, shots: list[Shot]) -> None:
+    with db.connect() as conn:
+        _require_video(conn, user, video_id)
+        conn.execute("DELETE FROM shots WHERE video_id = ?", (video_id,))
+        conn.executemany(
+            "INSERT INTO shots(video_id, idx, start_s, end_s, start_frame, end_frame, scale, movement,"
+            " keyframe_path, analysis_json) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            [
+                (
+                    video_id, s.index, s.start_s, s.end_s, s.start_frame, s.end_frame,
+                    s.scale.value if s.scale else None, s.movement.value, s.keyframe_path,
+                    s.model_dump_json(),
+                )
+                for s in shots
+            ],
+        )
+
+
+def get_shots(db: Database, user: User, video_id: str) -> list[Shot]:
+    with db.read() as conn:
+        _require_video(conn, user, video_id)
+        rows = conn.execute(
+            "SELECT analysis_json FROM shots WHERE video_id = ? ORDER BY idx", (video_id,)
+        ).fetchall()
+    return [Shot.model_validate_json(r["analysis_json"]) for r in rows]
+
+
+# --- director notes -------------------------------------------------------------------
+
+
+def save_director_result(db: Database, user: User, video_id: str, result: DirectorResult) -> int:
+    with db.connect() as conn:
+        _require_video(conn, user, video_id)
+        cur = conn.execute(
+            "INSERT INTO director_notes(video_id, mode, provider, model, prompt_version, result_enc)"
+            " VALUES (?, ?, ?, ?, ?, ?)",
+            (
+                video_id, result.mode.value, result.provider, result.model, result.prompt_version,
+                db.cipher.encrypt(result.model_dump_json()),
+            ),
+        )
+        return cur.lastrowid
+
+
+def list_director_results(
+    db: Database, user: User, video_id: str, mode: DirectorMode | None = None
+) -> list[DirectorResult]:
+    """Newest first; one per (mode, provider, prompt version)."""
+    sql = "SELECT * FROM director_notes WHERE video_id = ?"
+    args: list[Any] = [video_id]
+    if mode is not None:
+        sql += " AND mode = ?"
+        args.append(mode.value)
+    with db.read() as conn:
+        _require_video(conn, user, video_id)
+        rows = conn.execute(sql + " ORDER BY id DESC", args).fetchall()
+    seen, results = set(), []
+    for r in rows:
+        key = (r["mode"], r["provider"], r["prompt_version"])
+        if key not in seen:
+            seen.add(key)
+            results.append(DirectorResult.model_validate_json(db.cipher.decrypt(r["result_enc"])))
+    return results
+
+
+def latest_director_result(
+    db: Database, user: User, video_id: str, mode: DirectorMode,
+    provider: str | None = None, prompt_version: str | None = None,
+) -> DirectorResult | None:
+    for result in list_director_results(db, user, video_id, mode):
+        if (provider is None or result.provider == provider) and (
+            prompt_version is None or result.prompt_version == prompt_version
+        ):
+            return result
+    return None
+
+
+# --- voiceovers -----------------------------------------------------------------------
+
+
+def save_voiceover(db: Database, user: User, voiceover: Voiceover) -> Voiceover:
+    with db.connect() as conn:
+        _require_video(conn, user, voiceover.video_id)
+        cur = conn.execute(
+            "INSERT INTO voiceovers(video_id, mode, provider, voice, audio_path, preview_path, characters,"
+            " duration_s) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            (
+                voiceover.video_id, voiceover.mode.value, voiceover.provider, voiceover.voice,
+                voiceover.audio_path, voiceover.preview_path, voiceover.characters, voiceover.duration_s,
+            ),
+        )
+    return voiceover.model_copy(update={"id": cur.lastrowid})
+
+
+def list_voiceovers(db: Database, user: User, video_id: str) -> list[Voiceover]:
+    with db.read() as conn:
+        _require_video(conn, user, video_id)
+        rows = conn.execute("SELECT * FROM voiceovers WHERE video_id = ? ORDER BY id DESC", (video_id,))
+        return [
+            Voiceover(
+                id=r["id"], video_id=r["video_id"], mode=DirectorMode(r["mode"]), provider=r["provider"],
+                voice=r["voice"], audio_path=r["audio_path"], preview_path=r["preview_path"],
+                characters=r["characters"], duration_s=r["duration_s"],
+            )
+            for r in rows
+        ]
+
+
+
+def video_filenames(db: Database, user: User, video_ids: list[str]) -> dict[str, str]:
+    """Decrypted filenames of the user's own videos among `video_ids` (others are left out).
+    Cheaper than `list_videos` for labels: no per-video cost sum over llm_calls."""
+    ids = list(dict.fromkeys(video_ids))
+    if not ids:
+        return {}
+    with db.read() as conn:
+        rows = conn.execute(
+            f"SELECT id, filename_enc FROM videos WHERE user_id = ? AND id IN ({', '.join('?' * len(ids))})",
+            [user.id, *ids],
+        ).fetchall()
+    return {r["id"]: db.cipher.decrypt(r["filename_enc"]) for r in rows}
