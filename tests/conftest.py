@@ -11,7 +11,7 @@ from framepilot import accounts
 from framepilot.settings import Settings, get_settings
 from framepilot.store import open_database
 
-pytest_plugins = ["tests.fake_openai", "tests.servers"]
+pytest_plugins = ["tests.fake_openai", "tests.servers", "tests.storage_fixtures"]
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = Path(__file__).resolve().parent / "fixtures"

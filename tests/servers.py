@@ -78,7 +78,7 @@ class PostgresServer:
             command = ["runuser", "-u", self.run_as, "--", *command]
         subprocess.run(command, check=True, capture_output=True, timeout=120)
 
-    def start(self) -> "PostgresServer":
+    def start(self) -> PostgresServer:
         db = self.folder / "db"
         self._run(self.bindir / "initdb", "-D", db, "-U", PG_USER, "--auth=trust", "-E", "UTF8", "--no-sync")
         for _attempt in range(3):  # the free port can be taken before the server binds it
