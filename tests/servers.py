@@ -202,6 +202,24 @@ server.stop()
 """
 
 
+def start_moto() -> tuple[subprocess.Popen, str]:
+    """moto's S3 server in a child process; returns it and its endpoint URL. Closing the
+    child's stdin stops it."""
+    proc = subprocess.Popen([sys.executable, "-c", _MOTO], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                            stderr=subprocess.DEVNULL, text=True)
+    port = int(proc.stdout.readline())
+    return proc, f"http://127.0.0.1:{port}"
+
+
+def stop_moto(proc: subprocess.Popen) -> None:
+    proc.stdin.close()
+    try:
+        proc.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait()
+
+
 @pytest.fixture(scope="session")
 def s3_endpoint() -> Iterator[str]:
     """Endpoint URL of moto's standalone S3 server; any access key is accepted."""
@@ -209,15 +227,8 @@ def s3_endpoint() -> Iterator[str]:
         import moto.server  # noqa: F401
     except ImportError:
         missing("moto[server] (pip install 'moto[server]')")
-    proc = subprocess.Popen([sys.executable, "-c", _MOTO], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-                            stderr=subprocess.DEVNULL, text=True)
+    proc, endpoint = start_moto()
     try:
-        port = int(proc.stdout.readline())
-        yield f"http://127.0.0.1:{port}"
+        yield endpoint
     finally:
-        proc.stdin.close()
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
+        stop_moto(proc)

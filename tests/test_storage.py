@@ -6,21 +6,24 @@ from __future__ import annotations
 import hashlib
 import io
 import stat
-import threading
-import time
-import tracemalloc
 from pathlib import Path
-from typing import Self
 
 import httpx
-import psutil
 import pytest
 
 from framepilot.settings import SettingsError, load_settings
-from framepilot.storage import InvalidKey, ObjectNotFound, TooLarge, keys, open_storage
+from framepilot.storage import (
+    InvalidKey,
+    ObjectNotFound,
+    StorageError,
+    TooLarge,
+    keys,
+    open_storage,
+)
 from framepilot.storage.local import LocalStorage
 from framepilot.storage.s3 import S3Storage
-from tests.storage_fixtures import write_random_file
+from tests.servers import free_port
+from tests.storage_fixtures import PeakMemory, write_random_file
 
 MB = 1024 * 1024
 KEY = keys.upload_key("u1", "v1", ".mp4")
@@ -254,32 +257,6 @@ def test_aws_secrets_stay_out_of_the_settings_repr(monkeypatch):
 
 # --- big files: streamed, never whole in memory ---------------------------------------------
 
-class PeakMemory:
-    """Peak growth of this process's RSS (sampled every 5 ms) and of Python's heap."""
-
-    def __enter__(self) -> Self:
-        self._proc = psutil.Process()
-        self.base = self.peak = self._proc.memory_info().rss
-        self._done = threading.Event()
-        self._sampler = threading.Thread(target=self._sample, daemon=True)
-        self._sampler.start()
-        tracemalloc.start()
-        self.started = time.perf_counter()
-        return self
-
-    def _sample(self) -> None:
-        while not self._done.wait(0.005):
-            self.peak = max(self.peak, self._proc.memory_info().rss)
-
-    def __exit__(self, *exc: object) -> None:
-        self.seconds = time.perf_counter() - self.started
-        self.heap_peak = tracemalloc.get_traced_memory()[1]
-        tracemalloc.stop()
-        self._done.set()
-        self._sampler.join()
-        self.rss_growth = self.peak - self.base
-
-
 @pytest.mark.slow
 @pytest.mark.timeout(300)
 def test_a_200mb_file_goes_up_and_down_with_flat_memory(backend, tmp_path, record_property):
@@ -300,3 +277,22 @@ def test_a_200mb_file_goes_up_and_down_with_flat_memory(backend, tmp_path, recor
     # The file is 200 MB; S3 buffers at most about 5 parts of 8 MB (held as Python bytes).
     assert up.rss_growth < 80 * MB and down.rss_growth < 80 * MB
     assert up.heap_peak < 64 * MB and down.heap_peak < 64 * MB
+
+
+def test_an_unreachable_bucket_fails_with_a_storage_error_that_holds_no_secret(monkeypatch, free_port_url):
+    monkeypatch.setenv("FRAMEPILOT_STORAGE_URL", "s3://media-bucket/fp")
+    monkeypatch.setenv("FRAMEPILOT_S3_ENDPOINT_URL", free_port_url)  # nothing listens there
+    monkeypatch.setenv("AWS_ACCESS_KEY_ID", "AKIDEXAMPLE")
+    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "very-secret-not-real")
+    storage = open_storage(load_settings())
+
+    with pytest.raises(StorageError) as failure:
+        storage.size(KEY)  # after obstore's own retries (about 8 s here)
+
+    assert KEY in str(failure.value)
+    assert "very-secret-not-real" not in str(failure.value)
+
+
+@pytest.fixture
+def free_port_url() -> str:
+    return f"http://127.0.0.1:{free_port()}"
