@@ -6,6 +6,7 @@ then the defaults below.
 
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 from pathlib import Path
 from typing import Literal
@@ -56,6 +57,38 @@ class Settings(BaseSettings):
     global_monthly_budget_usd: float | None = Field(None, ge=0)
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
     port: int = Field(8501, ge=1, le=65535)
+    storage_url: str | None = Field(
+        None, description="Where media lives: a folder (default DATA_DIR) or s3://bucket/prefix."
+    )
+    s3_endpoint_url: str | None = Field(
+        None,
+        validation_alias=AliasChoices("FRAMEPILOT_S3_ENDPOINT_URL", "AWS_ENDPOINT_URL_S3", "AWS_ENDPOINT_URL"),
+        description="An S3-compatible endpoint (MinIO, R2, ...); unset for AWS itself.",
+    )
+    aws_access_key_id: str | None = Field(None, validation_alias="AWS_ACCESS_KEY_ID")
+    aws_secret_access_key: SecretStr | None = Field(None, validation_alias="AWS_SECRET_ACCESS_KEY")
+    aws_session_token: SecretStr | None = Field(None, validation_alias="AWS_SESSION_TOKEN")
+    aws_region: str | None = Field(None, validation_alias=AliasChoices("AWS_REGION", "AWS_DEFAULT_REGION"))
+    scratch_mb: int = Field(
+        2048, ge=16, le=10_000_000, description="Bound of a worker's local cache of stored media, in MB."
+    )
+
+    @field_validator("storage_url")
+    @classmethod
+    def _folder_or_s3(cls, v: str | None) -> str | None:
+        if not v or "://" not in v:
+            return v or None
+        if not re.fullmatch(r"s3://[a-z0-9][a-z0-9.-]{1,61}[a-z0-9](/.*)?", v):
+            raise ValueError("must be a folder path or s3://bucket/prefix (bucket: 3-63 of a-z 0-9 . -)")
+        return v
+
+    @property
+    def scratch_dir(self) -> Path:
+        return self.data_dir / "scratch"
+
+    @property
+    def scratch_bytes(self) -> int:
+        return self.scratch_mb * 1024 * 1024
 
     @field_validator("log_level", mode="before")
     @classmethod
