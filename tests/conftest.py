@@ -11,7 +11,7 @@ from framepilot import accounts
 from framepilot.settings import Settings, get_settings
 from framepilot.store import open_database
 
-pytest_plugins = ["tests.fake_openai"]
+pytest_plugins = ["tests.fake_openai", "tests.servers"]
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
@@ -28,7 +28,7 @@ def models_cache(tmp_path_factory) -> Path:
 def _isolated_env(tmp_path, monkeypatch, models_cache):
     """Each test gets its own data folder and no settings from the developer's shell."""
     for name in list(os.environ):
-        if name.startswith("FRAMEPILOT_") or name in ("OPENAI_API_KEY", "OPENAI_BASE_URL"):
+        if name.startswith(("FRAMEPILOT_", "AWS_")) or name in ("OPENAI_API_KEY", "OPENAI_BASE_URL"):
             monkeypatch.delenv(name, raising=False)
     monkeypatch.setenv("FRAMEPILOT_DATA_DIR", str(tmp_path / "data"))
     monkeypatch.setenv("FRAMEPILOT_MODELS_CACHE_DIR", str(models_cache))

@@ -1,15 +1,10 @@
 """The Redis backend: with FRAMEPILOT_REDIS_URL set, submissions go through a real
-redis-server and a real worker process completes them. Skips when redis-server is absent
-(.ci/run installs it)."""
+redis-server and a real worker process completes them. The server is the session's
+`redis_url` fixture (tests/servers.py): it skips when redis-server is absent, except in CI."""
 
 from __future__ import annotations
 
-import shutil
-import socket
-import subprocess
-
 import pytest
-import redis
 
 from framepilot import accounts
 from framepilot.models import JobStatus
@@ -21,39 +16,6 @@ from jobs.submit import submit_analysis
 from tests.test_worker import WorkerProcess, finished, make_clip, wait_for
 
 pytestmark = [pytest.mark.slow, pytest.mark.timeout(180)]
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-@pytest.fixture
-def redis_url(tmp_path):
-    exe = shutil.which("redis-server")
-    if exe is None:
-        pytest.skip("redis-server is not installed (apt-get install redis-server)")
-    port = _free_port()
-    proc = subprocess.Popen(
-        [exe, "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no",
-         "--dir", str(tmp_path)],
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-    )
-    client = redis.Redis(port=port)
-    try:
-        wait_for(lambda: _pings(client), 10, "redis-server to accept connections")
-        yield f"redis://127.0.0.1:{port}/0"
-    finally:
-        proc.terminate()
-        proc.wait(timeout=10)
-
-
-def _pings(client: redis.Redis) -> bool:
-    try:
-        return bool(client.ping())
-    except redis.ConnectionError:
-        return False
 
 
 def test_a_job_submitted_through_redis_is_completed_by_a_worker(redis_url, monkeypatch, tmp_path):
