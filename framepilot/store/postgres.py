@@ -28,7 +28,12 @@ from psycopg import sql as pgsql
 from psycopg_pool import ConnectionPool
 
 from framepilot.crypto import Cipher
-from framepilot.store.db import Database, IntegrityError, acting_user_id, iter_migrations
+from framepilot.store.db import (
+    Database,
+    IntegrityError,
+    acting_user_id,
+    iter_migrations,
+)
 
 log = logging.getLogger(__name__)
 

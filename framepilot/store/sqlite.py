@@ -14,7 +14,12 @@ from pathlib import Path
 from typing import Any
 
 from framepilot.crypto import Cipher
-from framepilot.store.db import Database, IntegrityError, acting_user_id, iter_migrations
+from framepilot.store.db import (
+    Database,
+    IntegrityError,
+    acting_user_id,
+    iter_migrations,
+)
 
 BUSY_TIMEOUT_MS = 15_000
 

@@ -142,9 +142,10 @@ def update_job_progress(db: Database, job_id: str, stage: str | None, progress: 
     """Write stage, progress and heartbeat; returns True when a cancel was requested."""
     with db.connect(SYSTEM) as conn:
         conn.execute(
-            "UPDATE jobs SET stage = coalesce(?, stage), progress = max(progress, ?), heartbeat_at = ?"
+            "UPDATE jobs SET stage = coalesce(?, stage),"
+            " progress = CASE WHEN progress > ? THEN progress ELSE ? END, heartbeat_at = ?"
             " WHERE id = ? AND status = 'running'",
-            (stage, max(0, min(100, int(progress))), _now(), job_id),
+            (stage, *[max(0, min(100, int(progress)))] * 2, _now(), job_id),
         )
         row = conn.execute("SELECT cancel_requested FROM jobs WHERE id = ?", (job_id,)).fetchone()
     return bool(row and row["cancel_requested"])
