@@ -94,6 +94,9 @@ def _add_later_commands(sub: argparse._SubParsersAction) -> None:
         pass
     else:
         register_analyze(sub)
+    from framepilot.cli_migrate import register as register_migrate
+
+    register_migrate(sub)
     try:
         from jobs.cli import register as register_jobs
     except ImportError:

@@ -56,6 +56,10 @@ class Settings(BaseSettings):
     user_monthly_budget_usd: float | None = Field(None, ge=0)
     global_monthly_budget_usd: float | None = Field(None, ge=0)
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
+    database_url: SecretStr | None = Field(
+        None, description="sqlite:///path (default: DATA_DIR/framepilot.sqlite3) or postgresql://..."
+    )
+    database_pool_size: int = Field(4, ge=1, le=100, description="PostgreSQL connections per process.")
     port: int = Field(8501, ge=1, le=65535)
     storage_url: str | None = Field(
         None, description="Where media lives: a folder (default DATA_DIR) or s3://bucket/prefix."
@@ -95,6 +99,15 @@ class Settings(BaseSettings):
     def _upper(cls, v: object) -> object:
         return v.upper() if isinstance(v, str) else v
 
+    @field_validator("database_url")
+    @classmethod
+    def _known_database(cls, v: SecretStr | None) -> SecretStr | None:
+        if v is not None and v.get_secret_value() and not v.get_secret_value().startswith(
+            ("sqlite:///", "postgresql://", "postgres://")
+        ):
+            raise ValueError("must start with sqlite:/// or postgresql://")
+        return v
+
     @field_validator("secret_key")
     @classmethod
     def _valid_fernet_key(cls, v: SecretStr | None) -> SecretStr | None:
@@ -123,7 +136,29 @@ class Settings(BaseSettings):
         return self.max_upload_mb * 1024 * 1024
 
     @property
+    def database_url_resolved(self) -> str:
+        """The store's URL; it may hold a password, so never log or show it."""
+        if self.database_url is not None and self.database_url.get_secret_value():
+            return self.database_url.get_secret_value()
+        return f"sqlite:///{self.data_dir / 'framepilot.sqlite3'}"
+
+    @property
+    def store_key(self) -> str:
+        """Which store this is, without secrets: processes sharing it share one job queue."""
+        url = self.database_url_resolved
+        if url.startswith("sqlite:///"):
+            return f"sqlite:{self.db_path.resolve()}"
+        from psycopg.conninfo import conninfo_to_dict
+
+        info = conninfo_to_dict(url)
+        return f"postgresql://{info.get('host', '')}:{info.get('port', '')}/{info.get('dbname', '')}"
+
+    @property
     def db_path(self) -> Path:
+        """The SQLite file (the default store)."""
+        url = self.database_url_resolved
+        if url.startswith("sqlite:///"):
+            return Path(url.removeprefix("sqlite:///"))
         return self.data_dir / "framepilot.sqlite3"
 
     @property

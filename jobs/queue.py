@@ -37,8 +37,9 @@ class JobQueue:
 
 
 def queue_name(settings: Settings) -> str:
-    """One queue per data folder, so two installs sharing a Redis never take each other's ids."""
-    digest = hashlib.sha1(str(settings.db_path.resolve()).encode()).hexdigest()[:10]
+    """One queue per store, so two installs sharing a Redis never take each other's ids, and
+    nodes sharing one PostgreSQL share one queue."""
+    digest = hashlib.sha1(settings.store_key.encode()).hexdigest()[:10]
     return f"framepilot-{digest}"
 
 

@@ -49,7 +49,7 @@ def register_tasks(huey: Huey, settings: Settings) -> TaskWrapper:
 
 def database(settings: Settings) -> Database:
     """One migrated Database per store file and process."""
-    key = str(settings.db_path.resolve())
+    key = settings.store_key
     with _db_lock:
         if key not in _databases:
             _databases[key] = open_database(settings)

@@ -18,13 +18,13 @@ NOT_FOUND = "That video was not found. It may have been deleted, or the link is 
 
 
 @st.cache_resource(show_spinner=False)
-def _database(db_path: str) -> Database:
+def _database(store_key: str) -> Database:
     return open_database(get_settings())
 
 
 def database() -> Database:
     """One handle per data folder (keyed on the path, so a new folder gets a new handle)."""
-    return _database(str(get_settings().db_path))
+    return _database(get_settings().store_key)
 
 
 # --- accounts -------------------------------------------------------------------------

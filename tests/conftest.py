@@ -48,6 +48,17 @@ def db(settings):
     return open_database(settings)
 
 
+@pytest.fixture(params=["sqlite", "postgresql"])
+def any_db(request, monkeypatch):
+    """The store on each backend: the contract tests run against both."""
+    if request.param == "postgresql":
+        monkeypatch.setenv("FRAMEPILOT_DATABASE_URL", request.getfixturevalue("postgres_dsn"))
+        get_settings.cache_clear()
+    database = open_database(get_settings())
+    yield database
+    database.close()
+
+
 @pytest.fixture
 def user_a(db):
     return accounts.add_user(db, "alice@example.com", "correct horse battery")

@@ -15,6 +15,7 @@ from framepilot.analytics import snapshot as snapshot_module
 from framepilot.analytics.snapshot import CallSnapshot
 from framepilot.models import JobType, LLMCall
 from framepilot.settings import load_settings
+from framepilot.store import SYSTEM
 from framepilot.store import repository as repo
 
 # (provider, model, operation, input, output, audio_s, chars, cost, latency_ms, status, cache_hit)
@@ -289,7 +290,7 @@ def test_segments_from_another_store_are_ignored(tmp_path, db, user_a, monkeypat
         record(db, user_a, spec)
     folder = tmp_path / "moved-analytics"
     CallSnapshot(db, folder).table()  # files that cover ids 1..6
-    with db.connect() as conn:  # the store is replaced by one with fewer calls
+    with db.connect(SYSTEM) as conn:  # the store is replaced by one with fewer calls
         conn.execute("DELETE FROM llm_calls WHERE id > 2")
 
     assert CallSnapshot(db, folder).table()["id"].to_pylist() == [1, 2]

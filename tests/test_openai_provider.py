@@ -28,6 +28,7 @@ from framepilot.providers.openai.director import OpenAIDirector
 from framepilot.providers.openai.shot_analyser import OpenAIShotAnalyser
 from framepilot.providers.openai.transcriber import OpenAITranscriber
 from framepilot.providers.openai.voice import OpenAIVoice, audio_duration
+from framepilot.store import SYSTEM
 from framepilot.store import repository as repo
 from framepilot.usage import BudgetExceeded, CallContext
 from tests import openai_samples as samples
@@ -331,7 +332,7 @@ def test_cached_replies_are_encrypted_at_rest(fake_openai, ctx, db):
     fake_openai.reply_with("SceneDirectorReply", {"summary": "Secret plan for the launch video.", "notes": []})
     OpenAIDirector(fake_settings(fake_openai)).direct(DirectorMode.SCENE_DIRECTOR, samples.director_inputs(), ctx)
 
-    with db.read() as conn:
+    with db.read(SYSTEM) as conn:
         stored = [r["response"] for r in conn.execute("SELECT response FROM llm_cache")]
     assert len(stored) == 1 and "Secret plan" not in stored[0]
 

@@ -7,9 +7,8 @@ import pytest
 
 from framepilot.crypto import Cipher, DecryptionError, generate_key, load_or_create_key
 from framepilot.models import JobType, LLMCall, Transcript, Segment, Word
-from framepilot.store import Database
 from framepilot.store import repository as repo
-from framepilot.store.db import migrate
+from framepilot.store.sqlite import SQLiteDatabase, migrate
 
 
 def test_migrations_apply_from_empty_then_are_idempotent(tmp_path):
@@ -27,7 +26,7 @@ def test_migrations_apply_from_empty_then_are_idempotent(tmp_path):
 
 
 def _writer(path: str, key: bytes, worker: int, count: int) -> None:
-    db = Database(path, Cipher(key))
+    db = SQLiteDatabase(path, Cipher(key))
     for i in range(count):
         repo.record_llm_call(db, LLMCall(provider="local", model=f"w{worker}", operation=f"op{i}"))
 
@@ -63,7 +62,7 @@ def test_encrypted_columns_round_trip_and_are_not_plaintext_on_disk(db, user_a):
 def test_wrong_key_fails_with_a_clear_error_not_garbage(db, user_a):
     video = repo.create_video(db, user_a, filename="clip.mp4", stored_path="/x.mp4",
                               sha256="b" * 64, size_bytes=10)
-    other = Database(db.path, Cipher(generate_key().encode()))
+    other = SQLiteDatabase(db.path, Cipher(generate_key().encode()))
     with pytest.raises(DecryptionError, match="secret key"):
         repo.get_video(other, user_a, video.id)
 

@@ -20,6 +20,7 @@ This class applies no row-level security: `framepilot.analytics.queries` scopes 
 
 from __future__ import annotations
 
+import hashlib
 import os
 import re
 import threading
@@ -247,15 +248,23 @@ class CallSnapshot:
         return final
 
 
-_snapshots: dict[Path, CallSnapshot] = {}
+_snapshots: dict[str, CallSnapshot] = {}
 _registry_lock = threading.Lock()
 
 
 def snapshot_for(db: Database) -> CallSnapshot:
-    """This process's snapshot of `db`, kept under `<data_dir>/analytics/` beside the store."""
-    key = Path(db.path).resolve()
+    """This process's snapshot of `db`, kept under `<data_dir>/analytics/` (beside a SQLite
+    store; in this node's data folder for PostgreSQL)."""
+    key = db.key
     with _registry_lock:
         snapshot = _snapshots.get(key)
         if snapshot is None:
-            snapshot = _snapshots[key] = CallSnapshot(db, key.parent / "analytics")
+            if getattr(db, "path", None) is not None:
+                folder = Path(db.path).resolve().parent / "analytics"
+            else:
+                from framepilot.settings import get_settings
+
+                digest = hashlib.sha1(key.encode()).hexdigest()[:10]
+                folder = get_settings().data_dir / "analytics" / digest
+            snapshot = _snapshots[key] = CallSnapshot(db, folder)
         return snapshot

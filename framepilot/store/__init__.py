@@ -1,5 +1,6 @@
-"""The system of record: SQLite in WAL mode, numbered migrations, typed repository functions."""
+"""The system of record: SQLite (default) or PostgreSQL behind one `Database`, numbered
+migrations per dialect, and typed repository functions (`repository/`)."""
 
-from framepilot.store.db import Database, open_database
+from framepilot.store.db import SYSTEM, Database, IntegrityError, open_database
 
-__all__ = ["Database", "open_database"]
+__all__ = ["SYSTEM", "Database", "IntegrityError", "open_database"]

@@ -1,123 +1,107 @@
-"""SQLite connections shared safely by the web process and the worker processes.
+"""The store's one seam: a `Database` that hands out short transactions for an acting user.
 
-WAL mode lets readers and one writer work at once; busy_timeout makes concurrent writers
-wait instead of failing. Migrations are numbered `.sql` files applied once each.
+Two backends sit behind it, chosen by `FRAMEPILOT_DATABASE_URL`:
+- `sqlite:///path` (the default, in the data folder): `framepilot/store/sqlite.py`;
+- `postgresql://…`: `framepilot/store/postgres.py`, with row-level security.
+
+Every transaction names who it acts for: a user (their rows only) or `SYSTEM` (the worker's
+job bookkeeping, sign-in lookups, the analytics feed). On PostgreSQL that choice is enforced
+by the database's own policies as well as by the repository's WHERE clauses.
 """
 
 from __future__ import annotations
 
-import sqlite3
 from collections.abc import Iterator
-from contextlib import contextmanager
-from importlib import resources
-from pathlib import Path
+from contextlib import AbstractContextManager
+from typing import Any, Protocol
 
 from framepilot.crypto import Cipher
 
-BUSY_TIMEOUT_MS = 15_000
+
+class SystemActor:
+    """The acting party for system work (never a user)."""
+
+    def __repr__(self) -> str:
+        return "SYSTEM"
+
+
+SYSTEM = SystemActor()
+
+
+class IntegrityError(Exception):
+    """A constraint failed (duplicate key, missing parent row), on any backend."""
+
+
+class Connection(Protocol):
+    """The little the repository needs: qmark-style `execute`, rows readable by name and index."""
+
+    def execute(self, sql: str, params: tuple | list = ()) -> Any: ...
+
+    def executemany(self, sql: str, rows: list) -> Any: ...
 
 
 class Database:
-    """A path to the SQLite file plus the cipher for encrypted columns."""
+    """Base of both backends. `connect(acting)` is one read-write transaction, `read(acting)`
+    a read-only one; `acting` is a `User`, a user id, or `SYSTEM`."""
 
-    def __init__(self, path: Path, cipher: Cipher) -> None:
-        self.path = Path(path)
-        self.cipher = cipher
+    dialect: str = ""
+    cipher: Cipher
 
-    @contextmanager
-    def connect(self) -> Iterator[sqlite3.Connection]:
-        """A short-lived connection; one transaction, committed on success."""
-        conn = sqlite3.connect(self.path, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None)
-        conn.row_factory = sqlite3.Row
-        try:
-            conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
-            conn.execute("PRAGMA foreign_keys = ON")
-            conn.execute("PRAGMA synchronous = NORMAL")
-            conn.execute("BEGIN IMMEDIATE")
-            try:
-                yield conn
-            except BaseException:
-                conn.execute("ROLLBACK")
-                raise
-            conn.execute("COMMIT")
-        finally:
-            conn.close()
+    def connect(self, acting: Any) -> AbstractContextManager[Connection]:
+        raise NotImplementedError
 
-    @contextmanager
-    def read(self) -> Iterator[sqlite3.Connection]:
-        """A read-only connection that never takes the write lock."""
-        conn = sqlite3.connect(self.path, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None)
-        conn.row_factory = sqlite3.Row
-        try:
-            conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
-            conn.execute("PRAGMA query_only = ON")
-            yield conn
-        finally:
-            conn.close()
+    def read(self, acting: Any) -> AbstractContextManager[Connection]:
+        raise NotImplementedError
+
+    @property
+    def key(self) -> str:
+        """A stable identity of this store (no secrets), for caches keyed per store."""
+        raise NotImplementedError
+
+    def close(self) -> None:
+        """Release pooled connections (no-op where there are none)."""
 
 
-def _migrations() -> list[tuple[int, str, str]]:
-    folder = resources.files("framepilot.store") / "migrations"
-    found = []
-    for entry in folder.iterdir():
-        if entry.name.endswith(".sql"):
-            number = int(entry.name.split("_", 1)[0])
-            found.append((number, entry.name, entry.read_text(encoding="utf-8")))
-    return sorted(found)
-
-
-def migrate(path: Path) -> list[str]:
-    """Apply every migration not yet applied; returns the names applied now."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    conn = sqlite3.connect(path, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None)
-    applied_now: list[str] = []
-    try:
-        conn.execute("PRAGMA journal_mode = WAL")
-        conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
-        conn.execute(
-            "CREATE TABLE IF NOT EXISTS schema_migrations ("
-            " version INTEGER PRIMARY KEY, name TEXT NOT NULL,"
-            " applied_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now')))"
-        )
-        for number, name, sql in _migrations():
-            conn.execute("BEGIN IMMEDIATE")
-            done = conn.execute("SELECT 1 FROM schema_migrations WHERE version = ?", (number,)).fetchone()
-            if done:
-                conn.execute("COMMIT")
-                continue
-            try:
-                for statement in _split_sql(sql):
-                    conn.execute(statement)
-                conn.execute("INSERT INTO schema_migrations(version, name) VALUES (?, ?)", (number, name))
-                conn.execute("COMMIT")
-            except BaseException:
-                conn.execute("ROLLBACK")
-                raise
-            applied_now.append(name)
-    finally:
-        conn.close()
-    return applied_now
-
-
-def _split_sql(sql: str) -> list[str]:
-    statements, buf = [], ""
-    for line in sql.splitlines(keepends=True):
-        if line.strip().startswith("--"):
-            continue
-        buf += line
-        if sqlite3.complete_statement(buf):
-            statements.append(buf.strip())
-            buf = ""
-    if buf.strip():
-        statements.append(buf.strip())
-    return statements
+def acting_user_id(acting: Any) -> int | None:
+    """The user id a transaction acts for, or None for SYSTEM."""
+    if acting is SYSTEM:
+        return None
+    if isinstance(acting, int) and not isinstance(acting, bool):
+        return acting
+    user_id = getattr(acting, "id", None)
+    if not isinstance(user_id, int):
+        raise TypeError("a transaction acts for a User, a user id, or SYSTEM")
+    return user_id
 
 
 def open_database(settings) -> Database:  # noqa: ANN001 - Settings, avoids an import cycle
-    """Prepare the data folder, migrate the store and return a Database."""
+    """Prepare the store named by the settings (migrating it) and return a Database."""
     from framepilot.crypto import load_or_create_key
 
     settings.ensure_dirs()
-    migrate(settings.db_path)
     secret = settings.secret_key.get_secret_value() if settings.secret_key else None
-    return Database(settings.db_path, Cipher(load_or_create_key(settings.data_dir, secret)))
+    cipher = Cipher(load_or_create_key(settings.data_dir, secret))
+    url = settings.database_url_resolved
+    if url.startswith(("postgresql://", "postgres://")):
+        from framepilot.store.postgres import PostgresDatabase
+
+        return PostgresDatabase.open(url, cipher, pool_size=settings.database_pool_size)
+    from framepilot.store.sqlite import SQLiteDatabase
+
+    return SQLiteDatabase.open(settings.db_path, cipher)
+
+
+def iter_migrations(dialect: str) -> Iterator[tuple[int, str, str]]:
+    """(number, file name, SQL) of the dialect's numbered migrations, in order."""
+    from importlib import resources
+
+    folder = resources.files("framepilot.store") / "migrations" / dialect
+    found = []
+    for entry in folder.iterdir():
+        if entry.name.endswith(".sql") and entry.name[:4].isdigit():
+            found.append((int(entry.name.split("_", 1)[0]), entry.name, entry.read_text(encoding="utf-8")))
+    yield from sorted(found)
+
+
+# A row of either backend: readable by column name and by index (sqlite3.Row, postgres.Row).
+Row = Any

@@ -7,7 +7,6 @@ and calls the user functions as that owner.
 from __future__ import annotations
 
 import json
-import sqlite3
 from datetime import datetime, timezone
 
 from framepilot.models import (
@@ -16,14 +15,14 @@ from framepilot.models import (
     JobType,
     User,
 )
-from framepilot.store.db import Database
+from framepilot.store.db import SYSTEM, Database, Row
 from framepilot.store.repository._common import NotFound, _now, _ts, new_id
 from framepilot.store.repository.videos import _require_video
 
 # --- jobs -----------------------------------------------------------------------------
 
 
-def _job(row: sqlite3.Row) -> Job:
+def _job(row: Row) -> Job:
     return Job(
         id=row["id"],
         user_id=row["user_id"],
@@ -47,7 +46,7 @@ def create_job(
     db: Database, user: User, job_type: JobType, video_id: str | None, params: dict | None = None
 ) -> Job:
     job_id = new_id()
-    with db.connect() as conn:
+    with db.connect(user) as conn:
         if video_id is not None:
             _require_video(conn, user, video_id)
         conn.execute(
@@ -58,7 +57,7 @@ def create_job(
 
 
 def get_job(db: Database, user: User, job_id: str) -> Job:
-    with db.read() as conn:
+    with db.read(user) as conn:
         row = conn.execute("SELECT * FROM jobs WHERE id = ? AND user_id = ?", (job_id, user.id)).fetchone()
     if row is None:
         raise NotFound("job not found")
@@ -76,14 +75,14 @@ def list_jobs(
     if video_id:
         sql += " AND video_id = ?"
         args.append(video_id)
-    with db.read() as conn:
+    with db.read(user) as conn:
         rows = conn.execute(sql + " ORDER BY created_at DESC LIMIT ?", [*args, limit]).fetchall()
     return [_job(r) for r in rows]
 
 
 def request_cancel(db: Database, user: User, job_id: str) -> Job:
     """Queued jobs are cancelled at once; running ones are asked to stop at a safe point."""
-    with db.connect() as conn:
+    with db.connect(user) as conn:
         row = conn.execute("SELECT status FROM jobs WHERE id = ? AND user_id = ?", (job_id, user.id)).fetchone()
         if row is None:
             raise NotFound("job not found")
@@ -99,7 +98,7 @@ def request_cancel(db: Database, user: User, job_id: str) -> Job:
 
 def reset_job_for_retry(db: Database, user: User, job_id: str) -> Job:
     """A failed or cancelled job goes back to the queue with a fresh attempt budget."""
-    with db.connect() as conn:
+    with db.connect(user) as conn:
         cur = conn.execute(
             "UPDATE jobs SET status = 'queued', error = NULL, cancel_requested = 0, attempts = 0,"
             " progress = 0, stage = NULL, finished_at = NULL"
@@ -118,7 +117,7 @@ def reset_job_for_retry(db: Database, user: User, job_id: str) -> Job:
 
 
 def job_for_worker(db: Database, job_id: str) -> Job:
-    with db.read() as conn:
+    with db.read(SYSTEM) as conn:
         row = conn.execute("SELECT * FROM jobs WHERE id = ?", (job_id,)).fetchone()
     if row is None:
         raise NotFound("job not found")
@@ -128,7 +127,7 @@ def job_for_worker(db: Database, job_id: str) -> Job:
 def claim_job(db: Database, job_id: str, worker: str) -> Job | None:
     """queued -> running, once. Returns None when another worker has it or it was cancelled."""
     now = _now()
-    with db.connect() as conn:
+    with db.connect(SYSTEM) as conn:
         cur = conn.execute(
             "UPDATE jobs SET status = 'running', attempts = attempts + 1, worker = ?, heartbeat_at = ?,"
             " started_at = coalesce(started_at, ?) WHERE id = ? AND status = 'queued'",
@@ -141,18 +140,19 @@ def claim_job(db: Database, job_id: str, worker: str) -> Job | None:
 
 def update_job_progress(db: Database, job_id: str, stage: str | None, progress: int) -> bool:
     """Write stage, progress and heartbeat; returns True when a cancel was requested."""
-    with db.connect() as conn:
+    with db.connect(SYSTEM) as conn:
         conn.execute(
-            "UPDATE jobs SET stage = coalesce(?, stage), progress = max(progress, ?), heartbeat_at = ?"
+            "UPDATE jobs SET stage = coalesce(?, stage),"
+            " progress = CASE WHEN progress > ? THEN progress ELSE ? END, heartbeat_at = ?"
             " WHERE id = ? AND status = 'running'",
-            (stage, max(0, min(100, int(progress))), _now(), job_id),
+            (stage, *[max(0, min(100, int(progress)))] * 2, _now(), job_id),
         )
         row = conn.execute("SELECT cancel_requested FROM jobs WHERE id = ?", (job_id,)).fetchone()
     return bool(row and row["cancel_requested"])
 
 
 def finish_job(db: Database, job_id: str, status: JobStatus, error: str | None = None) -> None:
-    with db.connect() as conn:
+    with db.connect(SYSTEM) as conn:
         conn.execute(
             "UPDATE jobs SET status = ?, error = ?, finished_at = ?,"
             " progress = CASE WHEN ? = 'completed' THEN 100 ELSE progress END"
@@ -162,7 +162,7 @@ def finish_job(db: Database, job_id: str, status: JobStatus, error: str | None =
 
 
 def requeue_job(db: Database, job_id: str, note: str | None = None) -> None:
-    with db.connect() as conn:
+    with db.connect(SYSTEM) as conn:
         conn.execute(
             "UPDATE jobs SET status = 'queued', worker = NULL, error = ? WHERE id = ? AND status = 'running'",
             (note, job_id),
@@ -171,7 +171,7 @@ def requeue_job(db: Database, job_id: str, note: str | None = None) -> None:
 
 def stale_running_jobs(db: Database, older_than: datetime) -> list[Job]:
     stamp = older_than.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
-    with db.read() as conn:
+    with db.read(SYSTEM) as conn:
         rows = conn.execute(
             "SELECT * FROM jobs WHERE status = 'running' AND (heartbeat_at IS NULL OR heartbeat_at < ?)",
             (stamp,),
@@ -180,7 +180,7 @@ def stale_running_jobs(db: Database, older_than: datetime) -> list[Job]:
 
 
 def queued_jobs(db: Database) -> list[Job]:
-    with db.read() as conn:
+    with db.read(SYSTEM) as conn:
         rows = conn.execute("SELECT * FROM jobs WHERE status = 'queued' ORDER BY created_at").fetchall()
     return [_job(r) for r in rows]
 
@@ -190,7 +190,7 @@ def reap_job_if_stale(db: Database, job_id: str, older_than: datetime, give_up_e
     still older than `older_than`. False when it beat meanwhile: a live job is never taken."""
     stamp = older_than.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
     stale = "id = ? AND status = 'running' AND (heartbeat_at IS NULL OR heartbeat_at < ?)"
-    with db.connect() as conn:
+    with db.connect(SYSTEM) as conn:
         if give_up_error is None:
             cur = conn.execute(f"UPDATE jobs SET status = 'queued', worker = NULL WHERE {stale}", (job_id, stamp))
         else:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import sqlite3
 from datetime import datetime, timezone
 from typing import Any
 
@@ -11,7 +10,7 @@ from framepilot.models import (
     LLMCall,
     User,
 )
-from framepilot.store.db import Database
+from framepilot.store.db import SYSTEM, Database, Row
 from framepilot.store.repository._common import _ts
 
 # --- llm calls and cache --------------------------------------------------------------
@@ -32,17 +31,17 @@ def _call_values(call: LLMCall) -> tuple:
 
 
 def record_llm_call(db: Database, call: LLMCall) -> int:
-    with db.connect() as conn:
+    with db.connect(SYSTEM) as conn:
         cur = conn.execute(
-            f"INSERT INTO llm_calls({', '.join(_CALL_COLUMNS)}) VALUES ({', '.join('?' * len(_CALL_COLUMNS))})",
+            f"INSERT INTO llm_calls({', '.join(_CALL_COLUMNS)}) VALUES ({', '.join('?' * len(_CALL_COLUMNS))}) RETURNING id",
             _call_values(call),
         )
-        return cur.lastrowid
+        return cur.fetchone()[0]
 
 
 def record_llm_calls_bulk(db: Database, calls: list[tuple]) -> None:
     """For benchmarks and imports: rows as tuples in `_CALL_COLUMNS` order plus created_at."""
-    with db.connect() as conn:
+    with db.connect(SYSTEM) as conn:
         conn.executemany(
             f"INSERT INTO llm_calls({', '.join(_CALL_COLUMNS)}, created_at)"
             f" VALUES ({', '.join('?' * (len(_CALL_COLUMNS) + 1))})",
@@ -50,7 +49,7 @@ def record_llm_calls_bulk(db: Database, calls: list[tuple]) -> None:
         )
 
 
-def _call(row: sqlite3.Row) -> LLMCall:
+def _call(row: Row) -> LLMCall:
     data = {c: row[c] for c in _CALL_COLUMNS}
     data["unit_prices"] = json.loads(row["unit_prices"]) if row["unit_prices"] else None
     data["cache_hit"] = bool(row["cache_hit"])
@@ -67,7 +66,7 @@ def list_llm_calls(
     if job_id:
         sql += " AND job_id = ?"
         args.append(job_id)
-    with db.read() as conn:
+    with db.read(user) as conn:
         return [_call(r) for r in conn.execute(sql + " ORDER BY id", args)]
 
 
@@ -81,7 +80,7 @@ def llm_call_rows_after(
     if not (all_users and acting.is_admin):
         sql += " AND user_id = ?"
         args.append(acting.id)
-    with db.read() as conn:
+    with db.read(SYSTEM if all_users and acting.is_admin else acting) as conn:
         rows = conn.execute(sql + " ORDER BY id", args).fetchall()
     return list(cols), [tuple(r) for r in rows]
 
@@ -93,7 +92,7 @@ def month_spend_usd(db: Database, user_id: int | None, month_start: datetime) ->
     if user_id is not None:
         sql += " AND user_id = ?"
         args.append(user_id)
-    with db.read() as conn:
+    with db.read(SYSTEM) as conn:
         return float(conn.execute(sql, args).fetchone()[0])
 
 
@@ -113,7 +112,7 @@ def llm_call_rows_for_analytics(db: Database, after_id: int, limit: int) -> list
     (job_type joined from jobs). System side: only `framepilot.analytics` reads this, and it
     applies row-level security (the acting user's user_id) on every query it answers."""
     cols = ", ".join("j.type" if c == "job_type" else f"c.{c}" for c in ANALYTICS_CALL_COLUMNS)
-    with db.read() as conn:
+    with db.read(SYSTEM) as conn:
         return conn.execute(
             f"SELECT {cols} FROM llm_calls c LEFT JOIN jobs j ON j.id = c.job_id"
             " WHERE c.id > ? ORDER BY c.id LIMIT ?",
@@ -123,5 +122,5 @@ def llm_call_rows_for_analytics(db: Database, after_id: int, limit: int) -> list
 
 def max_llm_call_id(db: Database) -> int:
     """The newest call's id (0 when none): tells the snapshot whether its files fit this store."""
-    with db.read() as conn:
+    with db.read(SYSTEM) as conn:
         return conn.execute("SELECT coalesce(max(id), 0) FROM llm_calls").fetchone()[0]

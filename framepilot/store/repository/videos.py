@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sqlite3
 from typing import Any
 
 from framepilot.models import (
@@ -18,7 +17,7 @@ from framepilot.models import (
     Voiceover,
     Word,
 )
-from framepilot.store.db import Database
+from framepilot.store.db import Connection, Database, Row
 from framepilot.store.repository._common import NotFound, _now, _ts, new_id
 
 # --- videos ---------------------------------------------------------------------------
@@ -29,7 +28,7 @@ _VIDEO_SELECT = (
 )
 
 
-def _video(db: Database, row: sqlite3.Row) -> Video:
+def _video(db: Database, row: Row) -> Video:
     probe = VideoProbe.model_validate_json(row["probe_json"]) if row["probe_json"] else None
     return Video(
         id=row["id"],
@@ -46,7 +45,7 @@ def _video(db: Database, row: sqlite3.Row) -> Video:
     )
 
 
-def _require_video(conn: sqlite3.Connection, user: User, video_id: str) -> None:
+def _require_video(conn: Connection, user: User, video_id: str) -> None:
     found = conn.execute(
         "SELECT 1 FROM videos WHERE id = ? AND user_id = ?", (video_id, user.id)
     ).fetchone()
@@ -65,7 +64,7 @@ def create_video(
     video_id: str | None = None,
 ) -> Video:
     vid = video_id or new_id()
-    with db.connect() as conn:
+    with db.connect(user) as conn:
         conn.execute(
             "INSERT INTO videos(id, user_id, filename_enc, stored_path, sha256, size_bytes)"
             " VALUES (?, ?, ?, ?, ?, ?)",
@@ -75,7 +74,7 @@ def create_video(
 
 
 def get_video(db: Database, user: User, video_id: str) -> Video:
-    with db.read() as conn:
+    with db.read(user) as conn:
         row = conn.execute(
             _VIDEO_SELECT + " WHERE v.id = ? AND v.user_id = ?", (video_id, user.id)
         ).fetchone()
@@ -85,7 +84,7 @@ def get_video(db: Database, user: User, video_id: str) -> Video:
 
 
 def find_video_by_sha256(db: Database, user: User, sha256: str) -> Video | None:
-    with db.read() as conn:
+    with db.read(user) as conn:
         row = conn.execute(
             _VIDEO_SELECT + " WHERE v.sha256 = ? AND v.user_id = ?", (sha256, user.id)
         ).fetchone()
@@ -94,7 +93,7 @@ def find_video_by_sha256(db: Database, user: User, sha256: str) -> Video | None:
 
 def list_videos(db: Database, user: User, search: str | None = None) -> list[Video]:
     """The user's videos, newest first; `search` matches the (decrypted) filename."""
-    with db.read() as conn:
+    with db.read(user) as conn:
         rows = conn.execute(
             _VIDEO_SELECT + " WHERE v.user_id = ? ORDER BY v.created_at DESC", (user.id,)
         ).fetchall()
@@ -107,13 +106,13 @@ def list_videos(db: Database, user: User, search: str | None = None) -> list[Vid
 
 def delete_video(db: Database, user: User, video_id: str) -> Video:
     video = get_video(db, user, video_id)
-    with db.connect() as conn:
+    with db.connect(user) as conn:
         conn.execute("DELETE FROM videos WHERE id = ? AND user_id = ?", (video_id, user.id))
     return video
 
 
 def save_probe(db: Database, user: User, video_id: str, probe: VideoProbe) -> None:
-    with db.connect() as conn:
+    with db.connect(user) as conn:
         _require_video(conn, user, video_id)
         conn.execute(
             "UPDATE videos SET duration_s = ?, fps = ?, width = ?, height = ?, has_audio = ?,"
@@ -128,7 +127,7 @@ def save_probe(db: Database, user: User, video_id: str, probe: VideoProbe) -> No
 def set_video_status(
     db: Database, user: User, video_id: str, status: VideoStatus, error: str | None = None
 ) -> None:
-    with db.connect() as conn:
+    with db.connect(user) as conn:
         _require_video(conn, user, video_id)
         conn.execute(
             "UPDATE videos SET status = ?, error = ?, updated_at = ? WHERE id = ?",
@@ -140,18 +139,19 @@ def set_video_status(
 
 
 def mark_stage_done(db: Database, user: User, video_id: str, stage: str, duration_s: float) -> None:
-    with db.connect() as conn:
+    with db.connect(user) as conn:
         _require_video(conn, user, video_id)
         conn.execute(
-            "INSERT OR REPLACE INTO analysis_stages(video_id, stage, duration_s, completed_at)"
-            " VALUES (?, ?, ?, ?)",
+            "INSERT INTO analysis_stages(video_id, stage, duration_s, completed_at) VALUES (?, ?, ?, ?)"
+            " ON CONFLICT(video_id, stage) DO UPDATE"
+            " SET duration_s = excluded.duration_s, completed_at = excluded.completed_at",
             (video_id, stage, duration_s, _now()),
         )
 
 
 def completed_stages(db: Database, user: User, video_id: str) -> dict[str, float]:
     """Stage name -> seconds it took, for the stages whose results are stored."""
-    with db.read() as conn:
+    with db.read(user) as conn:
         _require_video(conn, user, video_id)
         rows = conn.execute(
             "SELECT stage, duration_s FROM analysis_stages WHERE video_id = ?", (video_id,)
@@ -160,7 +160,7 @@ def completed_stages(db: Database, user: User, video_id: str) -> dict[str, float
 
 
 def forget_stage(db: Database, user: User, video_id: str, stage: str) -> None:
-    with db.connect() as conn:
+    with db.connect(user) as conn:
         _require_video(conn, user, video_id)
         conn.execute("DELETE FROM analysis_stages WHERE video_id = ? AND stage = ?", (video_id, stage))
 
@@ -170,7 +170,7 @@ def forget_stage(db: Database, user: User, video_id: str, stage: str) -> None:
 
 def save_transcript(db: Database, user: User, video_id: str, transcript: Transcript) -> None:
     enc = db.cipher.encrypt
-    with db.connect() as conn:
+    with db.connect(user) as conn:
         _require_video(conn, user, video_id)
         for table in ("transcript_words", "transcript_segments", "transcripts"):
             conn.execute(f"DELETE FROM {table} WHERE video_id = ?", (video_id,))
@@ -200,7 +200,7 @@ def save_transcript(db: Database, user: User, video_id: str, transcript: Transcr
 
 def get_transcript(db: Database, user: User, video_id: str) -> Transcript | None:
     dec = db.cipher.decrypt
-    with db.read() as conn:
+    with db.read(user) as conn:
         _require_video(conn, user, video_id)
         head = conn.execute("SELECT * FROM transcripts WHERE video_id = ?", (video_id,)).fetchone()
         if head is None:
@@ -235,7 +235,7 @@ def get_transcript(db: Database, user: User, video_id: str) -> Transcript | None
 
 
 def save_shots(db: Database, user: User, video_id: str, shots: list[Shot]) -> None:
-    with db.connect() as conn:
+    with db.connect(user) as conn:
         _require_video(conn, user, video_id)
         conn.execute("DELETE FROM shots WHERE video_id = ?", (video_id,))
         conn.executemany(
@@ -253,7 +253,7 @@ def save_shots(db: Database, user: User, video_id: str, shots: list[Shot]) -> No
 
 
 def get_shots(db: Database, user: User, video_id: str) -> list[Shot]:
-    with db.read() as conn:
+    with db.read(user) as conn:
         _require_video(conn, user, video_id)
         rows = conn.execute(
             "SELECT analysis_json FROM shots WHERE video_id = ? ORDER BY idx", (video_id,)
@@ -265,17 +265,17 @@ def get_shots(db: Database, user: User, video_id: str) -> list[Shot]:
 
 
 def save_director_result(db: Database, user: User, video_id: str, result: DirectorResult) -> int:
-    with db.connect() as conn:
+    with db.connect(user) as conn:
         _require_video(conn, user, video_id)
         cur = conn.execute(
             "INSERT INTO director_notes(video_id, mode, provider, model, prompt_version, result_enc)"
-            " VALUES (?, ?, ?, ?, ?, ?)",
+            " VALUES (?, ?, ?, ?, ?, ?) RETURNING id",
             (
                 video_id, result.mode.value, result.provider, result.model, result.prompt_version,
                 db.cipher.encrypt(result.model_dump_json()),
             ),
         )
-        return cur.lastrowid
+        return cur.fetchone()[0]
 
 
 def list_director_results(
@@ -287,7 +287,7 @@ def list_director_results(
     if mode is not None:
         sql += " AND mode = ?"
         args.append(mode.value)
-    with db.read() as conn:
+    with db.read(user) as conn:
         _require_video(conn, user, video_id)
         rows = conn.execute(sql + " ORDER BY id DESC", args).fetchall()
     seen, results = set(), []
@@ -315,21 +315,22 @@ def latest_director_result(
 
 
 def save_voiceover(db: Database, user: User, voiceover: Voiceover) -> Voiceover:
-    with db.connect() as conn:
+    with db.connect(user) as conn:
         _require_video(conn, user, voiceover.video_id)
         cur = conn.execute(
             "INSERT INTO voiceovers(video_id, mode, provider, voice, audio_path, preview_path, characters,"
-            " duration_s) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            " duration_s) VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
             (
                 voiceover.video_id, voiceover.mode.value, voiceover.provider, voiceover.voice,
                 voiceover.audio_path, voiceover.preview_path, voiceover.characters, voiceover.duration_s,
             ),
         )
-    return voiceover.model_copy(update={"id": cur.lastrowid})
+        voiceover_id = cur.fetchone()[0]
+    return voiceover.model_copy(update={"id": voiceover_id})
 
 
 def list_voiceovers(db: Database, user: User, video_id: str) -> list[Voiceover]:
-    with db.read() as conn:
+    with db.read(user) as conn:
         _require_video(conn, user, video_id)
         rows = conn.execute("SELECT * FROM voiceovers WHERE video_id = ? ORDER BY id DESC", (video_id,))
         return [
@@ -349,7 +350,7 @@ def video_filenames(db: Database, user: User, video_ids: list[str]) -> dict[str,
     ids = list(dict.fromkeys(video_ids))
     if not ids:
         return {}
-    with db.read() as conn:
+    with db.read(user) as conn:
         rows = conn.execute(
             f"SELECT id, filename_enc FROM videos WHERE user_id = ? AND id IN ({', '.join('?' * len(ids))})",
             [user.id, *ids],

@@ -1,0 +1,45 @@
+-- Row-level security, re-applied after the numbered migrations on every start (idempotent),
+-- so every user table is covered by exactly these policies.
+--
+-- A transaction acts for one user (set_config('framepilot.user_id', id, true)) or for the
+-- system (set_config('framepilot.system', 'on', true)): the worker's job bookkeeping,
+-- sign-in lookups, the analytics feed. With neither set, every user table reads as empty.
+CREATE OR REPLACE FUNCTION framepilot_acting_user() RETURNS bigint LANGUAGE sql STABLE
+AS $$ SELECT nullif(current_setting('framepilot.user_id', true), '')::bigint $$;
+
+CREATE OR REPLACE FUNCTION framepilot_is_system() RETURNS boolean LANGUAGE sql STABLE
+AS $$ SELECT coalesce(current_setting('framepilot.system', true), '') = 'on' $$;
+
+CREATE OR REPLACE FUNCTION framepilot_owns_video(video text) RETURNS boolean LANGUAGE sql STABLE
+AS $$ SELECT EXISTS (SELECT 1 FROM videos v WHERE v.id = video AND v.user_id = framepilot_acting_user()) $$;
+
+DO $$
+DECLARE
+    t text;
+    rule text;
+BEGIN
+    FOR t, rule IN
+        SELECT * FROM (VALUES
+            ('users',               'id = framepilot_acting_user()'),
+            ('videos',              'user_id = framepilot_acting_user()'),
+            ('jobs',                'user_id = framepilot_acting_user()'),
+            ('llm_calls',           'user_id = framepilot_acting_user()'),
+            ('analysis_stages',     'framepilot_owns_video(video_id)'),
+            ('transcripts',         'framepilot_owns_video(video_id)'),
+            ('transcript_segments', 'framepilot_owns_video(video_id)'),
+            ('transcript_words',    'framepilot_owns_video(video_id)'),
+            ('shots',               'framepilot_owns_video(video_id)'),
+            ('director_notes',      'framepilot_owns_video(video_id)'),
+            ('voiceovers',          'framepilot_owns_video(video_id)'),
+            ('llm_cache',           'framepilot_acting_user() IS NOT NULL')
+        ) AS p(tbl, rule_sql)
+        WHERE to_regclass(p.tbl) IS NOT NULL
+    LOOP
+        EXECUTE format('ALTER TABLE %I ENABLE ROW LEVEL SECURITY', t);
+        EXECUTE format('ALTER TABLE %I FORCE ROW LEVEL SECURITY', t);
+        EXECUTE format('DROP POLICY IF EXISTS framepilot_isolation ON %I', t);
+        EXECUTE format(
+            'CREATE POLICY framepilot_isolation ON %I USING (framepilot_is_system() OR (%s))'
+            ' WITH CHECK (framepilot_is_system() OR (%s))', t, rule, rule);
+    END LOOP;
+END $$;
