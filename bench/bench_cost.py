@@ -24,6 +24,7 @@ import numpy as np
 
 from framepilot import accounts
 from framepilot.models import (
+    DirectorInputs,
     DirectorMode,
     LLMCall,
     Shot,
@@ -32,7 +33,6 @@ from framepilot.models import (
     ShotSpan,
 )
 from framepilot.pricing import apply_cost, image_tokens
-from framepilot.providers.base import DirectorInputs
 from framepilot.providers.openai.director import OpenAIDirector
 from framepilot.providers.openai.shot_analyser import OpenAIShotAnalyser
 from framepilot.providers.openai.transcriber import OpenAITranscriber

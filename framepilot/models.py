@@ -267,6 +267,16 @@ class ShotListItem(_Model):
     line: str
 
 
+class DirectorInputs(_Model):
+    """What every director, local or remote, reads: the probe, the analysed shots and the words."""
+
+    model_config = ConfigDict(frozen=True)
+
+    probe: VideoProbe
+    shots: list[Shot]
+    transcript: Transcript
+
+
 class DirectorResult(_Model):
     """One director mode's output; identical shape for every provider."""
 

@@ -12,6 +12,7 @@ from framepilot.director.spoken_text import normalise
 from framepilot.models import (
     CameraMovement,
     Composition,
+    DirectorInputs,
     DirectorMode,
     DirectorResult,
     Exposure,
@@ -22,7 +23,7 @@ from framepilot.models import (
     VideoProbe,
     Word,
 )
-from framepilot.providers.base import Director, DirectorInputs
+from framepilot.providers.base import Director
 from framepilot.providers.local.director import LocalDirector
 from framepilot.store import repository as repo
 from framepilot.usage import CallContext

@@ -9,8 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from framepilot.director import full_rewrite, scene_rules, script_rewrite
-from framepilot.models import DirectorMode, DirectorResult
-from framepilot.providers.base import DirectorInputs
+from framepilot.models import DirectorInputs, DirectorMode, DirectorResult
 from framepilot.usage import CallContext, metered
 
 PROVIDER = "local"

@@ -8,9 +8,9 @@ from types import ModuleType
 
 from pydantic import BaseModel
 
-from framepilot.models import DirectorMode, DirectorNote, DirectorResult, ShotListItem
+from framepilot.models import DirectorInputs, DirectorMode, DirectorNote, DirectorResult, ShotListItem
 from framepilot.prompts import full_rewrite, scene_director, script_rewrite
-from framepilot.providers.base import DirectorInputs, ProviderError
+from framepilot.providers.base import ProviderError
 from framepilot.providers.openai.client import PROVIDER, OpenAIClient, StructuredReply
 from framepilot.providers.openai.retry import RetryPolicy
 from framepilot.settings import Settings
