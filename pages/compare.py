@@ -6,12 +6,12 @@ import streamlit as st
 
 from framepilot.models import DirectorMode, JobStatus, JobType
 from framepilot.providers.registry import available_providers
-from framepilot.review import (
+from framepilot.settings import get_settings
+from framepilot.store import repository as repo
+from framepilot.ui.review import (
     MODE_BLURBS, MODE_TITLES, SCRIPTED_MODES, align_notes, diff_html, original_lines, script_diff,
     time_range, version_label,
 )
-from framepilot.settings import get_settings
-from framepilot.store import repository as repo
 from jobs.submit import submit_director_notes, submit_tts
 from pages.common import chosen_video, database, job_row, require_user
 

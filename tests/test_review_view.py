@@ -2,11 +2,11 @@
 
 from datetime import datetime, timezone
 
-from framepilot.job_display import job_title, progress_text, stage_label, status_line
 from framepilot.models import (
     DirectorMode, DirectorNote, DirectorResult, Job, JobStatus, JobType, Segment, Shot, ShotScale, Transcript,
 )
-from framepilot.review import (
+from framepilot.ui.job_display import job_title, progress_text, stage_label, status_line
+from framepilot.ui.review import (
     align_notes, cost_text, diff_html, mmss, original_lines, script_diff, shot_facts, time_range,
 )
 
