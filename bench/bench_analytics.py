@@ -30,13 +30,13 @@ ROWS = int(os.environ.get("BENCH_ANALYTICS_ROWS", "1000000"))
 BATCH = 50_000
 ROOT = Path(__file__).resolve().parent.parent
 
-# operation -> [(provider, model, weight)]
+# operation (a `framepilot.models.Operation` value) -> [(provider, model, weight)]
 WORKLOAD = {
     "transcribe": [("openai", "whisper-1", 3), ("local", "faster-whisper-base", 5)],
-    "shot_analysis": [("openai", "gpt-4o-mini", 6), ("openai", "gpt-4o", 2), ("local", "mediapipe", 4)],
-    "director": [("openai", "gpt-4o-mini", 5), ("openai", "gpt-4o", 2), ("local", "rules", 4),
+    "analyse_shots": [("openai", "gpt-4o-mini", 6), ("openai", "gpt-4o", 2), ("local", "mediapipe", 4)],
+    "direct.scene_director": [("openai", "gpt-4o-mini", 5), ("openai", "gpt-4o", 2), ("local", "rules", 4),
                  ("openai", "gpt-5-preview", 1)],  # not in the price table: cost NULL
-    "tts": [("openai", "tts-1", 3), ("openai", "tts-1-hd", 1), ("local", "hibari", 4)],
+    "synthesise": [("openai", "tts-1", 3), ("openai", "tts-1-hd", 1), ("local", "hibari", 4)],
 }
 
 
@@ -66,7 +66,7 @@ def _synthetic_rows(rng: random.Random, jobs: list[tuple], count: int, start_ind
         audio = 0.0
         if operation == "transcribe":
             audio = rng.uniform(20, 600)
-        elif operation == "tts":
+        elif operation == "synthesise":
             chars = rng.randint(200, 4000)
         else:
             tin, tout = rng.randint(500, 12000), rng.randint(50, 1500)

@@ -33,6 +33,26 @@ class DirectorMode(StrEnum):
     FULL_REWRITE = "full_rewrite"
 
 
+class Operation(StrEnum):
+    """What one AI call did: one name per step, the same whichever provider ran it.
+
+    Stored in `llm_calls.operation`; the Costs page groups cost by it. A repair call (a second
+    chat call when a reply does not validate) belongs to its step; its prompt version says so.
+    """
+
+    TRANSCRIBE = "transcribe"
+    ANALYSE_SHOTS = "analyse_shots"
+    DIRECT_SCENE_DIRECTOR = "direct.scene_director"
+    DIRECT_SCRIPT_REWRITE = "direct.script_rewrite"
+    DIRECT_FULL_REWRITE = "direct.full_rewrite"
+    SYNTHESISE = "synthesise"
+
+    @classmethod
+    def direct(cls, mode: DirectorMode) -> Operation:
+        """The operation of one director mode."""
+        return cls(f"direct.{mode.value}")
+
+
 class CameraMovement(StrEnum):
     STATIC = "static"
     PAN = "pan"
@@ -331,7 +351,7 @@ class LLMCall(_Model):
 
     provider: str
     model: str
-    operation: str
+    operation: Operation
     prompt_version: str | None = None
     input_tokens: int = 0
     output_tokens: int = 0

@@ -16,6 +16,7 @@ from framepilot.models import (
     DirectorMode,
     DirectorResult,
     Exposure,
+    Operation,
     Segment,
     Shot,
     ShotScale,
@@ -510,7 +511,7 @@ def test_each_call_is_recorded_as_a_free_local_llm_call(db, user_a):
     results = [direct(mode, text, shots, duration, ctx) for mode in DirectorMode]
 
     calls = repo.list_llm_calls(db, user_a)
-    assert [c.operation for c in calls] == [f"direct:{m.value}" for m in DirectorMode]
+    assert [c.operation for c in calls] == [Operation.direct(m) for m in DirectorMode]
     assert [c.prompt_version for c in calls] == [r.prompt_version for r in results]
     assert len({c.prompt_version for c in calls}) == 3
     for call in calls:
