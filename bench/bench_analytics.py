@@ -83,7 +83,7 @@ def _synthetic_rows(rng: random.Random, jobs: list[tuple], count: int, start_ind
 
 
 def fill(db, rows: int, rng: random.Random) -> tuple[list, dict[str, float]]:
-    from framepilot.models import JobType
+    from framepilot.models import AnalysisParams, DirectorNotesParams, VoiceParams
     from framepilot.store import repository as repo
 
     users = [repo.insert_user(db, f"user{i}@bench.example", "not-a-hash", is_admin=(i == 0)) for i in range(5)]
@@ -92,8 +92,8 @@ def fill(db, rows: int, rng: random.Random) -> tuple[list, dict[str, float]]:
         for v in range(40):
             video = repo.create_video(db, user, filename=f"talk-{v}.mp4", stored_path="-", sha256=f"{user.id}-{v}",
                                       size_bytes=1)
-            for job_type in JobType:
-                jobs.append((user.id, video.id, repo.create_job(db, user, job_type, video.id).id))
+            for params in (AnalysisParams(), DirectorNotesParams(), VoiceParams()):
+                jobs.append((user.id, video.id, repo.create_job(db, user, video.id, params).id))
     now = datetime.now(timezone.utc)
     timings = {"generate": 0.0, "insert": 0.0}
     for start in range(0, rows, BATCH):

@@ -50,8 +50,7 @@ def queue_voice(mode: DirectorMode) -> None:
 def latest_job(mode: DirectorMode):  # noqa: ANN201 - Job | None
     """The newest notes or voice job for this mode, shown while it runs or when it failed."""
     for job in repo.list_jobs(db, user, video_id=video.id, limit=20):
-        modes = job.params.get("modes") or [job.params.get("mode")]
-        if job.type != JobType.VIDEO_ANALYSIS and mode.value in modes:
+        if job.type != JobType.VIDEO_ANALYSIS and mode in job.params.director_modes:
             return job if job.status in (JobStatus.QUEUED, JobStatus.RUNNING, JobStatus.FAILED) else None
     return None
 

@@ -13,7 +13,7 @@ import pytest
 from framepilot import accounts, analytics
 from framepilot.analytics import snapshot as snapshot_module
 from framepilot.analytics.snapshot import CallSnapshot
-from framepilot.models import JobType, LLMCall, Operation
+from framepilot.models import AnalysisParams, LLMCall, Operation, VoiceParams
 from framepilot.settings import load_settings
 from framepilot.store import repository as repo
 
@@ -125,8 +125,8 @@ def test_daily_cost_is_stacked_per_utc_day_by_model_and_by_operation(db, user_a)
 def test_cost_per_video_and_per_job_type_come_from_the_calls_and_their_jobs(db, user_a):
     cheap = repo.create_video(db, user_a, filename="a.mp4", stored_path="a", sha256="a", size_bytes=1)
     dear = repo.create_video(db, user_a, filename="b.mp4", stored_path="b", sha256="b", size_bytes=1)
-    analysis = repo.create_job(db, user_a, JobType.VIDEO_ANALYSIS, dear.id)
-    voice = repo.create_job(db, user_a, JobType.TTS, cheap.id)
+    analysis = repo.create_job(db, user_a, dear.id, AnalysisParams())
+    voice = repo.create_job(db, user_a, cheap.id, VoiceParams())
     whisper = ("openai", "whisper-1", Operation.TRANSCRIBE, 0, 0, 60.0, 0, 0.006, 900.0, "ok", False)
     tts = ("openai", "tts-1", Operation.SYNTHESISE, 0, 0, 0.0, 100, 0.0015, 300.0, "ok", False)
     record(db, user_a, whisper, video_id=dear.id, job_id=analysis.id)

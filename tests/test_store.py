@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from framepilot.crypto import Cipher, DecryptionError, generate_key, load_or_create_key
-from framepilot.models import JobType, LLMCall, Operation, Transcript, Segment, Word
+from framepilot.models import AnalysisParams, LLMCall, Operation, Transcript, Segment, VoiceParams, Word
 from framepilot.store import Database
 from framepilot.store import repository as repo
 from framepilot.store.db import migrate
@@ -81,7 +81,7 @@ def test_generated_key_file_is_private_and_stable(tmp_path):
 
 def test_user_b_cannot_read_list_or_delete_user_a_rows(db, user_a, user_b):
     video = repo.create_video(db, user_a, filename="a.mp4", stored_path="/a.mp4", sha256="c" * 64, size_bytes=1)
-    job = repo.create_job(db, user_a, JobType.VIDEO_ANALYSIS, video.id)
+    job = repo.create_job(db, user_a, video.id, AnalysisParams())
     repo.record_llm_call(db, LLMCall(provider="openai", model="gpt-4o", operation=Operation.DIRECT_SCENE_DIRECTOR,
                                      cost_usd=1.0, user_id=user_a.id, video_id=video.id))
 
@@ -97,7 +97,7 @@ def test_user_b_cannot_read_list_or_delete_user_a_rows(db, user_a, user_b):
         lambda: repo.get_transcript(db, user_b, video.id),
         lambda: repo.get_shots(db, user_b, video.id),
         lambda: repo.list_director_results(db, user_b, video.id),
-        lambda: repo.create_job(db, user_b, JobType.TTS, video.id),
+        lambda: repo.create_job(db, user_b, video.id, VoiceParams()),
     ):
         with pytest.raises(repo.NotFound):
             attempt()
