@@ -30,13 +30,13 @@ ROWS = int(os.environ.get("BENCH_ANALYTICS_ROWS", "1000000"))
 BATCH = 50_000
 ROOT = Path(__file__).resolve().parent.parent
 
-# operation -> [(provider, model, weight)]
+# operation (a `framepilot.models.Operation` value) -> [(provider, model, weight)]
 WORKLOAD = {
     "transcribe": [("openai", "whisper-1", 3), ("local", "faster-whisper-base", 5)],
-    "shot_analysis": [("openai", "gpt-4o-mini", 6), ("openai", "gpt-4o", 2), ("local", "mediapipe", 4)],
-    "director": [("openai", "gpt-4o-mini", 5), ("openai", "gpt-4o", 2), ("local", "rules", 4),
+    "analyse_shots": [("openai", "gpt-4o-mini", 6), ("openai", "gpt-4o", 2), ("local", "mediapipe", 4)],
+    "direct.scene_director": [("openai", "gpt-4o-mini", 5), ("openai", "gpt-4o", 2), ("local", "rules", 4),
                  ("openai", "gpt-5-preview", 1)],  # not in the price table: cost NULL
-    "tts": [("openai", "tts-1", 3), ("openai", "tts-1-hd", 1), ("local", "hibari", 4)],
+    "synthesise": [("openai", "tts-1", 3), ("openai", "tts-1-hd", 1), ("local", "hibari", 4)],
 }
 
 
@@ -66,7 +66,7 @@ def _synthetic_rows(rng: random.Random, jobs: list[tuple], count: int, start_ind
         audio = 0.0
         if operation == "transcribe":
             audio = rng.uniform(20, 600)
-        elif operation == "tts":
+        elif operation == "synthesise":
             chars = rng.randint(200, 4000)
         else:
             tin, tout = rng.randint(500, 12000), rng.randint(50, 1500)
@@ -83,7 +83,7 @@ def _synthetic_rows(rng: random.Random, jobs: list[tuple], count: int, start_ind
 
 
 def fill(db, rows: int, rng: random.Random) -> tuple[list, dict[str, float]]:
-    from framepilot.models import JobType
+    from framepilot.models import AnalysisParams, DirectorNotesParams, VoiceParams
     from framepilot.store import repository as repo
 
     users = [repo.insert_user(db, f"user{i}@bench.example", "not-a-hash", is_admin=(i == 0)) for i in range(5)]
@@ -92,8 +92,8 @@ def fill(db, rows: int, rng: random.Random) -> tuple[list, dict[str, float]]:
         for v in range(40):
             video = repo.create_video(db, user, filename=f"talk-{v}.mp4", stored_path="-", sha256=f"{user.id}-{v}",
                                       size_bytes=1)
-            for job_type in JobType:
-                jobs.append((user.id, video.id, repo.create_job(db, user, job_type, video.id).id))
+            for params in (AnalysisParams(), DirectorNotesParams(), VoiceParams()):
+                jobs.append((user.id, video.id, repo.create_job(db, user, video.id, params).id))
     now = datetime.now(timezone.utc)
     timings = {"generate": 0.0, "insert": 0.0}
     for start in range(0, rows, BATCH):

@@ -24,15 +24,16 @@ import numpy as np
 
 from framepilot import accounts
 from framepilot.models import (
+    DirectorInputs,
     DirectorMode,
     LLMCall,
+    Operation,
     Shot,
     ShotDetection,
     ShotScale,
     ShotSpan,
 )
 from framepilot.pricing import apply_cost, image_tokens
-from framepilot.providers.base import DirectorInputs
 from framepilot.providers.openai.director import OpenAIDirector
 from framepilot.providers.openai.shot_analyser import OpenAIShotAnalyser
 from framepilot.providers.openai.transcriber import OpenAITranscriber
@@ -152,17 +153,17 @@ def run_ours(work: Path) -> list[LLMCall]:
 
 def naive_calls(ours: list[LLMCall]) -> list[LLMCall]:
     """The naive approach's calls, built from our measured prompts and replies."""
-    calls = [c.model_copy(update={"cost_usd": None}) for c in ours if c.operation == "transcribe"]
-    vision = [c for c in ours if c.operation == "analyse_shots"]
+    calls = [c.model_copy(update={"cost_usd": None}) for c in ours if c.operation == Operation.TRANSCRIBE]
+    vision = [c for c in ours if c.operation == Operation.ANALYSE_SHOTS]
     prompt_text = sum(c.input_tokens - c.image_tokens for c in vision)
     per_frame_out = sum(c.output_tokens for c in vision) / SHOTS
     frame_tokens = image_tokens(NAIVE_MODEL, 1280, 720, "high")
-    calls.append(LLMCall(provider="openai", model=NAIVE_MODEL, operation="analyse_shots",
+    calls.append(LLMCall(provider="openai", model=NAIVE_MODEL, operation=Operation.ANALYSE_SHOTS,
                          input_tokens=prompt_text + NAIVE_FRAMES * frame_tokens,
                          image_tokens=NAIVE_FRAMES * frame_tokens,
                          output_tokens=round(per_frame_out * NAIVE_FRAMES)))
     for c in ours:
-        if c.operation.startswith("direct."):
+        if c.operation in {Operation.direct(m) for m in DirectorMode}:
             calls.append(LLMCall(provider="openai", model=NAIVE_MODEL, operation=c.operation,
                                  input_tokens=c.input_tokens, output_tokens=c.output_tokens))
     return [apply_cost(c) for c in calls]

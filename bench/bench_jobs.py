@@ -187,13 +187,13 @@ def idle_latency(clip: Path, rounds: int = 10) -> list[float]:
 
 def update_cost(n: int = 200) -> list[float]:
     """Milliseconds per `JobProgress.update` (one SQLite write and the cancel check)."""
-    from framepilot.models import JobType
+    from framepilot.models import DirectorNotesParams
     from framepilot.store import repository as repo
     from jobs.progress import JobProgress
 
     with tempfile.TemporaryDirectory() as tmp:
         _, db, user = _store(Path(tmp) / "data")
-        job = repo.create_job(db, user, JobType.DIRECTOR_NOTES, None)
+        job = repo.create_job(db, user, None, DirectorNotesParams())
         job = repo.claim_job(db, job.id, "bench")
         progress = JobProgress(db, job.id, job.attempts, min_write_interval_s=0, stopping=threading.Event())
         costs = []

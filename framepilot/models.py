@@ -8,8 +8,9 @@ from __future__ import annotations
 
 from datetime import datetime
 from enum import StrEnum
+from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, computed_field
 
 
 class ShotScale(StrEnum):
@@ -31,6 +32,26 @@ class DirectorMode(StrEnum):
     SCENE_DIRECTOR = "scene_director"
     SCRIPT_REWRITE = "script_rewrite"
     FULL_REWRITE = "full_rewrite"
+
+
+class Operation(StrEnum):
+    """What one AI call did: one name per step, the same whichever provider ran it.
+
+    Stored in `llm_calls.operation`; the Costs page groups cost by it. A repair call (a second
+    chat call when a reply does not validate) belongs to its step; its prompt version says so.
+    """
+
+    TRANSCRIBE = "transcribe"
+    ANALYSE_SHOTS = "analyse_shots"
+    DIRECT_SCENE_DIRECTOR = "direct.scene_director"
+    DIRECT_SCRIPT_REWRITE = "direct.script_rewrite"
+    DIRECT_FULL_REWRITE = "direct.full_rewrite"
+    SYNTHESISE = "synthesise"
+
+    @classmethod
+    def direct(cls, mode: DirectorMode) -> Operation:
+        """The operation of one director mode."""
+        return cls(f"direct.{mode.value}")
 
 
 class CameraMovement(StrEnum):
@@ -267,6 +288,16 @@ class ShotListItem(_Model):
     line: str
 
 
+class DirectorInputs(_Model):
+    """What every director, local or remote, reads: the probe, the analysed shots and the words."""
+
+    model_config = ConfigDict(frozen=True)
+
+    probe: VideoProbe
+    shots: list[Shot]
+    transcript: Transcript
+
+
 class DirectorResult(_Model):
     """One director mode's output; identical shape for every provider."""
 
@@ -298,22 +329,83 @@ class Voiceover(_Model):
 # --- jobs and usage -------------------------------------------------------------------
 
 
+def _canonical_modes(modes: list[DirectorMode]) -> list[DirectorMode]:
+    """De-duplicated, in `DirectorMode` order, so equal requests compare equal."""
+    wanted = set(modes)
+    return [m for m in DirectorMode if m in wanted]
+
+
+DirectorModes = Annotated[list[DirectorMode], AfterValidator(_canonical_modes)]
+
+
+class _JobParams(_Model):
+    provider: str | None = Field(None, description="AI provider name; None: the configured default")
+
+
+class AnalysisParams(_JobParams):
+    """A video_analysis job: the whole pipeline, then these director modes (and a voiceover)."""
+
+    type: Literal[JobType.VIDEO_ANALYSIS] = JobType.VIDEO_ANALYSIS
+    modes: DirectorModes = Field(default_factory=lambda: list(DirectorMode))
+    voice: bool = False
+
+    @property
+    def director_modes(self) -> list[DirectorMode]:
+        return self.modes
+
+    def covers(self, request: AnalysisParams) -> bool:
+        """An analysis run with these parameters also answers `request`."""
+        return (self.provider == request.provider and set(request.modes) <= set(self.modes)
+                and (self.voice or not request.voice))
+
+
+class DirectorNotesParams(_JobParams):
+    """A director_notes job: these modes again on an analysed video."""
+
+    type: Literal[JobType.DIRECTOR_NOTES] = JobType.DIRECTOR_NOTES
+    modes: DirectorModes = Field(default_factory=lambda: list(DirectorMode))
+
+    @property
+    def director_modes(self) -> list[DirectorMode]:
+        return self.modes
+
+
+class VoiceParams(_JobParams):
+    """A tts job: a voiceover (and preview) of one mode's rewritten script."""
+
+    type: Literal[JobType.TTS] = JobType.TTS
+    mode: DirectorMode = DirectorMode.SCRIPT_REWRITE
+
+    @property
+    def director_modes(self) -> list[DirectorMode]:
+        return [self.mode]
+
+
+# What a job runs, one model per job type. Stored as JSON beside the job's type column;
+# the repository parses it once (old rows included) into one of these.
+JobParams = Annotated[AnalysisParams | DirectorNotesParams | VoiceParams, Field(discriminator="type")]
+
+
 class Job(_Model):
     id: str
     user_id: int
     video_id: str | None
-    type: JobType
+    params: JobParams
     status: JobStatus
     stage: str | None = None
     progress: int = Field(0, ge=0, le=100)
     error: str | None = None
     attempts: int = 0
-    params: dict = Field(default_factory=dict)
     heartbeat_at: datetime | None = None
     created_at: datetime
     started_at: datetime | None = None
     finished_at: datetime | None = None
     cancel_requested: bool = False
+
+    @computed_field
+    @property
+    def type(self) -> JobType:
+        return self.params.type
 
 
 class LLMCall(_Model):
@@ -321,7 +413,7 @@ class LLMCall(_Model):
 
     provider: str
     model: str
-    operation: str
+    operation: Operation
     prompt_version: str | None = None
     input_tokens: int = 0
     output_tokens: int = 0

@@ -19,6 +19,7 @@ from pathlib import Path
 from framepilot.logs import get_logger, log_stage
 from framepilot.models import (
     AnalysisResult,
+    DirectorInputs,
     DirectorMode,
     DirectorResult,
     Shot,
@@ -30,7 +31,7 @@ from framepilot.models import (
     Voiceover,
 )
 from framepilot.progress import Cancelled, ProgressFn, ProgressTracker
-from framepilot.providers.base import DirectorInputs, ProviderError, Providers
+from framepilot.providers.base import ProviderError, Providers
 from framepilot.providers.registry import get_providers
 from framepilot.settings import Settings
 from framepilot.store import Database

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timezone
 
 from framepilot.logs import get_logger
-from framepilot.models import LLMCall
+from framepilot.models import LLMCall, Operation
 from framepilot.pricing import apply_cost
 from framepilot.store import Database
 from framepilot.store import repository as repo
@@ -50,7 +50,7 @@ class BudgetExceeded(RuntimeError):
 
 
 @contextmanager
-def metered(ctx: CallContext, *, provider: str, model: str, operation: str,
+def metered(ctx: CallContext, *, provider: str, model: str, operation: Operation,
             prompt_version: str | None = None) -> Iterator[Meter]:
     """Time one AI call and record it, whether it succeeds or fails."""
     meter = Meter(model=model, prompt_version=prompt_version)

@@ -81,7 +81,7 @@ def _describe(job: Job) -> str:
         f"status:    {job.status.value}{' (cancel requested)' if job.cancel_requested and not job.status.finished else ''}",
         f"progress:  {job.progress}%  stage: {job.stage or '-'}",
         f"video:     {job.video_id or '-'}",
-        f"params:    {job.params}",
+        f"params:    {job.params.model_dump_json(exclude={'type'})}",
         f"attempts:  {job.attempts}",
         f"created:   {job.created_at}",
         f"started:   {job.started_at or '-'}",

@@ -12,7 +12,10 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from framepilot.logs import get_logger
-from framepilot.models import DirectorMode, Job, JobStatus, JobType, User, VideoStatus
+from framepilot.models import (
+    AnalysisParams, DirectorMode, DirectorNotesParams, Job, JobParams, JobStatus, JobType, User, VideoStatus,
+    VoiceParams,
+)
 from framepilot.settings import Settings
 from framepilot.store import Database
 from framepilot.store import repository as repo
@@ -33,13 +36,13 @@ def submit_analysis(
     voice: bool = False,
 ) -> Submission:
     """Queue the whole pipeline for a video (or return the job that already answers it)."""
-    params = {"modes": _modes(modes), "provider": provider or settings.provider, "voice": bool(voice)}
+    params = AnalysisParams(modes=list(modes), provider=provider or settings.provider, voice=voice)
     existing = _in_flight(db, user, video_id, JobType.VIDEO_ANALYSIS) or _completed_analysis(
         db, user, video_id, params
     )
     if existing is not None:
         return Submission(existing, reused=True)
-    return Submission(_create(db, settings, user, JobType.VIDEO_ANALYSIS, video_id, params), reused=False)
+    return Submission(_create(db, settings, user, video_id, params), reused=False)
 
 
 def submit_director_notes(
@@ -50,8 +53,8 @@ def submit_director_notes(
     existing = _in_flight(db, user, video_id, JobType.DIRECTOR_NOTES)
     if existing is not None:
         return Submission(existing, reused=True)
-    params = {"modes": _modes(modes), "provider": provider or settings.provider}
-    return Submission(_create(db, settings, user, JobType.DIRECTOR_NOTES, video_id, params), reused=False)
+    params = DirectorNotesParams(modes=list(modes), provider=provider or settings.provider)
+    return Submission(_create(db, settings, user, video_id, params), reused=False)
 
 
 def submit_tts(
@@ -62,8 +65,8 @@ def submit_tts(
     existing = _in_flight(db, user, video_id, JobType.TTS)
     if existing is not None:
         return Submission(existing, reused=True)
-    params = {"mode": DirectorMode(mode).value, "provider": provider or settings.provider}
-    return Submission(_create(db, settings, user, JobType.TTS, video_id, params), reused=False)
+    params = VoiceParams(mode=mode, provider=provider or settings.provider)
+    return Submission(_create(db, settings, user, video_id, params), reused=False)
 
 
 def cancel_job(db: Database, user: User, job_id: str) -> Job:
@@ -84,12 +87,6 @@ def retry_job(db: Database, settings: Settings, user: User, job_id: str) -> Job:
 # --- internals ----------------------------------------------------------------------------
 
 
-def _modes(modes: Iterable[DirectorMode | str]) -> list[str]:
-    """Validated, de-duplicated, in the canonical order (so equal requests compare equal)."""
-    wanted = {DirectorMode(m) for m in modes}
-    return [m.value for m in DirectorMode if m in wanted]
-
-
 def _in_flight(db: Database, user: User, video_id: str, job_type: JobType) -> Job | None:
     for job in repo.list_jobs(db, user, statuses=IN_FLIGHT, video_id=video_id):
         if job.type == job_type:
@@ -97,25 +94,18 @@ def _in_flight(db: Database, user: User, video_id: str, job_type: JobType) -> Jo
     return None
 
 
-def _completed_analysis(db: Database, user: User, video_id: str, params: dict) -> Job | None:
+def _completed_analysis(db: Database, user: User, video_id: str, request: AnalysisParams) -> Job | None:
     """A completed analysis that covers this request, while its results are still stored."""
     if repo.get_video(db, user, video_id).status != VideoStatus.READY:
         return None
     for job in repo.list_jobs(db, user, statuses=[JobStatus.COMPLETED], video_id=video_id):
-        done = job.params
-        if (
-            job.type == JobType.VIDEO_ANALYSIS
-            and done.get("provider") == params["provider"]
-            and set(params["modes"]) <= set(done.get("modes", []))
-            and (done.get("voice") or not params["voice"])
-        ):
+        if isinstance(job.params, AnalysisParams) and job.params.covers(request):
             return job
     return None
 
 
-def _create(db: Database, settings: Settings, user: User, job_type: JobType, video_id: str,
-            params: dict) -> Job:
-    job = repo.create_job(db, user, job_type, video_id, params)
+def _create(db: Database, settings: Settings, user: User, video_id: str, params: JobParams) -> Job:
+    job = repo.create_job(db, user, video_id, params)
     _enqueue(settings, job.id)
     return job
 

@@ -12,13 +12,14 @@ import os
 import socket
 import threading
 import time
+from typing import assert_never
 
 from huey import Huey
 from huey.api import TaskWrapper
 
 from framepilot import service
 from framepilot.logs import get_logger
-from framepilot.models import DirectorMode, Job, JobStatus, JobType, VideoStatus
+from framepilot.models import AnalysisParams, DirectorNotesParams, Job, JobStatus, JobType, VideoStatus, VoiceParams
 from framepilot.progress import Cancelled, ProgressFn
 from framepilot.settings import Settings
 from framepilot.store import Database, open_database
@@ -26,6 +27,7 @@ from framepilot.store import repository as repo
 from jobs.progress import WORKER_STOPPING, JobLost, JobProgress, WorkerStopping, heartbeat_interval
 
 CANCELLED_MESSAGE = "Cancelled by the user."
+UNREADABLE_MESSAGE = "This job's stored settings could not be read, so it did not run. Start it again."
 
 # Job ids this process is running right now: the worker re-queues them if it must exit
 # before they reach a safe point.
@@ -63,28 +65,18 @@ def worker_name() -> str:
 def run_service(db: Database, settings: Settings, job: Job, progress: ProgressFn) -> None:
     """Call the service function for the job's type with its stored parameters."""
     user = repo.get_user(db, job.user_id)
-    params = job.params
-    provider = params.get("provider")
-    if job.type == JobType.VIDEO_ANALYSIS:
-        service.analyse_video(
-            db, settings, user, job.video_id,
-            modes=[DirectorMode(m) for m in params.get("modes", list(DirectorMode))],
-            voice=bool(params.get("voice")), provider=provider, job_id=job.id, progress=progress,
-        )
-    elif job.type == JobType.DIRECTOR_NOTES:
-        service.direct_video(
-            db, settings, user, job.video_id,
-            modes=[DirectorMode(m) for m in params.get("modes", list(DirectorMode))],
-            provider=provider, job_id=job.id, progress=progress,
-        )
-    elif job.type == JobType.TTS:
-        service.voice_script(
-            db, settings, user, job.video_id,
-            mode=DirectorMode(params.get("mode", DirectorMode.SCRIPT_REWRITE)),
-            provider=provider, job_id=job.id, progress=progress,
-        )
-    else:  # pragma: no cover - the table's CHECK constraint allows only the three types
-        raise ValueError(f"unknown job type {job.type}")
+    match job.params:
+        case AnalysisParams(modes=modes, voice=voice, provider=provider):
+            service.analyse_video(db, settings, user, job.video_id, modes=modes, voice=voice,
+                                  provider=provider, job_id=job.id, progress=progress)
+        case DirectorNotesParams(modes=modes, provider=provider):
+            service.direct_video(db, settings, user, job.video_id, modes=modes,
+                                 provider=provider, job_id=job.id, progress=progress)
+        case VoiceParams(mode=mode, provider=provider):
+            service.voice_script(db, settings, user, job.video_id, mode=mode,
+                                 provider=provider, job_id=job.id, progress=progress)
+        case _:
+            assert_never(job.params)
 
 
 def execute_job(db: Database, settings: Settings, job_id: str) -> JobStatus | None:
@@ -92,7 +84,12 @@ def execute_job(db: Database, settings: Settings, job_id: str) -> JobStatus | No
     log = get_logger(component="worker", job_id=job_id)
     if WORKER_STOPPING.is_set():
         return None  # stays queued; the next worker start re-enqueues it
-    job = repo.claim_job(db, job_id, worker_name())
+    try:
+        job = repo.claim_job(db, job_id, worker_name())
+    except repo.UnreadableRow as exc:  # claimed, but it cannot run: fail it rather than leave it running
+        repo.finish_job(db, job_id, JobStatus.FAILED, UNREADABLE_MESSAGE)
+        log.warning("job.unreadable", problem=str(exc))
+        return JobStatus.FAILED
     if job is None:
         log.info("job.skipped", reason="not queued (running elsewhere, cancelled or finished)")
         return None

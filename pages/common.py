@@ -5,11 +5,11 @@ from __future__ import annotations
 
 import streamlit as st
 
-from framepilot.job_display import STATUS_ICONS, job_title, progress_text, status_line
 from framepilot.models import Job, JobStatus, User, Video
 from framepilot.settings import get_settings
 from framepilot.store import Database, open_database
 from framepilot.store import repository as repo
+from framepilot.ui.job_display import STATUS_ICONS, job_title, progress_text, status_line
 from jobs.submit import cancel_job, retry_job
 
 USER_KEY = "auth_user"

@@ -6,12 +6,12 @@ import streamlit as st
 
 from framepilot.models import DirectorMode, JobStatus, JobType
 from framepilot.providers.registry import available_providers
-from framepilot.review import (
+from framepilot.settings import get_settings
+from framepilot.store import repository as repo
+from framepilot.ui.review import (
     MODE_BLURBS, MODE_TITLES, SCRIPTED_MODES, align_notes, diff_html, original_lines, script_diff,
     time_range, version_label,
 )
-from framepilot.settings import get_settings
-from framepilot.store import repository as repo
 from jobs.submit import submit_director_notes, submit_tts
 from pages.common import chosen_video, database, job_row, require_user
 
@@ -50,8 +50,7 @@ def queue_voice(mode: DirectorMode) -> None:
 def latest_job(mode: DirectorMode):  # noqa: ANN201 - Job | None
     """The newest notes or voice job for this mode, shown while it runs or when it failed."""
     for job in repo.list_jobs(db, user, video_id=video.id, limit=20):
-        modes = job.params.get("modes") or [job.params.get("mode")]
-        if job.type != JobType.VIDEO_ANALYSIS and mode.value in modes:
+        if job.type != JobType.VIDEO_ANALYSIS and mode in job.params.director_modes:
             return job if job.status in (JobStatus.QUEUED, JobStatus.RUNNING, JobStatus.FAILED) else None
     return None
 

@@ -4,10 +4,10 @@ from pathlib import Path
 
 import streamlit as st
 
-from framepilot.job_display import progress_text
 from framepilot.models import JobStatus, VideoStatus
-from framepilot.review import cost_text, duration_text
 from framepilot.store import repository as repo
+from framepilot.ui.job_display import progress_text
+from framepilot.ui.review import cost_text, duration_text
 from pages.common import database, require_user
 
 STATUS_BADGES = {

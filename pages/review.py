@@ -4,14 +4,15 @@ from pathlib import Path
 
 import streamlit as st
 
-from framepilot import charts, exports
-from framepilot.job_display import progress_text
+from framepilot import exports
 from framepilot.models import DirectorMode, JobStatus, VideoStatus
-from framepilot.review import (
-    cost_text, duration_text, mmss, pace_series, seek_time, shot_facts, shot_heading,
-)
 from framepilot.service import load_analysis
 from framepilot.store import repository as repo
+from framepilot.ui import charts
+from framepilot.ui.job_display import progress_text
+from framepilot.ui.review import (
+    cost_text, duration_text, mmss, pace_series, seek_time, shot_facts, shot_heading,
+)
 from pages.common import chosen_video, database, require_user
 
 START_KEY = "review_start"  # {"video": id, "t": seconds}: where the player starts

@@ -6,9 +6,9 @@ import streamlit as st
 
 from framepilot.models import DirectorMode, JobStatus, VideoStatus
 from framepilot.providers.registry import available_providers
-from framepilot.review import MODE_BLURBS, MODE_TITLES
 from framepilot.settings import get_settings
 from framepilot.store import repository as repo
+from framepilot.ui.review import MODE_BLURBS, MODE_TITLES
 from framepilot.uploads import ALLOWED_SUFFIXES, UploadRejected, ingest_path, ingest_upload
 from jobs.submit import submit_analysis
 from pages.common import database, job_row, require_user

@@ -11,6 +11,7 @@ import numpy as np
 
 from framepilot.models import (
     Composition,
+    DirectorInputs,
     Exposure,
     Segment,
     Shot,
@@ -19,7 +20,6 @@ from framepilot.models import (
     VideoProbe,
     Word,
 )
-from framepilot.providers.base import DirectorInputs
 
 SCRIPT = [
     "Um, so, hi everyone, today I want to talk about lighting.",

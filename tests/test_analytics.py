@@ -13,23 +13,24 @@ import pytest
 from framepilot import accounts, analytics
 from framepilot.analytics import snapshot as snapshot_module
 from framepilot.analytics.snapshot import CallSnapshot
-from framepilot.models import JobType, LLMCall
+from framepilot.models import AnalysisParams, LLMCall, Operation, VoiceParams
 from framepilot.settings import load_settings
 from framepilot.store import SYSTEM
 from framepilot.store import repository as repo
 
+DIRECT, REWRITE, SHOTS = Operation.DIRECT_SCENE_DIRECTOR, Operation.DIRECT_SCRIPT_REWRITE, Operation.ANALYSE_SHOTS
 # (provider, model, operation, input, output, audio_s, chars, cost, latency_ms, status, cache_hit)
 A_CALLS = [
-    ("openai", "gpt-4o-mini", "director", 1200, 300, 0.0, 0, 0.00036, 820.0, "ok", False),
-    ("openai", "gpt-4o-mini", "director", 800, 200, 0.0, 0, 0.00024, 640.0, "ok", True),
-    ("openai", "whisper-1", "transcribe", 0, 0, 90.0, 0, 0.009, 3100.0, "ok", False),
-    ("openai", "tts-1", "tts", 0, 0, 0.0, 1500, 0.0225, 1900.0, "ok", False),
-    ("openai", "mystery-model", "director", 500, 100, 0.0, 0, None, 450.0, "error", False),
-    ("local", "faster-whisper-base", "transcribe", 0, 0, 60.0, 0, 0.0, 5200.0, "ok", False),
+    ("openai", "gpt-4o-mini", DIRECT, 1200, 300, 0.0, 0, 0.00036, 820.0, "ok", False),
+    ("openai", "gpt-4o-mini", DIRECT, 800, 200, 0.0, 0, 0.00024, 640.0, "ok", True),
+    ("openai", "whisper-1", Operation.TRANSCRIBE, 0, 0, 90.0, 0, 0.009, 3100.0, "ok", False),
+    ("openai", "tts-1", Operation.SYNTHESISE, 0, 0, 0.0, 1500, 0.0225, 1900.0, "ok", False),
+    ("openai", "mystery-model", DIRECT, 500, 100, 0.0, 0, None, 450.0, "error", False),
+    ("local", "faster-whisper-base", Operation.TRANSCRIBE, 0, 0, 60.0, 0, 0.0, 5200.0, "ok", False),
 ]
 B_CALLS = [
-    ("openai", "gpt-4o", "shot_analysis", 4000, 500, 0.0, 0, 0.015, 2400.0, "ok", False),
-    ("openai", "gpt-4o", "shot_analysis", 3000, 400, 0.0, 0, 0.0115, 2600.0, "ok", False),
+    ("openai", "gpt-4o", SHOTS, 4000, 500, 0.0, 0, 0.015, 2400.0, "ok", False),
+    ("openai", "gpt-4o", SHOTS, 3000, 400, 0.0, 0, 0.0115, 2600.0, "ok", False),
 ]
 
 
@@ -42,7 +43,7 @@ def record(db, user, spec, video_id=None, job_id=None) -> None:
     ))
 
 
-def record_at(db, user, when: str, model: str, operation: str, cost: float | None, latency: float = 100.0) -> None:
+def record_at(db, user, when: str, model: str, operation: Operation, cost: float | None, latency: float = 100.0) -> None:
     """One call with an explicit created_at, through the bulk path the benchmark uses."""
     values = dict(user_id=user.id, video_id=None, job_id=None, provider="openai", model=model,
                   operation=operation, prompt_version="v1", input_tokens=10, output_tokens=5,
@@ -50,6 +51,11 @@ def record_at(db, user, when: str, model: str, operation: str, cost: float | Non
                   cost_usd=cost, unit_prices=None, price_date=None, latency_ms=latency, status="ok",
                   error=None, retries=0, cache_hit=0)
     repo.record_llm_calls_bulk(db, [(*(values[c] for c in repo._CALL_COLUMNS), when)])
+
+
+def segment(after: int, last: int) -> str:
+    """The file name the snapshot gives the segment of ids (after, last]."""
+    return f"calls-v{snapshot_module.FORMAT_VERSION}-{after:012d}-{last:012d}.arrow"
 
 
 @pytest.fixture
@@ -88,8 +94,8 @@ def test_totals_equal_the_hand_computed_sums_of_the_users_rows(db, user_a, two_u
 def test_model_usage_gives_cost_tokens_and_exact_latency_percentiles(db, user_a):
     latencies = [float(v) for v in range(1, 101)]
     for latency in latencies:
-        record(db, user_a, ("openai", "gpt-4o-mini", "director", 10, 2, 0.0, 0, 0.001, latency, "ok", False))
-    record(db, user_a, ("openai", "whisper-1", "transcribe", 0, 0, 30.0, 0, 0.003, 700.0, "ok", False))
+        record(db, user_a, ("openai", "gpt-4o-mini", DIRECT, 10, 2, 0.0, 0, 0.001, latency, "ok", False))
+    record(db, user_a, ("openai", "whisper-1", Operation.TRANSCRIBE, 0, 0, 30.0, 0, 0.003, 700.0, "ok", False))
 
     usage = {m.model: m for m in analytics.model_usage(db, user_a, EVERYTHING)}
 
@@ -103,26 +109,27 @@ def test_model_usage_gives_cost_tokens_and_exact_latency_percentiles(db, user_a)
 
 
 def test_daily_cost_is_stacked_per_utc_day_by_model_and_by_operation(db, user_a):
-    record_at(db, user_a, "2026-03-01T08:00:00.000Z", "gpt-4o-mini", "director", 0.25)
-    record_at(db, user_a, "2026-03-01T23:59:59.999Z", "gpt-4o", "shot_analysis", 1.0)
-    record_at(db, user_a, "2026-03-03T00:00:00.000Z", "gpt-4o-mini", "director", 0.5)
-    record_at(db, user_a, "2026-03-03T10:00:00.000Z", "gpt-4o-mini", "rewrite", 0.125)
+    record_at(db, user_a, "2026-03-01T08:00:00.000Z", "gpt-4o-mini", DIRECT, 0.25)
+    record_at(db, user_a, "2026-03-01T23:59:59.999Z", "gpt-4o", SHOTS, 1.0)
+    record_at(db, user_a, "2026-03-03T00:00:00.000Z", "gpt-4o-mini", DIRECT, 0.5)
+    record_at(db, user_a, "2026-03-03T10:00:00.000Z", "gpt-4o-mini", REWRITE, 0.125)
 
     by_model = analytics.daily_cost(db, user_a, EVERYTHING, by="model")
     by_operation = analytics.daily_cost(db, user_a, EVERYTHING, by="operation")
 
     assert by_model.days == [date(2026, 3, 1), date(2026, 3, 3)]
     assert by_model.series == {"gpt-4o": [1.0, 0.0], "gpt-4o-mini": [0.25, 0.625]}
-    assert by_operation.series == {"shot_analysis": [1.0, 0.0], "director": [0.25, 0.5], "rewrite": [0.0, 0.125]}
+    assert by_operation.series == {"analyse_shots": [1.0, 0.0], "direct.scene_director": [0.25, 0.5],
+                                   "direct.script_rewrite": [0.0, 0.125]}
 
 
 def test_cost_per_video_and_per_job_type_come_from_the_calls_and_their_jobs(db, user_a):
     cheap = repo.create_video(db, user_a, filename="a.mp4", stored_path="a", sha256="a", size_bytes=1)
     dear = repo.create_video(db, user_a, filename="b.mp4", stored_path="b", sha256="b", size_bytes=1)
-    analysis = repo.create_job(db, user_a, JobType.VIDEO_ANALYSIS, dear.id)
-    voice = repo.create_job(db, user_a, JobType.TTS, cheap.id)
-    whisper = ("openai", "whisper-1", "transcribe", 0, 0, 60.0, 0, 0.006, 900.0, "ok", False)
-    tts = ("openai", "tts-1", "tts", 0, 0, 0.0, 100, 0.0015, 300.0, "ok", False)
+    analysis = repo.create_job(db, user_a, dear.id, AnalysisParams())
+    voice = repo.create_job(db, user_a, cheap.id, VoiceParams())
+    whisper = ("openai", "whisper-1", Operation.TRANSCRIBE, 0, 0, 60.0, 0, 0.006, 900.0, "ok", False)
+    tts = ("openai", "tts-1", Operation.SYNTHESISE, 0, 0, 0.0, 100, 0.0015, 300.0, "ok", False)
     record(db, user_a, whisper, video_id=dear.id, job_id=analysis.id)
     record(db, user_a, whisper, video_id=dear.id, job_id=analysis.id)
     record(db, user_a, tts, video_id=cheap.id, job_id=voice.id)
@@ -138,10 +145,10 @@ def test_cost_per_video_and_per_job_type_come_from_the_calls_and_their_jobs(db, 
 
 
 def test_filters_narrow_by_inclusive_days_provider_and_model(db, user_a):
-    record_at(db, user_a, "2026-04-09T23:59:59.000Z", "gpt-4o-mini", "director", 1.0)
-    record_at(db, user_a, "2026-04-10T00:00:00.000Z", "gpt-4o-mini", "director", 2.0)
-    record_at(db, user_a, "2026-04-12T23:59:59.999Z", "gpt-4o", "director", 4.0)
-    record_at(db, user_a, "2026-04-13T00:00:00.000Z", "gpt-4o", "director", 8.0)
+    record_at(db, user_a, "2026-04-09T23:59:59.000Z", "gpt-4o-mini", DIRECT, 1.0)
+    record_at(db, user_a, "2026-04-10T00:00:00.000Z", "gpt-4o-mini", DIRECT, 2.0)
+    record_at(db, user_a, "2026-04-12T23:59:59.999Z", "gpt-4o", DIRECT, 4.0)
+    record_at(db, user_a, "2026-04-13T00:00:00.000Z", "gpt-4o", DIRECT, 8.0)
 
     april_10_to_12 = analytics.Filters(start=date(2026, 4, 10), end=date(2026, 4, 12))
     only_mini = analytics.Filters(models=("gpt-4o-mini",))
@@ -198,7 +205,7 @@ def test_an_admin_sees_everyone_or_the_one_user_they_pick(db, settings, admin, u
 
 def test_budget_usage_is_this_months_spend_against_the_configured_budget(db, user_a, user_b, two_users_calls):
     settings = load_settings(user_monthly_budget_usd=0.05, global_monthly_budget_usd=None)
-    record_at(db, user_a, "2001-01-01T00:00:00.000Z", "gpt-4o", "director", 100.0)  # an old month
+    record_at(db, user_a, "2001-01-01T00:00:00.000Z", "gpt-4o", DIRECT, 100.0)  # an old month
 
     (mine,) = analytics.budget_usage(db, settings, user_a, EVERYTHING)
 
@@ -230,7 +237,7 @@ def test_a_restarted_process_reads_the_segment_files_and_only_the_new_rows(db, u
     first = analytics.snapshot_for(db)
     assert first.table().num_rows == len(A_CALLS)
     folder = first.folder
-    assert [p.name for p in folder.glob("*.arrow")] == ["calls-v1-000000000000-000000000006.arrow"]
+    assert [p.name for p in folder.glob("*.arrow")] == [segment(0, 6)]
 
     record(db, user_a, B_CALLS[0])
     fetched_after = []
@@ -258,8 +265,7 @@ def test_overlapping_segments_from_two_processes_are_never_counted_twice(db, use
     two.table()  # reads (0, 2], writes (2, 4]
     stale = CallSnapshot(db, folder.parent / "elsewhere")
     stale.table()  # writes (0, 4] elsewhere; moved in, it overlaps both
-    (folder.parent / "elsewhere" / "calls-v1-000000000000-000000000004.arrow").rename(
-        folder / "calls-v1-000000000000-000000000004.arrow")
+    (folder.parent / "elsewhere" / segment(0, 4)).rename(folder / segment(0, 4))
 
     fresh = CallSnapshot(db, folder).table()
 
@@ -276,11 +282,7 @@ def test_many_segments_are_compacted_into_one(db, user_a, monkeypatch):
         snap.table()
 
     # (0,1] (1,2] (2,3] were merged into (0,4] when the fourth arrived; then (4,5] and (5,6].
-    assert sorted(p.name for p in snap.folder.glob("*.arrow")) == [
-        "calls-v1-000000000000-000000000004.arrow",
-        "calls-v1-000000000004-000000000005.arrow",
-        "calls-v1-000000000005-000000000006.arrow",
-    ]
+    assert sorted(p.name for p in snap.folder.glob("*.arrow")) == [segment(0, 4), segment(4, 5), segment(5, 6)]
     assert CallSnapshot(db, snap.folder).table()["id"].to_pylist() == [1, 2, 3, 4, 5, 6]
 
 
@@ -316,10 +318,10 @@ def test_a_damaged_segment_is_dropped_and_its_rows_read_from_the_store(db, user_
 
 
 def test_the_csv_holds_exactly_the_filtered_rows(db, admin, user_a, user_b):
-    record_at(db, user_a, "2026-05-01T10:00:00.000Z", "gpt-4o-mini", "director", 0.5)
-    record_at(db, user_a, "2026-05-02T10:00:00.000Z", "gpt-4o", "director", 1.5)
-    record_at(db, user_a, "2026-05-09T10:00:00.000Z", "gpt-4o-mini", "director", 2.5)
-    record_at(db, user_b, "2026-05-02T11:00:00.000Z", "gpt-4o-mini", "director", 9.0)
+    record_at(db, user_a, "2026-05-01T10:00:00.000Z", "gpt-4o-mini", DIRECT, 0.5)
+    record_at(db, user_a, "2026-05-02T10:00:00.000Z", "gpt-4o", DIRECT, 1.5)
+    record_at(db, user_a, "2026-05-09T10:00:00.000Z", "gpt-4o-mini", DIRECT, 2.5)
+    record_at(db, user_b, "2026-05-02T11:00:00.000Z", "gpt-4o-mini", DIRECT, 9.0)
     filters = analytics.Filters(start=date(2026, 5, 1), end=date(2026, 5, 3), models=("gpt-4o-mini",))
 
     mine = list(csv.DictReader(io.StringIO(analytics.export_csv(db, user_a, filters).decode())))

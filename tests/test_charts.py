@@ -1,8 +1,8 @@
 """Plotly figure builders: what each chart draws, and the seek time clicks carry."""
 
-from framepilot import charts
 from framepilot.models import DirectorNote, Segment, Shot, ShotScale, Transcript, Word
-from framepilot.review import PaceWindow, pace_series, seek_time
+from framepilot.ui import charts
+from framepilot.ui.review import PaceWindow, pace_series, seek_time
 
 
 def shot(i: int, start: float, end: float, scale: ShotScale | None) -> Shot:

@@ -11,7 +11,7 @@ import streamlit as st
 from streamlit.testing.v1 import AppTest
 
 from framepilot import accounts
-from framepilot.models import LLMCall
+from framepilot.models import LLMCall, Operation
 from framepilot.settings import get_settings
 from framepilot.store import repository as repo
 
@@ -19,12 +19,12 @@ ROOT = Path(__file__).resolve().parent.parent
 PAGE = "pages/costs.py"
 
 A_CALLS = [  # (model, operation, input, output, cost)
-    ("gpt-4o-mini", "director", 1200, 300, 0.0125),
-    ("gpt-4o-mini", "rewrite", 800, 200, 0.0075),
-    ("gpt-4o", "shot_analysis", 5000, 100, 1.25),
-    ("mystery-model", "director", 100, 10, None),
+    ("gpt-4o-mini", Operation.DIRECT_SCENE_DIRECTOR, 1200, 300, 0.0125),
+    ("gpt-4o-mini", Operation.DIRECT_SCRIPT_REWRITE, 800, 200, 0.0075),
+    ("gpt-4o", Operation.ANALYSE_SHOTS, 5000, 100, 1.25),
+    ("mystery-model", Operation.DIRECT_SCENE_DIRECTOR, 100, 10, None),
 ]
-B_CALLS = [("gpt-4o", "shot_analysis", 9000, 900, 2.5)]
+B_CALLS = [("gpt-4o", Operation.ANALYSE_SHOTS, 9000, 900, 2.5)]
 
 
 def record(db, user, calls) -> None:

@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pytest
 
-from framepilot.review import mmss
+from framepilot.ui.review import mmss
 
 pytestmark = pytest.mark.e2e
 

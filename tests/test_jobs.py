@@ -13,7 +13,7 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 
-from framepilot.models import DirectorMode, JobStatus, JobType, VideoStatus
+from framepilot.models import AnalysisParams, DirectorMode, JobStatus, JobType, VideoStatus, VoiceParams
 from framepilot.progress import Cancelled
 from framepilot.store import repository as repo
 from framepilot.uploads import ingest_upload
@@ -55,7 +55,7 @@ def test_submitting_an_analysis_queues_a_job_row_and_one_queue_message(db, setti
     assert not submission.reused
     job = repo.get_job(db, user_a, submission.job.id)
     assert (job.status, job.type, job.progress, job.attempts) == (JobStatus.QUEUED, JobType.VIDEO_ANALYSIS, 0, 0)
-    assert job.params == {"modes": ["scene_director"], "provider": "local", "voice": True}
+    assert job.params == AnalysisParams(modes=[DirectorMode.SCENE_DIRECTOR], provider="local", voice=True)
     assert queue.pending() == 1
 
 
@@ -99,7 +99,7 @@ def test_director_notes_and_voice_jobs_are_deduplicated_only_while_in_flight(db,
     assert not rerun.reused and rerun.job.id != notes.job.id
 
     tts = submit_tts(db, settings, user_a, video.id, mode="full_rewrite")
-    assert tts.job.params == {"mode": "full_rewrite", "provider": "local"}
+    assert tts.job.params == VoiceParams(mode=DirectorMode.FULL_REWRITE, provider="local")
     assert submit_tts(db, settings, user_a, video.id).reused
 
 

@@ -12,9 +12,11 @@ from framepilot.director.spoken_text import normalise
 from framepilot.models import (
     CameraMovement,
     Composition,
+    DirectorInputs,
     DirectorMode,
     DirectorResult,
     Exposure,
+    Operation,
     Segment,
     Shot,
     ShotScale,
@@ -22,7 +24,7 @@ from framepilot.models import (
     VideoProbe,
     Word,
 )
-from framepilot.providers.base import Director, DirectorInputs
+from framepilot.providers.base import Director
 from framepilot.providers.local.director import LocalDirector
 from framepilot.store import repository as repo
 from framepilot.usage import CallContext
@@ -509,7 +511,7 @@ def test_each_call_is_recorded_as_a_free_local_llm_call(db, user_a):
     results = [direct(mode, text, shots, duration, ctx) for mode in DirectorMode]
 
     calls = repo.list_llm_calls(db, user_a)
-    assert [c.operation for c in calls] == [f"direct:{m.value}" for m in DirectorMode]
+    assert [c.operation for c in calls] == [Operation.direct(m) for m in DirectorMode]
     assert [c.prompt_version for c in calls] == [r.prompt_version for r in results]
     assert len({c.prompt_version for c in calls}) == 3
     for call in calls:

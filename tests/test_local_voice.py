@@ -15,7 +15,7 @@ import imageio_ffmpeg
 import numpy as np
 import pytest
 
-from framepilot.models import User
+from framepilot.models import Operation, User
 from framepilot.pipeline.preview import preview_size, render_preview
 from framepilot.providers.base import ProviderError
 from framepilot.providers.local.voice import MAX_PHONEMES, LocalVoice, split_phonemes
@@ -89,7 +89,7 @@ def test_a_sentence_becomes_a_24khz_wav_of_plausible_length_and_is_accounted(voi
     assert (clip.voice, clip.characters) == ("heart", len(SENTENCE))
     assert [p.name for p in clip.path.parent.iterdir()] == ["voice.wav"]  # no temp file left behind
     [row] = repo.list_llm_calls(db, user_a, video_id="video-1")
-    assert (row.provider, row.model, row.operation, row.status) == ("local", "hibari-tts-0.2.1", "tts", "ok")
+    assert (row.provider, row.model, row.operation, row.status) == ("local", "hibari-tts-0.2.1", Operation.SYNTHESISE, "ok")
     assert row.characters == len(SENTENCE) and row.cost_usd == 0
 
 

@@ -7,7 +7,14 @@ import psycopg
 
 from framepilot import accounts
 from framepilot.cli import main
-from framepilot.models import JobType, LLMCall, Segment, Transcript, Word
+from framepilot.models import (
+    AnalysisParams,
+    LLMCall,
+    Operation,
+    Segment,
+    Transcript,
+    Word,
+)
 from framepilot.settings import get_settings
 from framepilot.store import open_database
 from framepilot.store import repository as repo
@@ -19,10 +26,10 @@ def _install(db):
                               sha256="a" * 64, size_bytes=5)
     repo.save_transcript(db, alice, video.id, Transcript(language="en", text="hello there", segments=[
         Segment(start=0, end=1.0, text="hello there", words=[Word(word="hello", start=0, end=0.4)])]))
-    repo.create_job(db, alice, JobType.VIDEO_ANALYSIS, video.id)
+    repo.create_job(db, alice, video.id, AnalysisParams())
     for i in range(250):
         repo.record_llm_call(db, LLMCall(user_id=alice.id, video_id=video.id, provider="local",
-                                         model="whisper-base", operation="transcribe", compute_seconds=i / 10))
+                                         model="whisper-base", operation=Operation.TRANSCRIBE, compute_seconds=i / 10))
     return alice, video
 
 
@@ -41,7 +48,7 @@ def test_an_install_moves_to_postgresql_verified_and_readable(db, postgres_dsn, 
         assert repo.get_transcript(moved, alice, video.id).segments[0].words[0].word == "hello"
         assert len(repo.list_llm_calls(moved, alice)) == 250
         new_call = repo.record_llm_call(moved, LLMCall(user_id=alice.id, provider="local", model="m",
-                                                       operation="direct"))
+                                                       operation=Operation.DIRECT_SCENE_DIRECTOR))
         assert new_call == 251  # the id sequence continues after the moved rows
         assert accounts.authenticate(moved, "alice@example.com", "correct horse battery") == alice
     finally:

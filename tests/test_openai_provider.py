@@ -17,6 +17,7 @@ from framepilot.models import (
     DirectorMode,
     DirectorResult,
     LLMCall,
+    Operation,
     Shot,
     ShotDetection,
     ShotScale,
@@ -41,7 +42,7 @@ def ctx(db, user_a) -> CallContext:
 
 
 def _spend(db, user_id: int, usd: float) -> None:
-    repo.record_llm_call(db, LLMCall(provider="openai", model="gpt-4o-mini", operation="earlier",
+    repo.record_llm_call(db, LLMCall(provider="openai", model="gpt-4o-mini", operation=Operation.TRANSCRIBE,
                                      cost_usd=usd, user_id=user_id,
                                      created_at=datetime.now(timezone.utc)))
 

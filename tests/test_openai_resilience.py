@@ -9,7 +9,8 @@ from email.utils import format_datetime
 
 import pytest
 
-from framepilot.models import DirectorMode
+from framepilot.models import DirectorMode, Operation
+from framepilot.prompts import full_rewrite
 from framepilot.providers.base import ProviderError
 from framepilot.providers.openai.director import OpenAIDirector
 from framepilot.providers.openai.retry import RetryPolicy, retry_after_seconds
@@ -200,7 +201,9 @@ def test_a_reply_that_is_not_json_gets_one_repair_call_quoting_the_error(fake_op
     assert "could not be read" in repair.messages[-1]["content"]
     assert "Invalid JSON" in repair.messages[-1]["content"]
     assert result.shot_list
-    assert [c.operation for c in ctx.calls] == ["direct.full_rewrite", "direct.full_rewrite.repair"]
+    # Both calls are the full-rewrite step (one bar on the Costs page); the repair prompt's version tells them apart.
+    assert [c.operation for c in ctx.calls] == [Operation.DIRECT_FULL_REWRITE] * 2
+    assert [c.prompt_version for c in ctx.calls] == [full_rewrite.VERSION, f"{full_rewrite.VERSION}+repair-1"]
     assert all(c.cost_usd > 0 for c in ctx.calls)  # the unreadable reply was paid for: it is accounted
 
 

@@ -11,7 +11,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from framepilot.accounts import LOGIN_FAILED
-from framepilot.models import JobStatus, JobType
+from framepilot.models import AnalysisParams, DirectorMode, JobStatus, JobType, VoiceParams
 from framepilot.store import repository as repo
 from pages.common import NOT_FOUND
 from tests.page_fixtures import analysed_video, make_clip
@@ -131,7 +131,7 @@ def test_uploading_a_file_queues_an_analysis_and_shows_its_progress_row(db, user
     at.button(key="upload_submit").click().run()
     jobs = repo.list_jobs(db, user_a)
     assert [(j.type, j.status) for j in jobs] == [(JobType.VIDEO_ANALYSIS, JobStatus.QUEUED)]
-    assert jobs[0].params["modes"] == ["scene_director", "script_rewrite"]
+    assert jobs[0].params.modes == [DirectorMode.SCENE_DIRECTOR, DirectorMode.SCRIPT_REWRITE]
     assert "Analysis · my clip.mp4" in texts(at)
     assert any("Queued" in (p.proto.text or "") for p in at.get("progress"))
 
@@ -184,7 +184,7 @@ def test_review_of_a_video_still_being_analysed_shows_its_stage_and_progress(db,
     from framepilot.uploads import ingest_path
 
     video = ingest_path(db, settings, user_a, make_clip(tmp_path / "fresh.mp4")).video
-    job = repo.create_job(db, user_a, JobType.VIDEO_ANALYSIS, video.id, {})
+    job = repo.create_job(db, user_a, video.id, AnalysisParams())
     repo.claim_job(db, job.id, "test-worker")
     repo.update_job_progress(db, job.id, "transcribe", 40)
     at = app(user_a, "pages/review.py", video_id=video.id)
@@ -210,15 +210,15 @@ def test_re_running_a_mode_and_voicing_a_script_queue_jobs(db, user_a, ready_vid
     at.button(key="compare_rerun_script_rewrite").click().run()
     at.button(key="compare_voice_script_rewrite").click().run()
     jobs = {j.type: j for j in repo.list_jobs(db, user_a)}
-    assert jobs[JobType.DIRECTOR_NOTES].params["modes"] == ["script_rewrite"]
-    assert jobs[JobType.TTS].params["mode"] == "script_rewrite"
+    assert jobs[JobType.DIRECTOR_NOTES].params.modes == [DirectorMode.SCRIPT_REWRITE]
+    assert jobs[JobType.TTS].params.mode == DirectorMode.SCRIPT_REWRITE
 
 
 # --- jobs -----------------------------------------------------------------------------
 
 
 def test_a_failed_job_shows_its_message_and_retry_queues_it_again(db, user_a, ready_video):
-    job = repo.create_job(db, user_a, JobType.VIDEO_ANALYSIS, ready_video.id, {"modes": []})
+    job = repo.create_job(db, user_a, ready_video.id, AnalysisParams(modes=[]))
     repo.finish_job(db, job.id, JobStatus.FAILED, "The file has no video stream.")
     at = app(user_a, "pages/jobs.py")
     assert "The file has no video stream." in texts(at)
@@ -227,7 +227,7 @@ def test_a_failed_job_shows_its_message_and_retry_queues_it_again(db, user_a, re
 
 
 def test_cancel_stops_a_queued_job(db, user_a, ready_video):
-    job = repo.create_job(db, user_a, JobType.TTS, ready_video.id, {"mode": "script_rewrite"})
+    job = repo.create_job(db, user_a, ready_video.id, VoiceParams(mode=DirectorMode.SCRIPT_REWRITE))
     at = app(user_a, "pages/jobs.py")
     at.button(key=f"jobs_cancel_{job.id}").click().run()
     assert repo.get_job(db, user_a, job.id).status == JobStatus.CANCELLED
@@ -237,7 +237,7 @@ def test_cancel_stops_a_queued_job(db, user_a, ready_video):
 
 
 def test_another_user_never_sees_a_video_or_its_jobs_even_with_its_id(db, user_a, user_b, ready_video):
-    repo.create_job(db, user_a, JobType.VIDEO_ANALYSIS, ready_video.id, {})
+    repo.create_job(db, user_a, ready_video.id, AnalysisParams())
     library = app(user_b, "pages/library.py")
     assert "talk.mp4" not in texts(library) and "No videos yet" in texts(library)
     jobs = app(user_b, "pages/jobs.py")

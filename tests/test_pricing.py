@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import pytest
 
-from framepilot.models import LLMCall
+from framepilot.models import LLMCall, Operation
 from framepilot.pricing import apply_cost, image_tokens, price_for
 
 
 def _cost(**usage) -> float | None:
     usage.setdefault("provider", "openai")
-    usage.setdefault("operation", "test")
+    usage.setdefault("operation", Operation.DIRECT_SCENE_DIRECTOR)
     return apply_cost(LLMCall(**usage)).cost_usd
 
 
@@ -36,7 +36,7 @@ def test_audio_is_priced_per_minute_and_speech_per_character():
 
 
 def test_an_unknown_model_costs_none_not_a_guess():
-    call = apply_cost(LLMCall(provider="openai", model="llama3.1:8b", operation="direct", input_tokens=500))
+    call = apply_cost(LLMCall(provider="openai", model="llama3.1:8b", operation=Operation.DIRECT_SCENE_DIRECTOR, input_tokens=500))
 
     assert call.cost_usd is None and call.unit_prices is None
 
@@ -52,7 +52,7 @@ def test_cache_hits_and_local_calls_cost_nothing():
 
 
 def test_the_stored_call_keeps_the_unit_prices_and_their_date():
-    call = apply_cost(LLMCall(provider="openai", model="gpt-4o-mini", operation="x", input_tokens=1))
+    call = apply_cost(LLMCall(provider="openai", model="gpt-4o-mini", operation=Operation.DIRECT_SCENE_DIRECTOR, input_tokens=1))
 
     assert call.unit_prices["output_per_m"] == 0.60 and call.price_date
 

@@ -2,11 +2,11 @@
 
 from datetime import datetime, timezone
 
-from framepilot.job_display import job_title, progress_text, stage_label, status_line
 from framepilot.models import (
-    DirectorMode, DirectorNote, DirectorResult, Job, JobStatus, JobType, Segment, Shot, ShotScale, Transcript,
+    DirectorMode, DirectorNote, DirectorResult, Job, JobStatus, Segment, Shot, ShotScale, Transcript, VoiceParams,
 )
-from framepilot.review import (
+from framepilot.ui.job_display import job_title, progress_text, stage_label, status_line
+from framepilot.ui.review import (
     align_notes, cost_text, diff_html, mmss, original_lines, script_diff, shot_facts, time_range,
 )
 
@@ -74,8 +74,8 @@ def test_shot_facts_list_only_what_was_measured():
 
 
 def test_job_lines_say_the_stage_in_words():
-    job = Job(id="j", user_id=1, video_id="v", type=JobType.TTS, status=JobStatus.RUNNING, stage="transcribe",
-              progress=42, params={"mode": "script_rewrite"}, created_at=datetime.now(timezone.utc))
+    job = Job(id="j", user_id=1, video_id="v", params=VoiceParams(mode=DirectorMode.SCRIPT_REWRITE),
+              status=JobStatus.RUNNING, stage="transcribe", progress=42, created_at=datetime.now(timezone.utc))
     assert progress_text(job) == "Transcribing the speech · 42%"
     assert job_title(job, "a.mp4") == "Voiceover (script rewrite) · a.mp4"
     assert stage_label(None) == "Waiting to start"

@@ -2,20 +2,24 @@
 
 import multiprocessing as mp
 import sqlite3
+from pathlib import Path
 
 import pytest
 
 from framepilot.crypto import Cipher, DecryptionError, generate_key, load_or_create_key
-from framepilot.models import JobType, LLMCall, Transcript, Segment, Word
+from framepilot.models import AnalysisParams, LLMCall, Operation, Transcript, Segment, VoiceParams, Word
 from framepilot.store import repository as repo
 from framepilot.store.sqlite import SQLiteDatabase, migrate
+
+MIGRATIONS = Path(__file__).resolve().parent.parent / "framepilot" / "store" / "migrations" / "sqlite"
 
 
 def test_migrations_apply_from_empty_then_are_idempotent(tmp_path):
     path = tmp_path / "fresh.sqlite3"
     first = migrate(path)
     second = migrate(path)
-    assert first == ["0001_initial.sql"]
+    assert first[0] == "0001_initial.sql"
+    assert first == sorted(p.name for p in MIGRATIONS.glob("*.sql"))
     assert second == []
     with sqlite3.connect(path) as conn:
         tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
@@ -28,7 +32,7 @@ def test_migrations_apply_from_empty_then_are_idempotent(tmp_path):
 def _writer(path: str, key: bytes, worker: int, count: int) -> None:
     db = SQLiteDatabase(path, Cipher(key))
     for i in range(count):
-        repo.record_llm_call(db, LLMCall(provider="local", model=f"w{worker}", operation=f"op{i}"))
+        repo.record_llm_call(db, LLMCall(provider="local", model=f"w{worker}", operation=Operation.TRANSCRIBE))
 
 
 def test_two_writer_processes_lose_nothing(settings, db):
@@ -76,8 +80,8 @@ def test_generated_key_file_is_private_and_stable(tmp_path):
 
 def test_user_b_cannot_read_list_or_delete_user_a_rows(db, user_a, user_b):
     video = repo.create_video(db, user_a, filename="a.mp4", stored_path="/a.mp4", sha256="c" * 64, size_bytes=1)
-    job = repo.create_job(db, user_a, JobType.VIDEO_ANALYSIS, video.id)
-    repo.record_llm_call(db, LLMCall(provider="openai", model="gpt-4o", operation="direct",
+    job = repo.create_job(db, user_a, video.id, AnalysisParams())
+    repo.record_llm_call(db, LLMCall(provider="openai", model="gpt-4o", operation=Operation.DIRECT_SCENE_DIRECTOR,
                                      cost_usd=1.0, user_id=user_a.id, video_id=video.id))
 
     assert repo.list_videos(db, user_b) == []
@@ -92,7 +96,7 @@ def test_user_b_cannot_read_list_or_delete_user_a_rows(db, user_a, user_b):
         lambda: repo.get_transcript(db, user_b, video.id),
         lambda: repo.get_shots(db, user_b, video.id),
         lambda: repo.list_director_results(db, user_b, video.id),
-        lambda: repo.create_job(db, user_b, JobType.TTS, video.id),
+        lambda: repo.create_job(db, user_b, video.id, VoiceParams()),
     ):
         with pytest.raises(repo.NotFound):
             attempt()

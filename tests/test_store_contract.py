@@ -10,11 +10,12 @@ import pytest
 
 from framepilot import accounts
 from framepilot.models import (
+    AnalysisParams,
     DirectorMode,
     DirectorResult,
     JobStatus,
-    JobType,
     LLMCall,
+    Operation,
     Segment,
     Shot,
     Transcript,
@@ -81,14 +82,14 @@ def test_a_video_and_its_analysis_round_trip(any_db, alice):
 def test_another_users_ids_are_not_found_on_every_path(any_db, alice, bob):
     video = _video(any_db, alice)
     repo.save_transcript(any_db, alice, video.id, Transcript(language="en", text="secret", segments=[]))
-    job = repo.create_job(any_db, alice, JobType.VIDEO_ANALYSIS, video.id)
+    job = repo.create_job(any_db, alice, video.id, AnalysisParams())
     for read in (lambda: repo.get_video(any_db, bob, video.id),
                  lambda: repo.get_transcript(any_db, bob, video.id),
                  lambda: repo.get_shots(any_db, bob, video.id),
                  lambda: repo.save_shots(any_db, bob, video.id, []),
                  lambda: repo.get_job(any_db, bob, job.id),
                  lambda: repo.request_cancel(any_db, bob, job.id),
-                 lambda: repo.create_job(any_db, bob, JobType.VIDEO_ANALYSIS, video.id)):
+                 lambda: repo.create_job(any_db, bob, video.id, AnalysisParams())):
         with pytest.raises(repo.NotFound):
             read()
     assert repo.list_videos(any_db, bob) == [] and repo.list_jobs(any_db, bob) == []
@@ -98,7 +99,7 @@ def test_another_users_ids_are_not_found_on_every_path(any_db, alice, bob):
 
 def test_the_worker_side_claims_progresses_reaps_and_finishes_a_job(any_db, alice):
     video = _video(any_db, alice)
-    job = repo.create_job(any_db, alice, JobType.VIDEO_ANALYSIS, video.id)
+    job = repo.create_job(any_db, alice, video.id, AnalysisParams())
     assert [j.id for j in repo.queued_jobs(any_db)] == [job.id]
     claimed = repo.claim_job(any_db, job.id, "node-a:1")
     assert claimed.status == JobStatus.RUNNING and repo.claim_job(any_db, job.id, "node-b:1") is None
@@ -117,9 +118,9 @@ def test_the_worker_side_claims_progresses_reaps_and_finishes_a_job(any_db, alic
 
 def test_ai_calls_are_recorded_summed_and_cached(any_db, alice, bob):
     first = repo.record_llm_call(any_db, LLMCall(user_id=alice.id, provider="openai", model="gpt-4o-mini",
-                                                 operation="direct", cost_usd=0.25))
+                                                 operation=Operation.DIRECT_SCENE_DIRECTOR, cost_usd=0.25))
     repo.record_llm_call(any_db, LLMCall(user_id=bob.id, provider="openai", model="gpt-4o-mini",
-                                         operation="direct", cost_usd=1.0))
+                                         operation=Operation.DIRECT_SCENE_DIRECTOR, cost_usd=1.0))
     month = datetime.now(timezone.utc) - timedelta(days=1)
     assert isinstance(first, int)
     assert repo.month_spend_usd(any_db, alice.id, month) == pytest.approx(0.25)

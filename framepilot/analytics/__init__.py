@@ -28,7 +28,8 @@ segment files (0.05-0.1 s) and fetches only newer rows. `bench/bench_analytics.p
 measures the whole path, the page included; its last output is in
 bench/results/bench_analytics.txt.
 
-Assumptions: `llm_calls` is append-only (no UPDATE or DELETE anywhere in the repository),
+Assumptions: `llm_calls` is append-only (no UPDATE or DELETE anywhere in the repository; a
+migration that rewrites stored rows bumps `snapshot.FORMAT_VERSION`, as 0004 did),
 users are never deleted (a deleted user's calls keep their old user_id in the snapshot, and
 SQLite may hand that id to a new user: delete `<data_dir>/analytics/` if that ever changes),
 and a job's type is read when its calls are first snapshotted.

@@ -37,7 +37,8 @@ from framepilot.logs import get_logger
 from framepilot.store import Database
 from framepilot.store import repository as repo
 
-FORMAT_VERSION = 1
+# 2: migration 0004 renamed operations in stored rows; files of other versions are deleted.
+FORMAT_VERSION = 2
 FETCH_BATCH_ROWS = 100_000
 PERSIST_MIN_ROWS = 10_000
 MAX_SEGMENTS = 12
@@ -75,6 +76,7 @@ SCHEMA = pa.schema(
 assert tuple(SCHEMA.names) == repo.ANALYTICS_CALL_COLUMNS, "snapshot schema and repository disagree"
 
 _SEGMENT_NAME = re.compile(rf"^calls-v{FORMAT_VERSION}-(\d+)-(\d+)\.arrow$")
+_ANY_VERSION = re.compile(r"^calls-v(\d+)-\d+-\d+\.arrow$")
 
 log = get_logger(component="analytics")
 
@@ -136,6 +138,7 @@ class CallSnapshot:
 
     def _load(self) -> None:
         started = time.perf_counter()
+        self._drop_other_versions()
         chain, table = self._read_segments()
         if chain and chain[-1][1] > repo.max_llm_call_id(self.db):
             # Files from another store (the database was replaced): they must not count here.
@@ -151,6 +154,14 @@ class CallSnapshot:
             "analytics.snapshot_loaded", segments=len(chain), rows=table.num_rows,
             seconds=round(time.perf_counter() - started, 3),
         )
+
+    def _drop_other_versions(self) -> None:
+        """Segments of another format version hold rows as they were then: never read them."""
+        if self.folder.is_dir():
+            for path in self.folder.iterdir():
+                match = _ANY_VERSION.match(path.name)
+                if match and int(match[1]) != FORMAT_VERSION:
+                    path.unlink(missing_ok=True)
 
     def _read_segments(self) -> tuple[list[tuple[int, int, Path]], pa.Table]:
         for _ in range(3):

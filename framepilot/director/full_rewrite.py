@@ -25,6 +25,7 @@ from framepilot.director.script_rewrite import (
 from framepilot.director.spoken_text import normalise
 from framepilot.director.timecode import clock
 from framepilot.models import (
+    DirectorInputs,
     DirectorMode,
     DirectorNote,
     DirectorResult,
@@ -32,7 +33,6 @@ from framepilot.models import (
     ShotListItem,
     ShotScale,
 )
-from framepilot.providers.base import DirectorInputs
 
 VERSION = "rules-full-1"
 

@@ -32,13 +32,13 @@ from framepilot.director.spoken_text import (
 )
 from framepilot.director.timecode import clock
 from framepilot.models import (
+    DirectorInputs,
     DirectorMode,
     DirectorNote,
     DirectorResult,
     Shot,
     ShotScale,
 )
-from framepilot.providers.base import DirectorInputs
 
 VERSION = "rules-scene-1"
 PROVIDER = "local"

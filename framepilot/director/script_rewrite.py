@@ -27,8 +27,7 @@ from framepilot.director.spoken_text import (
     transcript_tokens,
 )
 from framepilot.director.timecode import clock
-from framepilot.models import DirectorMode, DirectorNote, DirectorResult, Transcript
-from framepilot.providers.base import DirectorInputs
+from framepilot.models import DirectorInputs, DirectorMode, DirectorNote, DirectorResult, Transcript
 
 VERSION = "rules-script-1"
 PROVIDER = "local"

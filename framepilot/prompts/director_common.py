@@ -12,9 +12,8 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict
 
-from framepilot.models import Shot, Transcript, VideoProbe
+from framepilot.models import DirectorInputs, Shot, Transcript, VideoProbe
 from framepilot.prompts import DATA_RULES, data_block, language_instruction, rounded
-from framepilot.providers.base import DirectorInputs
 
 VERSION = "common-1"
 

@@ -4,10 +4,9 @@ from __future__ import annotations
 
 from pydantic import BaseModel, ConfigDict
 
-from framepilot.models import ShotScale
+from framepilot.models import DirectorInputs, ShotScale
 from framepilot.prompts import director_common
 from framepilot.prompts.director_common import NoteReply
-from framepilot.providers.base import DirectorInputs
 
 VERSION = f"full_rewrite-1+{director_common.VERSION}"
 MAX_COMPLETION_TOKENS = 5000

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from pydantic import BaseModel, ConfigDict
 
+from framepilot.models import DirectorInputs
 from framepilot.prompts import director_common
 from framepilot.prompts.director_common import NoteReply
-from framepilot.providers.base import DirectorInputs
 
 VERSION = f"script_rewrite-1+{director_common.VERSION}"
 MAX_COMPLETION_TOKENS = 4000

@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Protocol, runtime_checkable
 
 from framepilot.models import (
+    DirectorInputs,
     DirectorMode,
     DirectorResult,
     Shot,
@@ -53,13 +54,6 @@ class ShotAnalyser(Protocol):
         ctx: CallContext,
     ) -> list[Shot]:
         """The cinematic reading of every shot in `detection.spans`, in order."""
-
-
-@dataclass(frozen=True)
-class DirectorInputs:
-    probe: VideoProbe
-    shots: list[Shot]
-    transcript: Transcript
 
 
 @runtime_checkable

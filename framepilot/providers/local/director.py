@@ -9,8 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from framepilot.director import full_rewrite, scene_rules, script_rewrite
-from framepilot.models import DirectorMode, DirectorResult
-from framepilot.providers.base import DirectorInputs
+from framepilot.models import DirectorInputs, DirectorMode, DirectorResult, Operation
 from framepilot.usage import CallContext, metered
 
 PROVIDER = "local"
@@ -28,7 +27,7 @@ class LocalDirector:
 
     def direct(self, mode: DirectorMode, inputs: DirectorInputs, ctx: CallContext) -> DirectorResult:
         run, version = MODES[mode]
-        with metered(ctx, provider=PROVIDER, model=MODEL, operation=f"direct:{mode.value}",
+        with metered(ctx, provider=PROVIDER, model=MODEL, operation=Operation.direct(mode),
                      prompt_version=version) as meter:
             meter.characters = len(transcript_text(inputs))
             return within_video(run(inputs), inputs.probe.duration_s)

@@ -22,12 +22,11 @@ from framepilot.cinematic.movement import classify_movement, sampling_interval, 
 from framepilot.cinematic.pace import pace_issues, words_in_shot, words_per_minute
 from framepilot.cinematic.scale import MEDIAPIPE_MODEL, classify_shot_scale, combine_scale_readings
 from framepilot.logs import get_logger
-from framepilot.models import FrameSample, Shot, ShotDetection, ShotSpan, Transcript, VideoProbe, Word
+from framepilot.models import FrameSample, Operation, Shot, ShotDetection, ShotSpan, Transcript, VideoProbe, Word
 from framepilot.settings import Settings
 from framepilot.usage import CallContext, metered
 
 PROVIDER = "local"
-OPERATION = "analyse_shots"
 # Frames read for the scale of one shot: the keyframe plus samples near a quarter and three
 # quarters in. People walk in and out of shots; three frames out-voted that on the shared clips.
 SCALE_FRAMES_PER_SHOT = 3
@@ -47,7 +46,7 @@ class LocalShotAnalyser:
         audio_path: Path | None,
         ctx: CallContext,
     ) -> list[Shot]:
-        with metered(ctx, provider=PROVIDER, model=MEDIAPIPE_MODEL, operation=OPERATION):
+        with metered(ctx, provider=PROVIDER, model=MEDIAPIPE_MODEL, operation=Operation.ANALYSE_SHOTS):
             track = _loudness_track(audio_path)
             interval = sampling_interval(detection.motion)
             words = transcript.words

@@ -13,7 +13,7 @@ from typing import Any
 
 import av
 
-from framepilot.models import Segment, Transcript, Word
+from framepilot.models import Operation, Segment, Transcript, Word
 from framepilot.providers.base import ProviderError
 from framepilot.providers.local.whisper_model import MODEL_NAME, load_whisper_model
 from framepilot.settings import Settings
@@ -81,7 +81,7 @@ class LocalTranscriber:
             return Transcript(no_speech=True, no_speech_reason=NO_AUDIO_REASON,
                               provider=PROVIDER, model=MODEL_NAME)
         model = load_whisper_model(self.settings.models_dir)
-        with metered(ctx, provider=PROVIDER, model=MODEL_NAME, operation="transcribe") as meter:
+        with metered(ctx, provider=PROVIDER, model=MODEL_NAME, operation=Operation.TRANSCRIBE) as meter:
             try:
                 raw_segments, info = model.transcribe(
                     str(audio_path), beam_size=self.beam_size, word_timestamps=True, vad_filter=True,

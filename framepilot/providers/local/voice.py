@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from framepilot.models import Operation
 from framepilot.providers.base import ProviderError, VoiceClip
 from framepilot.settings import Settings
 from framepilot.usage import CallContext, metered
@@ -79,7 +80,7 @@ class LocalVoice:
         out_path = Path(out_path)
         out_path.parent.mkdir(parents=True, exist_ok=True)
         tts = _tts_engine()
-        with metered(ctx, provider=PROVIDER, model=MODEL_NAME, operation="tts") as meter:
+        with metered(ctx, provider=PROVIDER, model=MODEL_NAME, operation=Operation.SYNTHESISE) as meter:
             meter.characters = len(text)
             with _engine_lock:  # hibari's G2P keeps state; one synthesis at a time per process
                 frames = self._write_wav(tts, text, out_path)

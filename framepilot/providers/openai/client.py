@@ -24,6 +24,7 @@ from pydantic import BaseModel, ValidationError
 
 from framepilot.budget import check_budget
 from framepilot.logs import get_logger
+from framepilot.models import Operation
 from framepilot.pricing import image_tokens, price_for
 from framepilot.providers.base import ProviderError
 from framepilot.providers.openai.retry import RetryPolicy, classify_failure
@@ -92,7 +93,7 @@ def read_structured(content: str | None, refusal: str | None, finish_reason: str
 class _Exchange(Generic[Result]):
     """One HTTP call described for `OpenAIClient._exchange`."""
 
-    operation: str
+    operation: Operation
     model: str
     prompt_version: str | None
     cache_material: str
@@ -119,7 +120,7 @@ class OpenAIClient:
     # --- the three kinds of request -------------------------------------------------------
 
     def structured_chat(
-        self, ctx: CallContext, *, operation: str, model: str, prompt_version: str,
+        self, ctx: CallContext, *, operation: Operation, model: str, prompt_version: str,
         messages: list[dict], reply_model: type[Reply], max_completion_tokens: int,
         image_sizes: Sequence[tuple[int, int]] = (), image_detail: str = "low",
     ) -> StructuredReply[Reply]:
@@ -190,7 +191,7 @@ class OpenAIClient:
             meter.audio_seconds = float(reported) if reported else duration_s
 
         return self._exchange(ctx, _Exchange(
-            operation="transcribe", model=model, prompt_version=None,
+            operation=Operation.TRANSCRIBE, model=model, prompt_version=None,
             cache_material=_canonical({**params, "audio_sha256": hashlib.sha256(audio).hexdigest()}),
             estimate_usd=(duration_s / 60 * price.audio_per_minute) if price else 0.0,
             send=lambda sdk: _as_dict(sdk.audio.transcriptions.create(
@@ -211,7 +212,7 @@ class OpenAIClient:
             meter.characters = len(text)
 
         return self._exchange(ctx, _Exchange(
-            operation="synthesise", model=model, prompt_version=None,
+            operation=Operation.SYNTHESISE, model=model, prompt_version=None,
             cache_material=_canonical({"model": model, "voice": voice, "input": text,
                                        "response_format": response_format}),
             estimate_usd=(len(text) * price.characters_per_m / 1e6) if price else 0.0,

@@ -8,13 +8,17 @@ from types import ModuleType
 
 from pydantic import BaseModel
 
-from framepilot.models import DirectorMode, DirectorNote, DirectorResult, ShotListItem
+from framepilot.models import DirectorInputs, DirectorMode, DirectorNote, DirectorResult, Operation, ShotListItem
 from framepilot.prompts import full_rewrite, scene_director, script_rewrite
-from framepilot.providers.base import DirectorInputs, ProviderError
+from framepilot.providers.base import ProviderError
 from framepilot.providers.openai.client import PROVIDER, OpenAIClient, StructuredReply
 from framepilot.providers.openai.retry import RetryPolicy
 from framepilot.settings import Settings
 from framepilot.usage import CallContext
+
+# The repair request below is a prompt too: its version is appended to the mode's prompt
+# version on the repair call, which is accounted under the same operation as the first call.
+REPAIR_VERSION = "repair-1"
 
 PROMPTS: dict[DirectorMode, ModuleType] = {
     DirectorMode.SCENE_DIRECTOR: scene_director,
@@ -47,9 +51,9 @@ class OpenAIDirector:
         model = self.settings.openai_chat_model
         messages = prompt.build_messages(inputs)
 
-        def ask(operation: str, conversation: list[dict]) -> StructuredReply:
+        def ask(conversation: list[dict], prompt_version: str) -> StructuredReply:
             reply = self.client.structured_chat(
-                ctx, operation=operation, model=model, prompt_version=prompt.VERSION,
+                ctx, operation=Operation.direct(mode), model=model, prompt_version=prompt_version,
                 messages=conversation, reply_model=prompt.REPLY_MODEL,
                 max_completion_tokens=prompt.MAX_COMPLETION_TOKENS,
             )
@@ -61,9 +65,9 @@ class OpenAIDirector:
                 )
             return reply
 
-        reply = ask(f"direct.{mode.value}", messages)
+        reply = ask(messages, prompt.VERSION)
         if reply.parsed is None:
-            reply = ask(f"direct.{mode.value}.repair", repair_messages(messages, reply))
+            reply = ask(repair_messages(messages, reply), f"{prompt.VERSION}+{REPAIR_VERSION}")
         if reply.parsed is None:
             raise ProviderError(
                 f"The model's reply could not be read, even after asking it once to repair it "

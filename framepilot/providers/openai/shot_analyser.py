@@ -13,7 +13,7 @@ from pathlib import Path
 import cv2
 
 from framepilot.logs import get_logger
-from framepilot.models import Shot, ShotDetection, Transcript, VideoProbe
+from framepilot.models import Operation, Shot, ShotDetection, Transcript, VideoProbe
 from framepilot.prompts import shot_reading
 from framepilot.providers.base import ShotAnalyser
 from framepilot.providers.openai.client import PROVIDER, OpenAIClient
@@ -104,7 +104,7 @@ class OpenAIShotAnalyser:
                     ctx: CallContext) -> dict[int, shot_reading.ShotReading]:
         shots = [shot for shot, _, _ in batch]
         reply = self.client.structured_chat(
-            ctx, operation="analyse_shots", model=self.settings.openai_vision_model,
+            ctx, operation=Operation.ANALYSE_SHOTS, model=self.settings.openai_vision_model,
             prompt_version=shot_reading.VERSION,
             messages=shot_reading.build_messages(shots, [url for _, url, _ in batch], language, self.detail),
             reply_model=shot_reading.REPLY_MODEL,

@@ -10,6 +10,10 @@ class NotFound(LookupError):
     """No such row for this user (whether it does not exist or belongs to someone else)."""
 
 
+class UnreadableRow(ValueError):
+    """A stored row that does not fit its model (edited by hand, or written by a newer version)."""
+
+
 def _now() -> str:
     return datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
 

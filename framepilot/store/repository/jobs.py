@@ -9,17 +9,40 @@ from __future__ import annotations
 import json
 from datetime import datetime, timezone
 
+from pydantic import TypeAdapter, ValidationError
+
 from framepilot.models import (
     Job,
+    JobParams,
     JobStatus,
     JobType,
     User,
 )
 from framepilot.store.db import SYSTEM, Database, Row
-from framepilot.store.repository._common import NotFound, _now, _ts, new_id
+from framepilot.store.repository._common import NotFound, UnreadableRow, _now, _ts, new_id
 from framepilot.store.repository.videos import _require_video
 
+_PARAMS = TypeAdapter(JobParams)
+
 # --- jobs -----------------------------------------------------------------------------
+
+
+def _job_params(row: Row) -> JobParams:
+    """The row's `params_json` as its job type's model. Rows from before the models (plain
+    dicts, possibly `{}`) load with the defaults the worker used to apply."""
+    job_type = JobType(row["type"])
+    where = f"job {row['id']} ({job_type.value})"
+    try:
+        data = json.loads(row["params_json"] or "{}")
+    except ValueError as exc:
+        raise UnreadableRow(f"{where}: its stored parameters are not JSON ({exc})") from exc
+    if not isinstance(data, dict):
+        raise UnreadableRow(f"{where}: its stored parameters are not a JSON object")
+    try:
+        return _PARAMS.validate_python({**data, "type": job_type})
+    except ValidationError as exc:
+        problems = "; ".join(f"{'.'.join(str(p) for p in e['loc'][1:])}: {e['msg']}" for e in exc.errors())
+        raise UnreadableRow(f"{where}: its stored parameters do not fit this job type ({problems})") from exc
 
 
 def _job(row: Row) -> Job:
@@ -27,13 +50,12 @@ def _job(row: Row) -> Job:
         id=row["id"],
         user_id=row["user_id"],
         video_id=row["video_id"],
-        type=JobType(row["type"]),
+        params=_job_params(row),
         status=JobStatus(row["status"]),
         stage=row["stage"],
         progress=row["progress"],
         error=row["error"],
         attempts=row["attempts"],
-        params=json.loads(row["params_json"] or "{}"),
         heartbeat_at=_ts(row["heartbeat_at"]),
         created_at=_ts(row["created_at"]),
         started_at=_ts(row["started_at"]),
@@ -42,16 +64,15 @@ def _job(row: Row) -> Job:
     )
 
 
-def create_job(
-    db: Database, user: User, job_type: JobType, video_id: str | None, params: dict | None = None
-) -> Job:
+def create_job(db: Database, user: User, video_id: str | None, params: JobParams) -> Job:
+    """A queued job of the type `params` is for; the params are stored as JSON without their type."""
     job_id = new_id()
     with db.connect(user) as conn:
         if video_id is not None:
             _require_video(conn, user, video_id)
         conn.execute(
             "INSERT INTO jobs(id, user_id, video_id, type, status, params_json) VALUES (?, ?, ?, ?, 'queued', ?)",
-            (job_id, user.id, video_id, job_type.value, json.dumps(params or {})),
+            (job_id, user.id, video_id, params.type.value, params.model_dump_json(exclude={"type"})),
         )
     return get_job(db, user, job_id)
 

@@ -35,9 +35,9 @@ def stage_label(stage: str | None) -> str:
 
 def job_title(job: Job, filename: str | None = None) -> str:
     title = JOB_TITLES.get(job.type, job.type.value)
-    mode = job.params.get("mode") or ", ".join(job.params.get("modes") or [])
-    if job.type != JobType.VIDEO_ANALYSIS and mode:
-        title += f" ({mode.replace('_', ' ')})"
+    modes = ", ".join(m.value.replace("_", " ") for m in job.params.director_modes)
+    if job.type != JobType.VIDEO_ANALYSIS and modes:
+        title += f" ({modes})"
     return f"{title} · {filename}" if filename else title
 
 

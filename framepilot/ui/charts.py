@@ -1,7 +1,7 @@
 """Plotly figures for the pages: pure functions of the domain models, no Streamlit.
 
 Clickable marks carry their start time in `customdata[0]` so a page can seek the player
-to whatever the user clicked (see `framepilot.review.seek_time`).
+to whatever the user clicked (see `framepilot.ui.review.seek_time`).
 """
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ from collections.abc import Mapping, Sequence
 import plotly.graph_objects as go
 
 from framepilot.models import DirectorNote, Shot, ShotScale, Transcript
-from framepilot.review import PaceWindow, mmss
+from framepilot.ui.review import PaceWindow, mmss
 
 SCALE_COLOURS: dict[ShotScale | None, str] = {
     ShotScale.ECU: "#E4572E",
