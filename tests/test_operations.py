@@ -15,7 +15,7 @@ from framepilot.providers.local.director import LocalDirector
 from framepilot.providers.local.voice import LocalVoice
 from framepilot.providers.openai.director import OpenAIDirector
 from framepilot.providers.openai.voice import OpenAIVoice
-from framepilot.store import db as db_module
+from framepilot.store import sqlite as sqlite_store
 from framepilot.store import open_database
 from framepilot.store import repository as repo
 from framepilot.usage import CallContext
@@ -39,15 +39,16 @@ OLD_ROWS = [
 @pytest.fixture
 def store_from_before_0004(settings, monkeypatch):
     """A store migrated up to 0003 holding calls under the old names; returns (path, user)."""
-    every_migration = db_module._migrations
-    monkeypatch.setattr(db_module, "_migrations", lambda: [m for m in every_migration() if m[0] < 4])
+    every_migration = sqlite_store.iter_migrations
+    monkeypatch.setattr(sqlite_store, "iter_migrations",
+                        lambda dialect: [m for m in every_migration(dialect) if m[0] < 4])
     old = open_database(settings)
     user = accounts.add_user(old, "alice@example.com", "correct horse battery")
     with sqlite3.connect(old.path) as conn:  # raw SQL: today's LLMCall refuses these names
         conn.executemany(
             "INSERT INTO llm_calls(user_id, provider, model, operation, prompt_version, cost_usd)"
             " VALUES (?, ?, ?, ?, ?, ?)", [(user.id, *row) for row in OLD_ROWS])
-    monkeypatch.setattr(db_module, "_migrations", every_migration)
+    monkeypatch.setattr(sqlite_store, "iter_migrations", every_migration)
     return old, user
 
 
