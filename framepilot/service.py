@@ -60,7 +60,7 @@ class _Run:
         self.providers = providers
         self.ctx = CallContext(db=db, user_id=user.id, video_id=video_id, job_id=job_id)
         self.tracker = tracker
-        self.work_dir = settings.artifacts_dir / video_id
+        self.work_dir = settings.video_artifacts_dir(user.id, video_id)
         self.work_dir.mkdir(parents=True, exist_ok=True)
         self.done = repo.completed_stages(db, user, video_id)
         self.log = get_logger(user_id=user.id, video_id=video_id, job_id=job_id)
