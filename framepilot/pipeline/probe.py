@@ -73,9 +73,9 @@ def _what_it_is(head: bytes) -> str | None:
         return "a streaming manifest (DASH), not a video file"
     if text.startswith(b"v=0"):
         return "a stream description (SDP), not a video file"
-    images = {b"\xff\xd8\xff": "JPEG", b"\x89png": "PNG", b"gif8": "GIF", b"bm": "BMP"}
+    images = {b"\xff\xd8\xff": "JPEG", b"\x89PNG": "PNG", b"GIF8": "GIF"}
     for magic, kind in images.items():
-        if head[:len(magic)].lower() == magic:
+        if head.startswith(magic):
             return f"an image ({kind}), not a video"
     if head[:4] == b"RIFF" and head[8:12] in (b"WAVE", b"WEBP"):
         return "an audio file (WAV), not a video" if head[8:12] == b"WAVE" else "an image (WebP), not a video"

@@ -119,8 +119,8 @@ def test_url_entries_never_reach_the_network_or_another_file(
 
     message = analyse_expecting_failure(db, settings, user_a, hostile)
 
-    assert "playlist (HLS)" in message
     assert asked == []
+    assert "playlist (HLS)" in message
     assert_nothing_was_derived(db, settings, user_a, hostile)
 
 
@@ -177,3 +177,13 @@ def test_the_analyze_command_refuses_a_playlist(tmp_path, clips):
     assert done.returncode == 1
     assert "clip.mp4: this is a playlist (ffconcat), not a video file" in done.stderr
     assert "Shots:" not in done.stdout
+
+
+@pytest.mark.parametrize("demuxer", ["concat", "hls", "dash", "sdp", "image2", "lavfi", None])
+def test_no_stage_can_force_a_demuxer_off_the_allow_list(victim_video, demuxer):
+    from framepilot.pipeline.media_input import RefusedFormat, ffmpeg_input_args, open_container
+
+    with pytest.raises(RefusedFormat):
+        ffmpeg_input_args(victim_video.stored_path, demuxer)
+    with pytest.raises(RefusedFormat):
+        open_container(victim_video.stored_path, demuxer)
