@@ -105,8 +105,8 @@ def _read_exact(stream, buffer: bytearray) -> bool:  # noqa: ANN001 - a raw pipe
 
 
 class FrameStream:
-    """Iterate `(index, BGR frame)` over every decoded frame at analysis size, decoding the file
-with the demuxer `fmt` forced.
+    """Iterate `(index, BGR frame)` over every decoded frame at analysis size (the file is
+    decoded with the demuxer `fmt` forced).
 
     `on_sample(index, frame)` receives every `sample_step`-th frame at sample size, on the
     reader thread (so it may do slow work such as JPEG encoding without delaying analysis).

@@ -83,7 +83,7 @@ def render_preview(video_path: Path, probe: VideoProbe, voice_path: Path, out_pa
         "-c:a", "aac", "-ar", str(AUDIO_FPS), "-movflags", "+faststart", "-f", "mp4", str(tmp),
     ]
     try:
-        done = subprocess.run(cmd, capture_output=True, timeout=TIMEOUT_S)
+        done = subprocess.run(cmd, capture_output=True, timeout=TIMEOUT_S, check=False)
         if done.returncode != 0 or not tmp.exists():
             raise PreviewError(f"The preview could not be rendered (ffmpeg exit {done.returncode}).")
         os.replace(tmp, out_path)

@@ -109,8 +109,8 @@ def _pick_keyframe(span: ShotSpan, kept: list[_KeptFrame]) -> _KeptFrame | None:
 def _grab_frame(path: Path, fmt: str, t: float, geometry: FrameGeometry, out: Path) -> bool:
     """One frame by seeking, for a shot too short to hold a sample (rare: under ~0.5 s)."""
     cmd = [imageio_ffmpeg.get_ffmpeg_exe(), "-nostdin", "-v", "error", "-y", "-ss", f"{t:.3f}",
-           *ffmpeg_input_args(path, fmt), "-frames:v", "1", "-vf", f"scale={geometry.sample_width}:{geometry.sample_height}", "-q:v", "3",
-           str(out)]
+           *ffmpeg_input_args(path, fmt), "-frames:v", "1",
+           "-vf", f"scale={geometry.sample_width}:{geometry.sample_height}", "-q:v", "3", str(out)]
     try:
         subprocess.run(cmd, check=True, capture_output=True, timeout=60)
     except (subprocess.CalledProcessError, subprocess.TimeoutExpired):

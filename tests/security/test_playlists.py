@@ -172,7 +172,7 @@ def test_the_analyze_command_refuses_a_playlist(tmp_path, clips):
            "FRAMEPILOT_LOG_LEVEL": "WARNING"}
 
     done = subprocess.run([sys.executable, "-m", "framepilot.cli", "analyze", str(playlist), "--modes", ""],
-                          env=env, capture_output=True, text=True, cwd=PROJECT_ROOT, timeout=300)
+                          env=env, capture_output=True, text=True, cwd=PROJECT_ROOT, timeout=300, check=False)
 
     assert done.returncode == 1
     assert "clip.mp4: this is a playlist (ffconcat), not a video file" in done.stderr
