@@ -132,6 +132,9 @@ class VideoProbe(_Model):
     frame_count: int
     size_bytes: int
     container: str | None = None
+    demuxer: str | None = Field(
+        None, description="The libav demuxer the file was accepted with; every later open forces it",
+    )
 
 
 class Video(_Model):

@@ -61,7 +61,7 @@ class _Run:
         self.providers = providers
         self.ctx = CallContext(db=db, user_id=user.id, video_id=video_id, job_id=job_id)
         self.tracker = tracker
-        self.work_dir = settings.artifacts_dir / video_id
+        self.work_dir = settings.video_artifacts_dir(user.id, video_id)
         self.work_dir.mkdir(parents=True, exist_ok=True)
         self.done = repo.completed_stages(db, user, video_id)
         self.log = get_logger(user_id=user.id, video_id=video_id, job_id=job_id)
@@ -88,29 +88,41 @@ class _Run:
 
     # --- stages ----------------------------------------------------------------------
 
+    @contextmanager
+    def named_for_user(self) -> Iterator[None]:
+        """Media errors name the user's file, not our stored copy."""
+        from framepilot.pipeline.probe import InvalidVideo
+
+        try:
+            yield
+        except InvalidVideo as exc:
+            raise InvalidVideo(self.video.filename, exc.reason) from None
+
     def probe(self):  # noqa: ANN201 - VideoProbe
-        from framepilot.pipeline.probe import InvalidVideo, probe_video
+        from framepilot.pipeline.probe import probe_video
 
         def compute():
-            try:
+            with self.named_for_user():
                 probe = probe_video(Path(self.video.stored_path), self.settings.max_duration_s)
-            except InvalidVideo as exc:  # name the user's file, not our stored copy
-                raise InvalidVideo(self.video.filename, exc.reason) from None
             repo.save_probe(self.db, self.user, self.video.id, probe)
             return probe
 
-        return self.stage(Stage.PROBE, compute, lambda: repo.get_video(self.db, self.user, self.video.id).probe)
+        stored = repo.get_video(self.db, self.user, self.video.id).probe
+        # A probe stored before demuxers were recorded is taken again: later stages force its demuxer.
+        return self.stage(Stage.PROBE, compute, lambda: stored,
+                          is_stored=stored is not None and stored.demuxer is not None)
 
     def audio(self, probe) -> Path | None:  # noqa: ANN001
         from framepilot.pipeline.audio import extract_audio
 
         wav = self.work_dir / "audio.wav"
-        return self.stage(
-            Stage.AUDIO,
-            lambda: extract_audio(Path(self.video.stored_path), wav, probe),
-            lambda: wav if probe.has_audio else None,
-            is_stored=(wav.exists() or not probe.has_audio),
-        )
+
+        def compute() -> Path | None:
+            with self.named_for_user():
+                return extract_audio(Path(self.video.stored_path), wav, probe, self.settings.max_duration_s)
+
+        return self.stage(Stage.AUDIO, compute, lambda: wav if probe.has_audio else None,
+                          is_stored=(wav.exists() or not probe.has_audio))
 
     def shots(self, probe) -> ShotDetection:  # noqa: ANN001
         from framepilot.pipeline.shots import detect_shots
@@ -118,8 +130,10 @@ class _Run:
         path = self.work_dir / "detection.json"
 
         def compute() -> ShotDetection:
-            detection = detect_shots(Path(self.video.stored_path), probe, self.work_dir,
-                                     progress=self.tracker.within(Stage.SHOTS))
+            with self.named_for_user():
+                detection = detect_shots(Path(self.video.stored_path), probe, self.work_dir,
+                                         progress=self.tracker.within(Stage.SHOTS),
+                                         max_duration_s=self.settings.max_duration_s)
             _atomic_write(path, detection.model_dump_json())
             repo.save_shots(self.db, self.user, self.video.id,
                             [Shot(**span.model_dump()) for span in detection.spans])
@@ -170,11 +184,12 @@ class _Run:
         if result is None or not (result.script or result.shot_list):
             raise AnalysisFailed(f"There is no {mode.value} script to voice yet; run that mode first.")
         text = " ".join(result.script) if result.script else " ".join(i.line for i in result.shot_list)
+        probe = self.probe()
         with self.running(Stage.VOICE, mode=mode.value):
             stem = f"voice_{mode.value}_{self.providers.name}"
             clip = self.providers.voice.synthesise(text, self.work_dir / f"{stem}.wav", self.ctx)
             self.tracker.update(Stage.VOICE, 0.6)
-            preview = render_preview(Path(self.video.stored_path), clip.path, self.work_dir / f"{stem}.mp4")
+            preview = render_preview(Path(self.video.stored_path), probe, clip.path, self.work_dir / f"{stem}.mp4")
             voiceover = repo.save_voiceover(self.db, self.user, Voiceover(
                 video_id=self.video.id, mode=mode, provider=self.providers.name, voice=clip.voice,
                 audio_path=str(clip.path), preview_path=str(preview), characters=clip.characters,

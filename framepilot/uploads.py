@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import hashlib
 import os
-import re
 import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
@@ -39,8 +38,10 @@ def display_name(filename: str) -> str:
 
 
 def _suffix(filename: str) -> str:
+    # Only video suffixes reach the disk: libav takes a file's suffix as a hint when it guesses
+    # a format (".m3u8" would invite its HLS playlist reader), and the probe decides anyway.
     suffix = Path(display_name(filename)).suffix.lower()
-    return suffix if re.fullmatch(r"\.[a-z0-9]{1,5}", suffix) else ".bin"
+    return suffix if suffix in ALLOWED_SUFFIXES else ".bin"
 
 
 def ingest_upload(db: Database, settings: Settings, user: User, filename: str, stream: BinaryIO) -> Ingested:
@@ -52,7 +53,8 @@ def ingest_upload(db: Database, settings: Settings, user: User, filename: str, s
     settings.ensure_dirs()
     limit = settings.max_upload_bytes
     video_id = repo.new_id()
-    final = settings.uploads_dir / f"{video_id}{_suffix(filename)}"
+    final = settings.upload_path(user.id, video_id, _suffix(filename))
+    final.parent.mkdir(parents=True, exist_ok=True)
     partial = final.with_suffix(final.suffix + ".part")
     digest, size = hashlib.sha256(), 0
     try:

@@ -203,3 +203,56 @@ def text_as_mp4(out: Path) -> Path:
 def zero_byte(out: Path) -> Path:
     out.write_bytes(b"")
     return out
+
+
+# --- files that lie about their type or length (tests/security) ---------------------------
+
+
+def tiny_clip(out: Path, seconds: float, audio: bool = True, size: str = "32x24") -> Path:
+    """A long-but-tiny video (32x24 by default): minutes of it are a few hundred kB."""
+    return single_shot_clip(out, seconds=seconds, size=size, audio=audio)
+
+
+def streamed_mkv(out: Path, seconds: float, audio: bool = True) -> Path:
+    """A tiny Matroska written as a stream (to a pipe): its header states no duration, as with
+    browser (MediaRecorder) WebM files."""
+    args = ["-f", "lavfi", "-i", f"testsrc2=size=32x24:rate={FPS}:duration={seconds}"]
+    if audio:
+        args += ["-f", "lavfi", "-i", f"sine=frequency=440:duration={seconds}", "-c:a", "aac", "-b:a", "16k"]
+    done = subprocess.run([FFMPEG, "-nostdin", "-v", "error", *args, *_h264(), "-f", "matroska", "-"],
+                          capture_output=True, check=True)
+    out.write_bytes(done.stdout)
+    return out
+
+
+def mkv_claiming(out: Path, seconds: float, claimed_s: float, audio: bool = True) -> Path:
+    """A tiny Matroska of `seconds` whose header says it lasts `claimed_s` (its Duration element
+    rewritten): every frame and sample is real, only the stated length lies."""
+    ffmpeg("-f", "lavfi", "-i", f"testsrc2=size=32x24:rate={FPS}:duration={seconds}",
+           *(["-f", "lavfi", "-i", f"sine=frequency=440:duration={seconds}", "-c:a", "aac", "-b:a", "16k"]
+             if audio else []), *_h264(), "-f", "matroska", out)
+    data = bytearray(out.read_bytes())
+    at = data.find(b"\x44\x89\x88")  # EBML Duration, an 8-byte float in timestamp-scale units (ms)
+    if at < 0:
+        raise RuntimeError("no 8-byte Duration element in the Matroska header")
+    data[at + 3:at + 11] = np.array([claimed_s * 1000.0], dtype=">f8").tobytes()
+    out.write_bytes(bytes(data))
+    return out
+
+
+def jpeg_still(out: Path) -> Path:
+    """A JPEG photo, whatever `out` is named."""
+    ffmpeg("-f", "lavfi", "-i", "testsrc2=size=64x48", "-frames:v", "1", "-f", "image2", "-c:v", "mjpeg", out)
+    return out
+
+
+def wav_tone(out: Path, seconds: float = 1.0) -> Path:
+    """A WAV tone, whatever `out` is named."""
+    ffmpeg("-f", "lavfi", "-i", f"sine=frequency=440:duration={seconds}", "-f", "wav", out)
+    return out
+
+
+def mkv_clip(out: Path, seconds: float = 1.0) -> Path:
+    """A real Matroska video (no sound), whatever `out` is named."""
+    ffmpeg("-f", "lavfi", "-i", f"testsrc2=size=64x48:rate={FPS}:duration={seconds}", *_h264(), "-f", "matroska", out)
+    return out

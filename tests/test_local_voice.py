@@ -17,6 +17,7 @@ import pytest
 
 from framepilot.models import Operation, User
 from framepilot.pipeline.preview import preview_size, render_preview
+from framepilot.pipeline.probe import probe_video
 from framepilot.providers.base import ProviderError
 from framepilot.providers.local.voice import MAX_PHONEMES, LocalVoice, split_phonemes
 from framepilot.settings import Settings
@@ -127,7 +128,7 @@ def test_preview_carries_the_voiceover_instead_of_the_original_sound_and_holds_t
     voice_s = _audio(sentence_wav)[0].size / 24_000
     assert voice_s > 3.5  # the voiceover outlasts the picture
 
-    out = render_preview(video, sentence_wav, tmp_path / "previews" / "preview.mp4")
+    out = render_preview(video, probe_video(video), sentence_wav, tmp_path / "previews" / "preview.mp4")
 
     assert out == tmp_path / "previews" / "preview.mp4"
     assert [p.name for p in out.parent.iterdir()] == ["preview.mp4"]
@@ -149,7 +150,7 @@ def test_a_short_voiceover_is_followed_by_silence_until_the_video_ends(voice, tm
     short = voice.synthesise("Hello there.", tmp_path / "short.wav", CallContext())
     assert short.duration_s < 2.0
 
-    out = render_preview(video, short.path, tmp_path / "preview.mp4")
+    out = render_preview(video, probe_video(video), short.path, tmp_path / "preview.mp4")
 
     samples, rate = _audio(out)
     assert samples.size / rate == pytest.approx(3.0, abs=0.15)
@@ -161,7 +162,7 @@ def test_a_short_voiceover_is_followed_by_silence_until_the_video_ends(voice, tm
 def test_a_1080p_video_previews_at_720p(sentence_wav, tmp_path):
     video = _test_video(tmp_path / "hd.mp4", 1, size="1920x1080")
 
-    out = render_preview(video, sentence_wav, tmp_path / "preview.mp4")
+    out = render_preview(video, probe_video(video), sentence_wav, tmp_path / "preview.mp4")
 
     with av.open(str(out)) as container:
         ctx = container.streams.video[0].codec_context

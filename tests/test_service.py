@@ -12,8 +12,10 @@ import pytest
 from framepilot import service
 from framepilot.launcher import PROJECT_ROOT
 from framepilot.models import AnalysisResult, DirectorMode, VideoStatus
+from framepilot.pipeline.probe import probe_video
 from framepilot.store import repository as repo
 from framepilot.uploads import ingest_path
+from tests import media_factory as make
 
 SAMPLE = PROJECT_ROOT / "framepilot" / "assets" / "sample.mp4"
 pytestmark = pytest.mark.slow
@@ -125,3 +127,22 @@ def test_the_whole_pipeline_runs_on_the_openai_provider_against_a_compatible_ser
     assert all(c.cost_usd is not None and c.cost_usd > 0 for c in openai_calls if not c.cache_hit)
     assert all(c.prompt_version for c in openai_calls if c.operation.startswith("direct"))
     assert fake_openai.requests_to("/v1/audio/transcriptions")
+
+
+def test_a_video_stored_before_per_user_folders_still_analyses_in_its_old_places(db, settings, user_a):
+    settings.ensure_dirs()
+    video_id = repo.new_id()
+    flat = make.no_audio_clip(settings.uploads_dir / f"{video_id}.mp4", seconds=1.0)  # the old flat layout
+    old_artifacts = settings.artifacts_dir / video_id
+    old_artifacts.mkdir()
+    repo.create_video(db, user_a, filename="old.mp4", stored_path=str(flat.resolve()), sha256="0" * 64,
+                      size_bytes=flat.stat().st_size, video_id=video_id)
+    # A probe stored before demuxers were recorded (the field did not exist).
+    repo.save_probe(db, user_a, video_id, probe_video(flat).model_copy(update={"demuxer": None}))
+    repo.mark_stage_done(db, user_a, video_id, "probe", 0.01)
+
+    result = service.analyse_video(db, settings, user_a, video_id, modes=())
+
+    assert result.video.demuxer == "mov"  # probed again, so later stages can force it
+    assert repo.get_video(db, user_a, video_id).status == VideoStatus.READY
+    assert {Path(s.keyframe_path).parent.parent for s in result.shots} == {old_artifacts}

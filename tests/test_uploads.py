@@ -14,7 +14,7 @@ def test_file_over_the_limit_is_refused_and_leaves_nothing(monkeypatch, db, user
     small = load_settings()
     with pytest.raises(UploadRejected, match="1 MB upload limit"):
         ingest_upload(db, small, user_a, "big.mp4", io.BytesIO(b"\0" * (1024 * 1024 + 1)))
-    assert list(small.uploads_dir.iterdir()) == []
+    assert [p for p in small.uploads_dir.rglob("*") if p.is_file()] == []
 
 
 def test_zero_byte_file_is_refused(db, settings, user_a):

@@ -16,6 +16,9 @@ from pathlib import Path
 import imageio_ffmpeg
 import numpy as np
 
+from framepilot.pipeline.audio import SOUNDTRACK_FORMAT
+from framepilot.pipeline.media_input import ffmpeg_input_args
+
 BLOCK_S = 0.4
 STEP_S = 0.1
 ABSOLUTE_GATE_LUFS = -70.0
@@ -67,10 +70,11 @@ def integrate(momentary_lufs: np.ndarray) -> float | None:
 
 
 def measure_loudness(audio_path: Path, timeout_s: float = 600.0) -> LoudnessTrack:
-    """Run ffmpeg's ebur128 once over the file and keep every block's momentary loudness."""
+    """Run ffmpeg's ebur128 once over the extracted soundtrack (a WAV) and keep every block's
+    momentary loudness."""
     cmd = [
         imageio_ffmpeg.get_ffmpeg_exe(), "-hide_banner", "-nostdin", "-v", "error",
-        "-i", str(audio_path), "-map", "0:a:0",
+        *ffmpeg_input_args(audio_path, SOUNDTRACK_FORMAT), "-map", "0:a:0",
         "-af", "ebur128=metadata=1,ametadata=mode=print:key=lavfi.r128.M:file=-",
         "-f", "null", "-",
     ]

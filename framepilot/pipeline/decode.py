@@ -20,6 +20,8 @@ import av
 import imageio_ffmpeg
 import numpy as np
 
+from framepilot.pipeline.media_input import ffmpeg_input_args, open_container
+
 ANALYSIS_WIDTH = 320
 SAMPLE_WIDTH = 640
 SAMPLES_PER_SECOND = 2.0
@@ -66,20 +68,23 @@ class FrameGeometry:
         return self.sample_width * self.sample_height * 3
 
 
-def frame_times(path: Path) -> np.ndarray:
-    """Presentation time (s, from the first frame) of every video frame, from a demux-only pass.
+def frame_times(path: Path, fmt: str, max_frames: int | None = None) -> np.ndarray:
+    """Presentation time (s, from the first frame) of every video frame, from a demux-only pass
+    with the demuxer `fmt` forced; at most `max_frames` + 1 times are read.
 
     Raw frames leave ffmpeg without timestamps; reading the packets costs ~0.03 s per minute
     of video and gives exact times even for variable-frame-rate phone footage.
     """
     pts: list[int] = []
     try:
-        with av.open(str(path)) as container:
+        with open_container(path, fmt) as container:
             stream = container.streams.video[0]
             time_base = float(stream.time_base)
             for packet in container.demux(stream):
                 if packet.pts is not None and not packet.is_discard:
                     pts.append(packet.pts)
+                    if max_frames is not None and len(pts) > max_frames:
+                        break
     except av.error.FFmpegError:
         pass  # a damaged tail: the times read so far stand, the rest are estimated by the caller
     if not pts:
@@ -100,16 +105,18 @@ def _read_exact(stream, buffer: bytearray) -> bool:  # noqa: ANN001 - a raw pipe
 
 
 class FrameStream:
-    """Iterate `(index, BGR frame)` over every decoded frame at analysis size.
+    """Iterate `(index, BGR frame)` over every decoded frame at analysis size (the file is
+    decoded with the demuxer `fmt` forced).
 
     `on_sample(index, frame)` receives every `sample_step`-th frame at sample size, on the
     reader thread (so it may do slow work such as JPEG encoding without delaying analysis).
     Use as a context manager: leaving it early kills ffmpeg and joins the thread.
     """
 
-    def __init__(self, path: Path, geometry: FrameGeometry,
+    def __init__(self, path: Path, fmt: str, geometry: FrameGeometry,
                  on_sample: Callable[[int, np.ndarray], None] | None = None) -> None:
         self.path = Path(path)
+        self.fmt = fmt
         self.geometry = geometry
         self.on_sample = on_sample
         self.frames_read = 0
@@ -120,7 +127,7 @@ class FrameStream:
 
     def _command(self, sample_fd: int | None) -> list[str]:
         g = self.geometry
-        cmd = [imageio_ffmpeg.get_ffmpeg_exe(), "-nostdin", "-v", "error", "-i", str(self.path),
+        cmd = [imageio_ffmpeg.get_ffmpeg_exe(), "-nostdin", "-v", "error", *ffmpeg_input_args(self.path, self.fmt),
                "-an", "-sn", "-dn"]
         small = f"scale={g.width}:{g.height}:flags=bilinear,format=bgr24"
         if sample_fd is None:

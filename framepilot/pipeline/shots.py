@@ -26,8 +26,9 @@ import numpy as np
 from framepilot.logs import get_logger
 from framepilot.models import FrameSample, ShotDetection, ShotSpan, VideoProbe
 from framepilot.pipeline.decode import DecodeError, FrameGeometry, FrameStream, frame_times
+from framepilot.pipeline.media_input import ffmpeg_input_args
 from framepilot.pipeline.motion import GlobalMotion, motion_samples
-from framepilot.pipeline.probe import InvalidVideo
+from framepilot.pipeline.probe import InvalidVideo, frame_budget, too_long
 from framepilot.pipeline.transitions import BLACK_MEAN, TransitionDetector
 
 JPEG_QUALITY = 88
@@ -105,11 +106,11 @@ def _pick_keyframe(span: ShotSpan, kept: list[_KeptFrame]) -> _KeptFrame | None:
     return max(lit, key=lambda k: k.sharpness) if lit else None
 
 
-def _grab_frame(path: Path, t: float, geometry: FrameGeometry, out: Path) -> bool:
+def _grab_frame(path: Path, fmt: str, t: float, geometry: FrameGeometry, out: Path) -> bool:
     """One frame by seeking, for a shot too short to hold a sample (rare: under ~0.5 s)."""
-    cmd = [imageio_ffmpeg.get_ffmpeg_exe(), "-nostdin", "-v", "error", "-y", "-ss", f"{t:.3f}", "-i", str(path),
-           "-frames:v", "1", "-vf", f"scale={geometry.sample_width}:{geometry.sample_height}", "-q:v", "3",
-           str(out)]
+    cmd = [imageio_ffmpeg.get_ffmpeg_exe(), "-nostdin", "-v", "error", "-y", "-ss", f"{t:.3f}",
+           *ffmpeg_input_args(path, fmt), "-frames:v", "1",
+           "-vf", f"scale={geometry.sample_width}:{geometry.sample_height}", "-q:v", "3", str(out)]
     try:
         subprocess.run(cmd, check=True, capture_output=True, timeout=60)
     except (subprocess.CalledProcessError, subprocess.TimeoutExpired):
@@ -117,7 +118,7 @@ def _grab_frame(path: Path, t: float, geometry: FrameGeometry, out: Path) -> boo
     return out.exists() and out.stat().st_size > 0
 
 
-def _write_keyframes(spans: list[ShotSpan], kept: list[_KeptFrame], folder: Path, path: Path,
+def _write_keyframes(spans: list[ShotSpan], kept: list[_KeptFrame], folder: Path, path: Path, fmt: str,
                      geometry: FrameGeometry) -> list[ShotSpan]:
     result = []
     for span in spans:
@@ -125,7 +126,7 @@ def _write_keyframes(spans: list[ShotSpan], kept: list[_KeptFrame], folder: Path
         chosen = _pick_keyframe(span, kept)
         if chosen is not None:
             shutil.copyfile(chosen.path, target)
-        elif not _grab_frame(path, (span.start_s + span.end_s) / 2, geometry, target):
+        elif not _grab_frame(path, fmt, (span.start_s + span.end_s) / 2, geometry, target):
             result.append(span)
             continue
         result.append(span.model_copy(update={"keyframe_path": str(target)}))
@@ -133,11 +134,13 @@ def _write_keyframes(spans: list[ShotSpan], kept: list[_KeptFrame], folder: Path
 
 
 def detect_shots(path: Path, probe: VideoProbe, out_dir: Path,
-                 progress: Callable[[float], None] | None = None) -> ShotDetection:
+                 progress: Callable[[float], None] | None = None,
+                 max_duration_s: float | None = None) -> ShotDetection:
     """Shots, frame samples, keyframes and camera motion of `path`, from one decode pass.
 
     `progress(fraction)` is called about once a second; it may raise to cancel (ffmpeg is
-    stopped). Raises InvalidVideo when not a single frame can be decoded.
+    stopped). Raises InvalidVideo when not a single frame can be decoded, and when more frames
+    decode than `max_duration_s` allows at the probed frame rate (decoding stops there).
     """
     path, out_dir = Path(path), Path(out_dir)
     fps = probe.fps if probe.fps > 0 else 25.0
@@ -148,12 +151,15 @@ def detect_shots(path: Path, probe: VideoProbe, out_dir: Path,
     transitions = TransitionDetector(fps)
     motion = GlobalMotion(fps, geometry.width)
     expected = max(probe.frame_count, 1)
+    budget = frame_budget(fps, max_duration_s) if max_duration_s is not None else None
 
     started = last_report = time.perf_counter()
     try:
-        demuxed = frame_times(path)
-        with FrameStream(path, geometry, writer) as stream:
+        demuxed = frame_times(path, probe.demuxer, budget)
+        with FrameStream(path, probe.demuxer, geometry, writer) as stream:
             for index, frame in stream:
+                if budget is not None and index >= budget:
+                    raise too_long(path.name, max_duration_s)
                 transitions.add(index, frame)
                 motion.add(index, frame)
                 now = time.perf_counter()
@@ -169,7 +175,7 @@ def detect_shots(path: Path, probe: VideoProbe, out_dir: Path,
     starts = [(0, "start")] + [(b.frame, b.kind) for b in transitions.boundaries()]
     spans = _spans(starts, frame_count, times, fps)
     kept = sorted(writer.kept, key=lambda k: k.frame)
-    spans = _write_keyframes(spans, kept, keyframes_dir, path, geometry)
+    spans = _write_keyframes(spans, kept, keyframes_dir, path, probe.demuxer, geometry)
     detection = ShotDetection(
         fps=fps,
         frame_count=frame_count,

@@ -12,8 +12,10 @@ from pathlib import Path
 from typing import Any
 
 import av
+import numpy as np
 
 from framepilot.models import Operation, Segment, Transcript, Word
+from framepilot.pipeline.audio import SAMPLE_RATE, read_pcm
 from framepilot.providers.base import ProviderError
 from framepilot.providers.local.whisper_model import MODEL_NAME, load_whisper_model
 from framepilot.settings import Settings
@@ -33,12 +35,14 @@ NO_SPEECH_PROB = 0.6
 MIN_AVG_LOGPROB = -1.0
 
 
-def _has_audio_stream(path: Path) -> bool:
+def _whisper_samples(path: Path) -> np.ndarray | None:
+    """The audio as Whisper's 16 kHz mono float samples, decoded through media_input (Whisper
+    would otherwise open the path itself, by content); None when the file has no audio track."""
     try:
-        with av.open(str(path)) as container:
-            return bool(container.streams.audio)
+        decoded = read_pcm(path, rate=SAMPLE_RATE)
     except (av.FFmpegError, OSError, ValueError) as exc:
         raise ProviderError("The audio could not be decoded for transcription.") from exc
+    return None if decoded is None else decoded[0].astype(np.float32) / 32768.0
 
 
 def _doubtful(segment: Any) -> bool:
@@ -77,14 +81,15 @@ class LocalTranscriber:
         audio_path = Path(audio_path)
         if not audio_path.is_file():
             raise ProviderError("The audio to transcribe is missing; re-run the analysis.")
-        if not _has_audio_stream(audio_path):
+        samples = _whisper_samples(audio_path)
+        if samples is None:
             return Transcript(no_speech=True, no_speech_reason=NO_AUDIO_REASON,
                               provider=PROVIDER, model=MODEL_NAME)
         model = load_whisper_model(self.settings.models_dir)
         with metered(ctx, provider=PROVIDER, model=MODEL_NAME, operation=Operation.TRANSCRIBE) as meter:
             try:
                 raw_segments, info = model.transcribe(
-                    str(audio_path), beam_size=self.beam_size, word_timestamps=True, vad_filter=True,
+                    samples, beam_size=self.beam_size, word_timestamps=True, vad_filter=True,
                 )
             except (av.FFmpegError, OSError, ValueError) as exc:
                 raise ProviderError("The audio could not be decoded for transcription.") from exc

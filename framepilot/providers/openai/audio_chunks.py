@@ -1,6 +1,6 @@
 """Audio cut into pieces the transcription API accepts (25 MB per upload).
 
-The audio is decoded once to 16 kHz mono PCM with the bundled ffmpeg, cut at the quietest
+The audio is decoded once to 16 kHz mono PCM (pipeline.audio.read_pcm), cut at the quietest
 moment near each window's end (so a cut rarely splits a word), and each piece becomes a
 16-bit WAV in memory: 32 kB per second, so a 600 s piece is 19.2 MB.
 """
@@ -8,15 +8,15 @@ moment near each window's end (so a cut rarely splits a word), and each piece be
 from __future__ import annotations
 
 import io
-import subprocess
 import wave
 from dataclasses import dataclass
 from pathlib import Path
 
-import imageio_ffmpeg
+import av
 import numpy as np
 
-SAMPLE_RATE = 16_000
+from framepilot.pipeline.audio import SAMPLE_RATE, read_pcm
+
 UPLOAD_CAP_BYTES = 25 * 1024 * 1024
 WAV_HEADER_BYTES = 44
 BYTES_PER_SECOND = SAMPLE_RATE * 2
@@ -42,15 +42,15 @@ class AudioChunk:
 
 
 def decode_pcm(path: Path) -> np.ndarray:
-    """Mono float32 samples in -1..1 at SAMPLE_RATE, from any file ffmpeg reads."""
-    proc = subprocess.run(
-        [imageio_ffmpeg.get_ffmpeg_exe(), "-v", "error", "-nostdin", "-i", str(path),
-         "-vn", "-ac", "1", "-ar", str(SAMPLE_RATE), "-f", "s16le", "-"],
-        capture_output=True, check=False,
-    )
-    if proc.returncode != 0:
-        raise AudioDecodeError(proc.stderr.decode(errors="replace").strip()[-300:] or "ffmpeg failed")
-    return np.frombuffer(proc.stdout, dtype="<i2").astype(np.float32) / 32768.0
+    """Mono float32 samples in -1..1 at SAMPLE_RATE, from an allow-listed audio or video file."""
+    try:
+        decoded = read_pcm(path, rate=SAMPLE_RATE)
+    except (av.error.FFmpegError, OSError, ValueError) as exc:
+        # strerror, not str(exc): libav's message ends with the server-side path
+        raise AudioDecodeError(getattr(exc, "strerror", None) or str(exc)) from exc
+    if decoded is None:
+        raise AudioDecodeError("the file has no audio track")
+    return decoded[0].astype(np.float32) / 32768.0
 
 
 def wav_bytes(samples: np.ndarray) -> bytes:

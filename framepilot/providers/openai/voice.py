@@ -12,6 +12,7 @@ from pathlib import Path
 import av
 import numpy as np
 
+from framepilot.pipeline.audio import read_pcm
 from framepilot.providers.base import ProviderError, VoiceClip
 from framepilot.providers.openai.client import PROVIDER, OpenAIClient
 from framepilot.providers.openai.retry import RetryPolicy
@@ -45,24 +46,22 @@ def split_text(text: str, limit: int = MAX_INPUT_CHARS) -> list[str]:
     return [p for p in pieces if p]
 
 
-def decode_audio(data: bytes | Path, rate: int | None = None) -> tuple[np.ndarray, int]:
-    """Mono 16-bit samples and their rate (the file's own rate unless `rate` is given)."""
-    source = io.BytesIO(data) if isinstance(data, bytes) else str(data)
-    with av.open(source) as container:
-        stream = container.streams.audio[0]
-        rate = rate or stream.rate or 24_000
-        resampler = av.AudioResampler(format="s16", layout="mono", rate=rate)
-        parts = []
-        for frame in container.decode(stream):
-            parts.extend(out.to_ndarray().reshape(-1) for out in resampler.resample(frame))
-        parts.extend(out.to_ndarray().reshape(-1) for out in resampler.resample(None))
-    samples = np.concatenate(parts) if parts else np.zeros(0, dtype=np.int16)
-    return samples.astype(np.int16), rate
+def decode_audio(data: bytes | Path, fmt: str, rate: int | None = None) -> tuple[np.ndarray, int]:
+    """Mono 16-bit samples and their rate (the file's own rate unless `rate` is given) of audio
+    in the format `fmt` (the response format asked of the API, or the one we wrote)."""
+    decoded = read_pcm(data, rate=rate, fmt=fmt)
+    if decoded is None:
+        raise ValueError("the audio has no sound track")
+    return decoded
 
 
 def audio_duration(path: Path) -> float:
-    samples, rate = decode_audio(path)
+    samples, rate = decode_audio(path, _format_of(path))
     return len(samples) / rate
+
+
+def _format_of(path: Path) -> str:
+    return "mp3" if Path(path).suffix.lower() == ".mp3" else "wav"
 
 
 def _write_atomically(path: Path, data: bytes) -> None:
@@ -106,7 +105,7 @@ class OpenAIVoice:
         if not pieces:
             raise ProviderError("There is no text to voice.")
         out_path = Path(out_path)
-        fmt = "mp3" if out_path.suffix.lower() == ".mp3" else "wav"
+        fmt = _format_of(out_path)
         audio = [
             self.client.speech(ctx, model=self.settings.openai_tts_model, voice=self.settings.openai_tts_voice,
                                text=piece, response_format=fmt)
@@ -118,8 +117,8 @@ class OpenAIVoice:
             else:
                 # Decoding and re-writing joins the pieces (MP3 pieces carry their own headers)
                 # and repairs streamed WAV headers that give no data size.
-                first, rate = decode_audio(audio[0])
-                joined = np.concatenate([first, *(decode_audio(a, rate)[0] for a in audio[1:])])
+                first, rate = decode_audio(audio[0], fmt)
+                joined = np.concatenate([first, *(decode_audio(a, fmt, rate)[0] for a in audio[1:])])
                 data = _mp3(joined, rate) if fmt == "mp3" else _wav(joined, rate)
         except (av.error.FFmpegError, IndexError, ValueError) as exc:
             raise ProviderError("The speech service sent audio that could not be decoded.") from exc
