@@ -9,6 +9,7 @@ from framepilot.providers.registry import available_providers
 from framepilot.review import MODE_BLURBS, MODE_TITLES
 from framepilot.settings import get_settings
 from framepilot.store import repository as repo
+from framepilot.ui.safe_text import escape_markdown
 from framepilot.uploads import ALLOWED_SUFFIXES, UploadRejected, ingest_path, ingest_upload
 from jobs.submit import submit_analysis
 from pages.common import database, job_row, require_user
@@ -88,9 +89,9 @@ if analyse or sample:
 
 for kind, message, video_id in st.session_state[NOTICES_KEY]:
     if kind == "error":
-        st.error(message, icon=":material/error:")
+        st.error(escape_markdown(message), icon=":material/error:")
     else:
-        st.info(message, icon=":material/task_alt:")
+        st.info(escape_markdown(message), icon=":material/task_alt:")
         st.page_link("pages/review.py", label="Open its review", icon=":material/movie:",
                      query_params={"video": video_id})
 

@@ -1,0 +1,43 @@
+"""Showing untrusted text: anything a user, a file or an AI model wrote (filenames,
+transcripts, director notes, error messages that quote them).
+
+Such text never reaches the page as Markdown or HTML: a hostile transcript or model reply
+must not load a remote image (a tracking beacon), show a clickable link or inject markup.
+Blocks of it go to `st.text`, which renders no Markdown at all. Short pieces shown inside
+our own Markdown (a bold filename, a heading, an alert) go through `escape_markdown`;
+labels on Plotly charts go through `chart_text`.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+
+# U+2060 WORD JOINER: invisible, but it splits what GitHub-flavoured Markdown would turn
+# into a link by itself (`http://…`, `www.…`, `name@host.tld`). Backslash escapes are not
+# enough there: the autolink pass runs on the parsed text, after escapes are resolved.
+_JOINER = "\u2060"
+_AUTOLINK_PARTS = re.compile(r"(?<=:)(?=/)|(?<=@)|(?<=[Ww]{3})(?=\.)")
+# Markdown and Streamlit markup characters: links and images ([ ]), HTML and autolinks
+# (< >), entities (&), code, emphasis, strikethrough, tables, headings, LaTeX ($) and
+# Streamlit's :colour[...] / :material/icon: directives (:).
+_MARKUP = re.compile(r"([\\`*~\[\]<>&|#$:{}])")
+# An underscore between two letters or digits cannot emphasise; elsewhere it could.
+_LOOSE_UNDERSCORE = re.compile(r"(?<![^\W_])_|_(?![^\W_])")
+_LEADING_BLOCK_MARKER = re.compile(r"^(\d+)([.)])|^([-+=])")
+
+
+def escape_markdown(text: object) -> str:
+    """`text` as inline Markdown that displays exactly its characters (whitespace collapsed
+    to single spaces), with no link, image, HTML or formatting of its own."""
+    value = " ".join(str(text).split())
+    value = _AUTOLINK_PARTS.sub(_JOINER, value)
+    value = _MARKUP.sub(r"\\\1", value)
+    value = _LOOSE_UNDERSCORE.sub(r"\\_", value)
+    return _LEADING_BLOCK_MARKER.sub(lambda m: f"{m[1]}\\{m[2]}" if m[1] else f"\\{m[3]}", value)
+
+
+def chart_text(text: object) -> str:
+    """`text` for a Plotly label or hover text: Plotly reads a small HTML subset there,
+    including `<a href>`, so the markup characters are escaped as entities."""
+    return html.escape(str(text), quote=False)
