@@ -1,5 +1,8 @@
 """Downloads: subtitles (SRT, WebVTT), the full analysis as JSON, director notes as Markdown.
 
+Exports leave the server with the user: they name files by their file name only, never by
+a path on the server (the data folder, the stored upload).
+
 Subtitle cues follow the usual broadcast limits: at most two lines of MAX_LINE_CHARS and
 MAX_CUE_S on screen. Long segments are split at word timings (or in proportion to their text
 when there are none), and cue times never go backwards or overlap.
@@ -11,6 +14,7 @@ import re
 import textwrap
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from pathlib import PurePath
 
 from framepilot.director.timecode import clock, clock_range
 from framepilot.models import AnalysisResult, DirectorMode, DirectorResult, Transcript
@@ -160,8 +164,22 @@ def to_vtt(transcript: Transcript) -> str:
 
 
 def to_json(result: AnalysisResult) -> str:
-    """Exactly the `framepilot analyze --json` structure."""
-    return result.model_dump_json(indent=2)
+    """Exactly the `framepilot analyze --json` structure, without server paths."""
+    return without_server_paths(result).model_dump_json(indent=2)
+
+
+def without_server_paths(result: AnalysisResult) -> AnalysisResult:
+    """A copy whose keyframe, voice and preview files are named by file name only."""
+    shots = [s.model_copy(update={"keyframe_path": _file_name(s.keyframe_path)}) for s in result.shots]
+    voiceover = result.voiceover and result.voiceover.model_copy(update={
+        "audio_path": _file_name(result.voiceover.audio_path),
+        "preview_path": _file_name(result.voiceover.preview_path),
+    })
+    return result.model_copy(update={"shots": shots, "voiceover": voiceover})
+
+
+def _file_name(path: str | None) -> str | None:
+    return PurePath(path).name if path else path
 
 
 # --- director notes as Markdown -------------------------------------------------------

@@ -80,6 +80,8 @@ for mode, column in zip(DirectorMode, st.columns(3, border=True)):
                                     key=f"compare_version_{mode.value}") if stored else None
         if chosen[mode] is None:
             st.info("Not run yet for this video.", icon=":material/hourglass_empty:")
+        elif chosen[mode].unreadable:
+            st.warning(chosen[mode].unreadable, icon=":material/lock:")
         elif chosen[mode].summary:
             st.text(chosen[mode].summary)
         st.button("Re-run this mode", icon=":material/replay:", key=f"compare_rerun_{mode.value}",
@@ -108,7 +110,7 @@ for row in rows:
 st.subheader(":material/difference: Scripts")
 for mode, column in zip(DirectorMode, st.columns(3)):
     result = chosen[mode]
-    if result is None:
+    if result is None or result.unreadable:
         continue
     if result.script:
         diff = script_diff(original_lines(result, transcript), result.script)

@@ -44,6 +44,8 @@ for video in videos:
             thumb.markdown(":material/movie:")
         label, colour, icon = STATUS_BADGES[video.status]
         info.markdown(f"**{escape_markdown(video.filename)}**  \n:{colour}-badge[{icon} {label}]")
+        if video.unreadable:
+            info.warning(video.unreadable, icon=":material/lock:")
         info.caption(
             f"{duration_text(video.probe.duration_s if video.probe else None)} · "
             f"{video.created_at:%Y-%m-%d %H:%M} · {len(shots)} shots · cost {cost_text(video.cost_usd)}"

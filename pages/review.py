@@ -21,6 +21,8 @@ user = require_user()
 db = database()
 st.title(":material/movie: Review")
 video = chosen_video(db, user)
+if video.unreadable:
+    st.warning(video.unreadable, icon=":material/lock:")
 result = load_analysis(db, user, video.id)
 
 def analysis_under_way() -> None:
@@ -106,7 +108,9 @@ with shots_tab:
                       key=f"review_shot_{shot.index}", on_click=seek, args=(shot.start_s,))
 
 with transcript_tab:
-    if transcript.no_speech or not transcript.segments:
+    if transcript.unreadable:
+        st.warning(transcript.unreadable, icon=":material/lock:")
+    elif transcript.no_speech or not transcript.segments:
         st.info(escape_markdown(transcript.no_speech_reason or "No speech was found in this video."),
                 icon=":material/mic_off:")
     for i, segment in enumerate(transcript.segments):

@@ -115,9 +115,8 @@ def _split_sql(sql: str) -> list[str]:
 
 def open_database(settings) -> Database:  # noqa: ANN001 - Settings, avoids an import cycle
     """Prepare the data folder, migrate the store and return a Database."""
-    from framepilot.crypto import load_or_create_key
+    from framepilot.crypto import load_keys
 
     settings.ensure_dirs()
     migrate(settings.db_path)
-    secret = settings.secret_key.get_secret_value() if settings.secret_key else None
-    return Database(settings.db_path, Cipher(load_or_create_key(settings.data_dir, secret)))
+    return Database(settings.db_path, Cipher(load_keys(settings)))

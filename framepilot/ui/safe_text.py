@@ -18,10 +18,10 @@ import re
 # enough there: the autolink pass runs on the parsed text, after escapes are resolved.
 _JOINER = "\u2060"
 _AUTOLINK_PARTS = re.compile(r"(?<=:)(?=/)|(?<=@)|(?<=[Ww]{3})(?=\.)")
-# Markdown and Streamlit markup characters: links and images ([ ]), HTML and autolinks
-# (< >), entities (&), code, emphasis, strikethrough, tables, headings, LaTeX ($) and
-# Streamlit's :colour[...] / :material/icon: directives (:).
-_MARKUP = re.compile(r"([\\`*~\[\]<>&|#$:{}])")
+# Markdown characters: links and images ([ ]), HTML and autolinks (< >), entities (&),
+# code, emphasis, strikethrough, tables, headings and LaTeX ($); and a colon that could
+# open one of Streamlit's :colour[...], :material/icon: or :emoji: shortcodes.
+_MARKUP = re.compile(r"([\\`*~\[\]<>&|#${}]|:(?=[A-Za-z]))")
 # An underscore between two letters or digits cannot emphasise; elsewhere it could.
 _LOOSE_UNDERSCORE = re.compile(r"(?<![^\W_])_|_(?![^\W_])")
 _LEADING_BLOCK_MARKER = re.compile(r"^(\d+)([.)])|^([-+=])")

@@ -12,7 +12,6 @@ import html
 import json
 import re
 from datetime import datetime, timezone
-from pathlib import Path
 
 import pytest
 import streamlit as st
@@ -24,11 +23,10 @@ from framepilot.models import (
 )
 from framepilot.store import repository as repo
 from framepilot.uploads import ingest_path
-from tests.page_fixtures import analysed_video, make_clip
+from tests.page_fixtures import analysed_video, make_clip, open_page
 
 MarkdownIt = pytest.importorskip("markdown_it").MarkdownIt
 
-ROOT = Path(__file__).resolve().parents[2]
 HOSTILE = ("![x](http://evil.example/beacon.png) [click](http://phish.example) "
            "<img src=http://evil.example/i.png> <script>alert(1)</script> www.phish.example bob@phish.example")
 # A filename cannot hold "/", so it carries the markup that needs none.
@@ -85,15 +83,6 @@ def assert_shown_as_text(at: AppTest, *visible: str) -> None:
         assert text in shown, f"{text!r} is not shown at all"
 
 
-def page(user, path: str, video_id: str | None = None) -> AppTest:
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=30)
-    at.session_state["auth_user"] = user.model_dump()
-    if video_id is not None:
-        at.query_params["video"] = video_id
-    at.switch_page(path)
-    return at.run()
-
-
 @pytest.fixture(autouse=True)
 def _fresh_cached_handles():
     st.cache_resource.clear()
@@ -124,38 +113,38 @@ def hostile_video(db, settings, user_a, tmp_path):
 
 
 def test_review_shows_a_hostile_transcript_notes_and_readings_as_text(user_a, hostile_video):
-    at = page(user_a, "pages/review.py", hostile_video.id)
+    at = open_page(user_a, "pages/review.py", hostile_video.id)
     assert_shown_as_text(at, "<script>alert(1)</script>", HOSTILE_NAME)
 
 
 def test_compare_shows_hostile_notes_scripts_and_shot_lists_as_text(user_a, hostile_video):
-    at = page(user_a, "pages/compare.py", hostile_video.id)
+    at = open_page(user_a, "pages/compare.py", hostile_video.id)
     assert_shown_as_text(at, "[click](http://phish.example)", HOSTILE_NAME)
 
 
 def test_the_library_shows_hostile_names_and_errors_as_text(db, settings, user_a, hostile_video, tmp_path):
     failed = ingest_path(db, settings, user_a, make_clip(tmp_path / "failed.mp4", colour_shift=9)).video
     repo.set_video_status(db, user_a, failed.id, VideoStatus.FAILED, f"Could not read {HOSTILE}")
-    at = page(user_a, "pages/library.py")
+    at = open_page(user_a, "pages/library.py")
     assert_shown_as_text(at, HOSTILE_NAME, "Could not read ![x]")
 
 
 def test_the_jobs_page_shows_hostile_names_and_errors_as_text(db, user_a, hostile_video):
     job = repo.create_job(db, user_a, JobType.VIDEO_ANALYSIS, hostile_video.id, {"modes": []})
     repo.finish_job(db, job.id, JobStatus.FAILED, HOSTILE)
-    at = page(user_a, "pages/jobs.py")
+    at = open_page(user_a, "pages/jobs.py")
     assert_shown_as_text(at, HOSTILE_NAME, "<img src=http://evil.example/i.png>")
 
 
 def test_the_costs_page_charts_hostile_names_as_text(user_a, hostile_video):
-    at = page(user_a, "pages/costs.py")
+    at = open_page(user_a, "pages/costs.py")
     assert_shown_as_text(at)
     assert any("&lt;img src=x" in piece for piece in rendered(at)[2]), "the video's name is charted, escaped"
 
 
 def test_uploading_a_file_with_a_hostile_name_shows_the_name_as_text(user_a, tmp_path):
     clip = make_clip(tmp_path / "clip.mp4").read_bytes()
-    at = page(user_a, "pages/upload.py")
+    at = open_page(user_a, "pages/upload.py")
     at.get("file_uploader")[0].set_value((HOSTILE_NAME, clip, "video/mp4"))
     at.run()
     at.button(key="upload_submit").click().run()
