@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from pathlib import PurePath
 
 from framepilot.director.timecode import clock, clock_range
+from framepilot.markdown_text import escape_markdown
 from framepilot.models import AnalysisResult, DirectorMode, DirectorResult, Transcript
 
 MAX_LINE_CHARS = 42
@@ -185,10 +186,6 @@ def _file_name(path: str | None) -> str | None:
 # --- director notes as Markdown -------------------------------------------------------
 
 
-def _cell(text: str) -> str:
-    return " ".join(str(text).split()).replace("|", "\\|")
-
-
 def _fence(lines: list[str]) -> str:
     longest = max((len(m) for line in lines for m in re.findall(r"`+", line)), default=0)
     return "`" * max(3, longest + 1)
@@ -200,7 +197,7 @@ def director_markdown(results: Iterable[DirectorResult] | Mapping[str, DirectorR
     items = list(results.values()) if isinstance(results, Mapping) else list(results)
     order = list(DirectorMode)
     items.sort(key=lambda r: order.index(r.mode))
-    out = [f"# Director notes: {_cell(title)}", ""]
+    out = [f"# Director notes: {escape_markdown(title)}", ""]
     if not items:
         out += ["No director notes yet.", ""]
     for result in items:
@@ -212,20 +209,20 @@ def _mode_section(result: DirectorResult) -> list[str]:
     meta = [result.provider, result.model, result.prompt_version]
     if result.language:
         meta.append(f"language {result.language}")
-    out = [f"## {MODE_TITLES[result.mode]}", "", f"*{' · '.join(_cell(m) for m in meta)}*", ""]
+    out = [f"## {MODE_TITLES[result.mode]}", "", f"*{' · '.join(escape_markdown(m) for m in meta)}*", ""]
     if result.summary:
-        out += [result.summary.strip(), ""]
+        out += [escape_markdown(result.summary), ""]
     if result.notes:
         out += ["### Notes", ""]
         for n in sorted(result.notes, key=lambda n: (n.start_s, n.end_s)):
-            out.append(f"- **{clock_range(n.start_s, n.end_s)}** · {_cell(n.category)} · {_cell(n.severity)}: "
-                       f"{_cell(n.note)}")
+            out.append(f"- **{clock_range(n.start_s, n.end_s)}** · {escape_markdown(n.category)} · {escape_markdown(n.severity)}: "
+                       f"{escape_markdown(n.note)}")
             if n.evidence:
-                out.append(f"  *Evidence:* {_cell(n.evidence)}")
+                out.append(f"  *Evidence:* {escape_markdown(n.evidence)}")
         out.append("")
     if result.script:
         out += ["### Script", ""]
-        out += [f"{i}. {_cell(line)}" for i, line in enumerate(result.script, start=1)]
+        out += [f"{i}. {escape_markdown(line)}" for i, line in enumerate(result.script, start=1)]
         out.append("")
     if result.diff:
         fence = _fence(result.diff)
@@ -233,7 +230,7 @@ def _mode_section(result: DirectorResult) -> list[str]:
     if result.shot_list:
         total = sum(item.duration_s for item in result.shot_list)
         out += ["### Shot list", "", "| # | Scale | Framing | Duration | Line |", "|---|---|---|---|---|"]
-        out += [f"| {item.number} | {item.scale.value} | {_cell(item.framing)} | {item.duration_s:.1f} s | "
-                f"{_cell(item.line) or '—'} |" for item in result.shot_list]
+        out += [f"| {item.number} | {item.scale.value} | {escape_markdown(item.framing)} | {item.duration_s:.1f} s | "
+                f"{escape_markdown(item.line) or '—'} |" for item in result.shot_list]
         out += ["", f"Total: {total:.1f} s ({clock(total)}).", ""]
     return out

@@ -17,10 +17,12 @@ import pytest
 import streamlit as st
 from streamlit.testing.v1 import AppTest
 
+from framepilot import exports
 from framepilot.models import (
     DirectorMode, DirectorNote, DirectorResult, JobStatus, JobType, LLMCall, Segment, Shot,
     ShotListItem, ShotScale, Transcript, VideoStatus,
 )
+from framepilot.service import load_analysis
 from framepilot.store import repository as repo
 from framepilot.uploads import ingest_path
 from tests.page_fixtures import analysed_video, make_clip, open_page
@@ -149,3 +151,13 @@ def test_uploading_a_file_with_a_hostile_name_shows_the_name_as_text(user_a, tmp
     at.run()
     at.button(key="upload_submit").click().run()
     assert_shown_as_text(at, f"Analysis · {HOSTILE_NAME}")
+
+
+def test_the_markdown_download_carries_hostile_notes_as_text(db, user_a, hostile_video):
+    result = load_analysis(db, user_a, hostile_video.id)
+
+    document = _MD.render(exports.director_markdown(result.director, hostile_video.filename))
+
+    assert not _MARKUP.search(document)
+    assert not _AUTOLINK.search(html.unescape(re.sub(r"<[^>]+>", " ", document)))
+    assert "<script>alert(1)</script>" in html.unescape(document).replace("\u2060", "")
