@@ -38,7 +38,7 @@ def _video(db: Database, row: sqlite3.Row) -> Video:
     return Video(
         id=row["id"],
         user_id=row["user_id"],
-        filename=filename or UNREADABLE_NAME,
+        filename=UNREADABLE_NAME if filename is None else filename,
         unreadable=unreadable,
         stored_path=row["stored_path"],
         sha256=row["sha256"],
@@ -308,7 +308,7 @@ def list_director_results(
         if key not in seen:
             seen.add(key)
             stored, unreadable = _decrypted(db, r["result_enc"])
-            results.append(DirectorResult.model_validate_json(stored) if stored else DirectorResult(
+            results.append(DirectorResult.model_validate_json(stored) if unreadable is None else DirectorResult(
                 mode=DirectorMode(r["mode"]), provider=r["provider"], model=r["model"],
                 prompt_version=r["prompt_version"], unreadable=unreadable))
     return results
@@ -370,4 +370,5 @@ def video_filenames(db: Database, user: User, video_ids: list[str]) -> dict[str,
             f"SELECT id, filename_enc FROM videos WHERE user_id = ? AND id IN ({', '.join('?' * len(ids))})",
             [user.id, *ids],
         ).fetchall()
-    return {r["id"]: _decrypted(db, r["filename_enc"])[0] or UNREADABLE_NAME for r in rows}
+    names = {r["id"]: _decrypted(db, r["filename_enc"])[0] for r in rows}
+    return {video_id: UNREADABLE_NAME if name is None else name for video_id, name in names.items()}
