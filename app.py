@@ -2,6 +2,7 @@
 
 import streamlit as st
 
+from framepilot.ui.safe_text import escape_markdown
 from pages.common import current_user, sign_out
 
 st.set_page_config(page_title="FramePilot", page_icon=":material/movie:", layout="wide")
@@ -25,7 +26,7 @@ else:
         }
     )
     with st.sidebar:
-        st.caption(f"Signed in as {user.email}")
+        st.caption(f"Signed in as {escape_markdown(user.email)}")
         if st.button("Sign out", icon=":material/logout:", key="app_sign_out"):
             sign_out()
             st.rerun()

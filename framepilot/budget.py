@@ -3,6 +3,10 @@ stopped before any request is sent, and the UI can show what is left.
 
 Spend is the sum of recorded `llm_calls` costs since the start of the current UTC month.
 A limit of None means no limit; a limit of 0 means no paid calls at all.
+
+Check and spend are atomic across workers: a paid call first reserves its estimated cost
+(refused if spend plus the reservations of calls in flight plus it would pass a limit), and
+its `llm_calls` row replaces the reservation when it ends (`usage.metered` settles it).
 """
 
 from __future__ import annotations
@@ -16,6 +20,10 @@ from framepilot.settings import Settings
 from framepilot.store import Database
 from framepilot.store import repository as repo
 from framepilot.usage import BudgetExceeded, CallContext
+
+# A reservation left by a process that died holds its budget this long (longer than any
+# call with all its retries), then lapses.
+RESERVATION_TTL_S = 3600.0
 
 
 @dataclass(frozen=True)
@@ -53,36 +61,32 @@ def global_budget_status(db: Database, settings: Settings) -> BudgetStatus:
     return _status(spent, settings.global_monthly_budget_usd)
 
 
-def _would_exceed(spent: float, estimate: float, limit: float) -> bool:
-    return spent >= limit or spent + estimate > limit
+def reserve_budget(ctx: CallContext, settings: Settings, estimated_usd: float) -> str | None:
+    """Set a paid call's estimated cost aside before it is sent, or raise BudgetExceeded.
 
-
-def check_budget(ctx: CallContext, settings: Settings, estimated_usd: float) -> None:
-    """Raise BudgetExceeded, before the call, when it would take a monthly spend over its limit.
-
-    Calls without a store (`ctx.db` None: dry runs) have no recorded spend to check.
+    Returns the reservation that the call's `llm_calls` row settles, or None when there is
+    nothing to reserve: no limit is set, or no store (`ctx.db` None: dry runs).
     """
-    if ctx.db is None:
-        return
-    estimate = max(estimated_usd, 0.0)
-    start = month_start()
-    user_limit = settings.user_monthly_budget_usd
-    if user_limit is not None and ctx.user_id is not None:
-        spent = repo.month_spend_usd(ctx.db, ctx.user_id, start)
-        if _would_exceed(spent, estimate, user_limit):
-            get_logger().warning("budget.exceeded", scope="user", user_id=ctx.user_id)
-            raise BudgetExceeded(
-                f"This AI step would take your spend this month to ${spent + estimate:.4f}, over your "
-                f"monthly budget of ${user_limit:.2f} (spent so far: ${spent:.4f}). Nothing was sent. "
-                "Raise FRAMEPILOT_USER_MONTHLY_BUDGET_USD, use the local provider, or wait for next month."
-            )
+    user_limit = settings.user_monthly_budget_usd if ctx.user_id is not None else None
     global_limit = settings.global_monthly_budget_usd
-    if global_limit is not None:
-        spent = repo.month_spend_usd(ctx.db, None, start)
-        if _would_exceed(spent, estimate, global_limit):
-            get_logger().warning("budget.exceeded", scope="global")
-            raise BudgetExceeded(
-                f"This AI step would take this installation's spend this month over its global budget "
-                f"of ${global_limit:.2f} (spent so far: ${spent:.4f}). Nothing was sent. Ask an admin to "
-                "raise FRAMEPILOT_GLOBAL_MONTHLY_BUDGET_USD, or use the local provider."
-            )
+    if ctx.db is None or (user_limit is None and global_limit is None):
+        return None
+    estimate = max(estimated_usd, 0.0)
+    outcome = repo.reserve_budget(ctx.db, user_id=ctx.user_id, amount_usd=estimate, month_start=month_start(),
+                                  user_limit=user_limit, global_limit=global_limit, ttl_s=RESERVATION_TTL_S)
+    if outcome.id is not None:
+        return outcome.id
+    spent, in_flight = outcome.spent_usd, outcome.reserved_usd
+    so_far = f"spent so far: ${spent:.4f}" + (f", ${in_flight:.4f} more in calls under way" if in_flight else "")
+    get_logger().warning("budget.exceeded", scope=outcome.refused_scope, user_id=ctx.user_id)
+    if outcome.refused_scope == "user":
+        raise BudgetExceeded(
+            f"This AI step would take your spend this month to ${spent + in_flight + estimate:.4f}, over your "
+            f"monthly budget of ${user_limit:.2f} ({so_far}). Nothing was sent. "
+            "Raise FRAMEPILOT_USER_MONTHLY_BUDGET_USD, use the local provider, or wait for next month."
+        )
+    raise BudgetExceeded(
+        f"This AI step would take this installation's spend this month over its global budget "
+        f"of ${global_limit:.2f} ({so_far}). Nothing was sent. Ask an admin to "
+        "raise FRAMEPILOT_GLOBAL_MONTHLY_BUDGET_USD, or use the local provider."
+    )

@@ -1,4 +1,4 @@
-"""The `framepilot` command line: users, keygen, run, worker, analyze and jobs."""
+"""The `framepilot` command line: users, keygen, keys, run, worker, analyze and jobs."""
 
 from __future__ import annotations
 
@@ -50,6 +50,33 @@ def cmd_keygen(_args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_keys(_args: argparse.Namespace) -> int:
+    from framepilot.key_rotation import RotationError, rotate_keys
+    from framepilot.launcher import AlreadyRunning, acquire_run_lock
+
+    settings = get_settings()
+    try:
+        lock = acquire_run_lock(settings.data_dir)  # `make run` cannot start meanwhile
+    except AlreadyRunning as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    try:
+        report = rotate_keys(settings, progress=lambda line: print(line, file=sys.stderr))
+    except RotationError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    finally:
+        lock.close()
+    print(f"Re-encrypted {report.rewritten} values; {report.current} are now under the new key.")
+    if report.unreadable:
+        print(f"{report.unreadable} values could not be read with any key (they were unreadable before).")
+    if report.key_file is not None:
+        print(f"The old key is removed from {report.key_file}. Replace the copy of it in your backups.")
+    else:
+        print("Remove the old key(s) from FRAMEPILOT_SECRET_KEY, keeping only the first, and restart.")
+    return 0
+
+
 def cmd_run(args: argparse.Namespace) -> int:
     from framepilot.launcher import run
 
@@ -75,6 +102,10 @@ def build_parser() -> argparse.ArgumentParser:
     users.set_defaults(func=cmd_users)
 
     sub.add_parser("keygen", help="print a new FRAMEPILOT_SECRET_KEY").set_defaults(func=cmd_keygen)
+    keys = sub.add_parser("keys", help="manage the encryption key")
+    keys_sub = keys.add_subparsers(dest="keys_cmd", required=True)
+    keys_sub.add_parser("rotate", help="re-encrypt everything with a new key (stop the app and workers first)")
+    keys.set_defaults(func=cmd_keys)
 
     run = sub.add_parser("run", help="start the web app and the worker together")
     run.add_argument("--port", type=int, default=None)
@@ -106,6 +137,9 @@ def _add_later_commands(sub: argparse._SubParsersAction) -> None:
 
 
 def main(argv: list[str] | None = None) -> int:
+    from framepilot.private_files import restrict_new_files
+
+    restrict_new_files()  # everything this process and its children write is owner-only
     parser = build_parser()
     args = parser.parse_args(argv)
     try:

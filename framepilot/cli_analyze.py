@@ -73,7 +73,7 @@ def cmd_analyze(args: argparse.Namespace) -> int:
     from framepilot.settings import get_settings
     from framepilot.store import open_database
     from framepilot.store import repository as repo
-    from framepilot.uploads import UploadRejected, ingest_path
+    from framepilot.uploads import UploadFailed, UploadRejected, ingest_path
 
     settings = get_settings()
     db = open_database(settings)
@@ -99,7 +99,7 @@ def cmd_analyze(args: argparse.Namespace) -> int:
         video = ingest_path(db, settings, user, args.video).video
         result = service.analyse_video(db, settings, user, video.id, modes=args.modes, voice=args.voice,
                                        provider=args.provider, progress=progress)
-    except (UploadRejected, InvalidVideo, service.AnalysisFailed) as exc:
+    except (UploadRejected, UploadFailed, InvalidVideo, service.AnalysisFailed) as exc:
         print(f"\nerror: {exc}", file=sys.stderr)
         return 1
     if sys.stderr.isatty():

@@ -1,5 +1,8 @@
 """Downloads: subtitles (SRT, WebVTT), the full analysis as JSON, director notes as Markdown.
 
+Exports leave the server with the user: they name files by their file name only, never by
+a path on the server (the data folder, the stored upload).
+
 Subtitle cues follow the usual broadcast limits: at most two lines of MAX_LINE_CHARS and
 MAX_CUE_S on screen. Long segments are split at word timings (or in proportion to their text
 when there are none), and cue times never go backwards or overlap.
@@ -11,8 +14,10 @@ import re
 import textwrap
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from pathlib import PurePath
 
 from framepilot.director.timecode import clock, clock_range
+from framepilot.markdown_text import escape_markdown
 from framepilot.models import AnalysisResult, DirectorMode, DirectorResult, Transcript
 
 MAX_LINE_CHARS = 42
@@ -160,15 +165,25 @@ def to_vtt(transcript: Transcript) -> str:
 
 
 def to_json(result: AnalysisResult) -> str:
-    """Exactly the `framepilot analyze --json` structure."""
-    return result.model_dump_json(indent=2)
+    """Exactly the `framepilot analyze --json` structure, without server paths."""
+    return without_server_paths(result).model_dump_json(indent=2)
+
+
+def without_server_paths(result: AnalysisResult) -> AnalysisResult:
+    """A copy whose keyframe, voice and preview files are named by file name only."""
+    shots = [s.model_copy(update={"keyframe_path": _file_name(s.keyframe_path)}) for s in result.shots]
+    voiceover = result.voiceover and result.voiceover.model_copy(update={
+        "audio_path": _file_name(result.voiceover.audio_path),
+        "preview_path": _file_name(result.voiceover.preview_path),
+    })
+    return result.model_copy(update={"shots": shots, "voiceover": voiceover})
+
+
+def _file_name(path: str | None) -> str | None:
+    return PurePath(path).name if path else path
 
 
 # --- director notes as Markdown -------------------------------------------------------
-
-
-def _cell(text: str) -> str:
-    return " ".join(str(text).split()).replace("|", "\\|")
 
 
 def _fence(lines: list[str]) -> str:
@@ -182,7 +197,7 @@ def director_markdown(results: Iterable[DirectorResult] | Mapping[str, DirectorR
     items = list(results.values()) if isinstance(results, Mapping) else list(results)
     order = list(DirectorMode)
     items.sort(key=lambda r: order.index(r.mode))
-    out = [f"# Director notes: {_cell(title)}", ""]
+    out = [f"# Director notes: {escape_markdown(title)}", ""]
     if not items:
         out += ["No director notes yet.", ""]
     for result in items:
@@ -194,20 +209,20 @@ def _mode_section(result: DirectorResult) -> list[str]:
     meta = [result.provider, result.model, result.prompt_version]
     if result.language:
         meta.append(f"language {result.language}")
-    out = [f"## {MODE_TITLES[result.mode]}", "", f"*{' · '.join(_cell(m) for m in meta)}*", ""]
+    out = [f"## {MODE_TITLES[result.mode]}", "", f"*{' · '.join(escape_markdown(m) for m in meta)}*", ""]
     if result.summary:
-        out += [result.summary.strip(), ""]
+        out += [escape_markdown(result.summary), ""]
     if result.notes:
         out += ["### Notes", ""]
         for n in sorted(result.notes, key=lambda n: (n.start_s, n.end_s)):
-            out.append(f"- **{clock_range(n.start_s, n.end_s)}** · {_cell(n.category)} · {_cell(n.severity)}: "
-                       f"{_cell(n.note)}")
+            out.append(f"- **{clock_range(n.start_s, n.end_s)}** · {escape_markdown(n.category)} · {escape_markdown(n.severity)}: "
+                       f"{escape_markdown(n.note)}")
             if n.evidence:
-                out.append(f"  *Evidence:* {_cell(n.evidence)}")
+                out.append(f"  *Evidence:* {escape_markdown(n.evidence)}")
         out.append("")
     if result.script:
         out += ["### Script", ""]
-        out += [f"{i}. {_cell(line)}" for i, line in enumerate(result.script, start=1)]
+        out += [f"{i}. {escape_markdown(line)}" for i, line in enumerate(result.script, start=1)]
         out.append("")
     if result.diff:
         fence = _fence(result.diff)
@@ -215,7 +230,7 @@ def _mode_section(result: DirectorResult) -> list[str]:
     if result.shot_list:
         total = sum(item.duration_s for item in result.shot_list)
         out += ["### Shot list", "", "| # | Scale | Framing | Duration | Line |", "|---|---|---|---|---|"]
-        out += [f"| {item.number} | {item.scale.value} | {_cell(item.framing)} | {item.duration_s:.1f} s | "
-                f"{_cell(item.line) or '—'} |" for item in result.shot_list]
+        out += [f"| {item.number} | {item.scale.value} | {escape_markdown(item.framing)} | {item.duration_s:.1f} s | "
+                f"{escape_markdown(item.line) or '—'} |" for item in result.shot_list]
         out += ["", f"Total: {total:.1f} s ({clock(total)}).", ""]
     return out

@@ -14,6 +14,7 @@ import sys
 import time
 from pathlib import Path
 
+from framepilot.private_files import private_dir
 from framepilot.settings import Settings
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -39,7 +40,7 @@ def worker_command() -> list[str]:
 
 def acquire_run_lock(data_dir: Path):  # noqa: ANN201 - an open file handle
     """One `make run` per data folder; a second one gets a clear message."""
-    data_dir.mkdir(parents=True, exist_ok=True)
+    private_dir(data_dir)
     handle = open(data_dir / "run.lock", "a+")  # noqa: SIM115 - held for the process lifetime
     try:
         fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
@@ -58,10 +59,13 @@ def acquire_run_lock(data_dir: Path):  # noqa: ANN201 - an open file handle
 
 
 def prepare(settings: Settings) -> str | None:
-    """Create folders, migrate, and make the demo account; returns its password on first start."""
+    """Create folders, make what an older version left readable owner-only, migrate, and make
+    the demo account; returns its password on first start."""
     from framepilot.accounts import ensure_demo_account
+    from framepilot.private_files import lock_down
     from framepilot.store import open_database
 
+    lock_down(settings.data_dir)
     return ensure_demo_account(open_database(settings))
 
 

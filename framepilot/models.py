@@ -150,6 +150,7 @@ class Video(_Model):
     created_at: datetime
     cost_usd: float | None = None
     thumbnail_path: str | None = None
+    unreadable: str | None = Field(None, description="Why the filename cannot be decrypted, if it cannot")
 
 
 # --- transcript -----------------------------------------------------------------------
@@ -180,6 +181,7 @@ class Transcript(_Model):
     )
     provider: str = "local"
     model: str = ""
+    unreadable: str | None = Field(None, description="Why the stored text cannot be decrypted, if it cannot")
 
     @property
     def words(self) -> list[Word]:
@@ -315,6 +317,7 @@ class DirectorResult(_Model):
     script: list[str] = Field(default_factory=list, description="Rewritten script, one line each")
     diff: list[str] = Field(default_factory=list, description="Unified diff original -> script")
     shot_list: list[ShotListItem] = Field(default_factory=list)
+    unreadable: str | None = Field(None, description="Why the stored notes cannot be decrypted, if they cannot")
 
 
 class Voiceover(_Model):
@@ -437,6 +440,15 @@ class LLMCall(_Model):
     video_id: str | None = None
     job_id: str | None = None
     created_at: datetime | None = None
+
+
+class BudgetReservation(_Model):
+    """The outcome of reserving budget for a paid call: an id to settle, or the refusal."""
+
+    id: str | None = Field(None, description="The reservation to settle; None when refused")
+    refused_scope: str | None = Field(None, description="'user' or 'global' when refused")
+    spent_usd: float = Field(0.0, description="Recorded spend this month in the refusing scope")
+    reserved_usd: float = Field(0.0, description="Reserved by calls in flight in that scope")
 
 
 class AnalysisResult(_Model):

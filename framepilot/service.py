@@ -9,13 +9,13 @@ Stages: probe -> audio -> shots -> transcribe -> cinematic -> direct -> voice.
 
 from __future__ import annotations
 
-import json
 import os
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+from framepilot.exports import to_json
 from framepilot.logs import get_logger, log_stage
 from framepilot.models import (
     AnalysisResult,
@@ -284,7 +284,8 @@ def load_analysis(db: Database, user: User, video_id: str) -> AnalysisResult | N
         return None
     director: dict[str, DirectorResult] = {}
     for result in repo.list_director_results(db, user, video_id):
-        director.setdefault(result.mode.value, result)
+        if result.unreadable is None:
+            director.setdefault(result.mode.value, result)
     voiceovers = repo.list_voiceovers(db, user, video_id)
     return AnalysisResult(
         video=video.probe,
@@ -298,4 +299,5 @@ def load_analysis(db: Database, user: User, video_id: str) -> AnalysisResult | N
 
 
 def write_json(result: AnalysisResult, path: Path) -> None:
-    _atomic_write(path, json.dumps(json.loads(result.model_dump_json()), indent=2, ensure_ascii=False))
+    """`framepilot analyze --json`: the same document as the review page's JSON download."""
+    _atomic_write(path, to_json(result))

@@ -12,8 +12,12 @@ from pathlib import Path
 from typing import Literal
 
 from cryptography.fernet import Fernet
-from pydantic import AliasChoices, Field, SecretStr, ValidationError, field_validator, model_validator
+from pydantic import (
+    AliasChoices, Field, SecretStr, ValidationError, ValidationInfo, field_validator, model_validator,
+)
 from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from framepilot.private_files import private_dir
 
 ENV_PREFIX = "FRAMEPILOT_"
 
@@ -48,7 +52,12 @@ class Settings(BaseSettings):
     openai_timeout_s: float = Field(60.0, gt=0)
     openai_max_retries: int = Field(4, ge=0, le=10)
     llm_cache: bool = True
-    secret_key: SecretStr | None = None
+    secret_key: SecretStr | None = Field(
+        None, description="Fernet key(s), comma-separated: the first encrypts, all decrypt (rotation)."
+    )
+    secret_key_file: Path | None = Field(
+        None, description="File holding the key(s), one a line; default DATA_DIR/secret.key."
+    )
     workers: int = Field(2, ge=1, le=64, description="Worker threads/processes for the job queue.")
     redis_url: str | None = None
     job_max_attempts: int = Field(3, ge=1, le=20)
@@ -113,11 +122,20 @@ class Settings(BaseSettings):
     def _valid_fernet_key(cls, v: SecretStr | None) -> SecretStr | None:
         if v is not None and v.get_secret_value():
             try:
-                Fernet(v.get_secret_value().encode())
+                for key in v.get_secret_value().split(","):
+                    Fernet(key.strip().encode())
             except (ValueError, TypeError):
                 raise ValueError(
-                    "must be a Fernet key (generate one with `framepilot keygen`)"
+                    "must be a Fernet key, or comma-separated keys (generate one with `framepilot keygen`)"
                 ) from None
+        return v
+
+    @field_validator("secret_key_file")
+    @classmethod
+    def _one_key_source(cls, v: Path | None, info: ValidationInfo) -> Path | None:
+        key = info.data.get("secret_key")
+        if v is not None and key is not None and key.get_secret_value():
+            raise ValueError("set FRAMEPILOT_SECRET_KEY or FRAMEPILOT_SECRET_KEY_FILE, not both")
         return v
 
     @model_validator(mode="after")
@@ -194,9 +212,14 @@ class Settings(BaseSettings):
     def models_dir(self) -> Path:
         return self.models_cache_dir or self.data_dir / "models"
 
+    @property
+    def key_path(self) -> Path:
+        return self.secret_key_file or self.data_dir / "secret.key"
+
     def ensure_dirs(self) -> None:
+        """The data folders, owner-only (0700)."""
         for d in (self.data_dir, self.uploads_dir, self.artifacts_dir, self.models_dir):
-            d.mkdir(parents=True, exist_ok=True)
+            private_dir(d)
 
 
 def _env_name(loc: tuple) -> str:

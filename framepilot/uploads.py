@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
 
+from framepilot.logs import get_logger
 from framepilot.models import User, Video
 from framepilot.settings import Settings
 from framepilot.store import Database
@@ -22,6 +23,10 @@ ALLOWED_SUFFIXES = {".mp4", ".mov", ".m4v", ".mkv", ".webm", ".avi", ".mpg", ".m
 
 class UploadRejected(ValueError):
     """The upload cannot be accepted; the message tells the user why."""
+
+
+class UploadFailed(RuntimeError):
+    """The server could not store the upload (disk, database); nothing of it is left behind."""
 
 
 @dataclass(frozen=True)
@@ -48,7 +53,8 @@ def ingest_upload(db: Database, settings: Settings, user: User, filename: str, s
     """Copy `stream` into the uploads folder, refusing anything over the limit.
 
     The same content uploaded again by the same user returns the stored video
-    (`duplicate=True`), so its analysis is offered instead of paid for twice.
+    (`duplicate=True`), so its analysis is offered instead of paid for twice. A failure to
+    store it raises UploadFailed and leaves no file behind, so a batch can go on.
     """
     settings.ensure_dirs()
     limit = settings.max_upload_bytes
@@ -71,17 +77,37 @@ def ingest_upload(db: Database, settings: Settings, user: User, filename: str, s
             raise UploadRejected("The file is empty (0 bytes).")
         existing = repo.find_video_by_sha256(db, user, digest.hexdigest())
         if existing is not None:
-            partial.unlink()
             return Ingested(existing, duplicate=True)
         os.replace(partial, final)
-        video = repo.create_video(
-            db, user, filename=display_name(filename), stored_path=str(final),
-            sha256=digest.hexdigest(), size_bytes=size, video_id=video_id,
-        )
+        try:
+            video = repo.create_video(
+                db, user, filename=display_name(filename), stored_path=str(final),
+                sha256=digest.hexdigest(), size_bytes=size, video_id=video_id,
+            )
+        except BaseException:
+            final.unlink(missing_ok=True)
+            raise
         return Ingested(video, duplicate=False)
-    except BaseException:
-        partial.unlink(missing_ok=True)
+    except UploadRejected:
         raise
+    except repo.AlreadyExists:  # the same content, stored by a concurrent upload of it
+        existing = repo.find_video_by_sha256(db, user, digest.hexdigest())
+        if existing is None:
+            raise UploadFailed("The file could not be saved. Try again.") from None
+        return Ingested(existing, duplicate=True)
+    except OSError as exc:
+        _log_failure(exc)
+        raise UploadFailed(f"The file could not be saved on the server ({exc.strerror or 'disk error'}). "
+                           "Try again later.") from None
+    except Exception as exc:  # noqa: BLE001 - any store failure: this file fails, the batch goes on
+        _log_failure(exc)
+        raise UploadFailed("The file could not be registered (database busy or unavailable). Try again.") from None
+    finally:
+        partial.unlink(missing_ok=True)
+
+
+def _log_failure(exc: BaseException) -> None:
+    get_logger(component="uploads").warning("upload.failed", error_type=type(exc).__name__)
 
 
 def ingest_path(db: Database, settings: Settings, user: User, path: Path) -> Ingested:

@@ -51,8 +51,9 @@ class BudgetExceeded(RuntimeError):
 
 @contextmanager
 def metered(ctx: CallContext, *, provider: str, model: str, operation: Operation,
-            prompt_version: str | None = None) -> Iterator[Meter]:
-    """Time one AI call and record it, whether it succeeds or fails."""
+            prompt_version: str | None = None, reservation: str | None = None) -> Iterator[Meter]:
+    """Time one AI call and record it, whether it succeeds or fails; its row settles the
+    budget `reservation` made for it (`budget.reserve_budget`)."""
     meter = Meter(model=model, prompt_version=prompt_version)
     started_wall = time.perf_counter()
     started_cpu = time.process_time()
@@ -90,4 +91,4 @@ def metered(ctx: CallContext, *, provider: str, model: str, operation: Operation
             get_logger().warning("pricing.unknown_model", provider=provider, model=meter.model)
         ctx.calls.append(call)
         if ctx.db is not None:
-            repo.record_llm_call(ctx.db, call)
+            repo.record_llm_call(ctx.db, call, settles=reservation)

@@ -111,7 +111,7 @@ def _follow(db, user: User, job_id: str) -> int:  # noqa: ANN001
 
 
 def cmd_submit(args: argparse.Namespace) -> int:
-    from framepilot.uploads import UploadRejected, ingest_path
+    from framepilot.uploads import UploadFailed, UploadRejected, ingest_path
     from jobs.submit import submit_analysis
 
     ctx = _context(args.user)
@@ -123,7 +123,7 @@ def cmd_submit(args: argparse.Namespace) -> int:
         return 1
     try:
         ingested = ingest_path(db, settings, user, args.video)
-    except UploadRejected as exc:
+    except (UploadRejected, UploadFailed) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1
     submission = submit_analysis(db, settings, user, ingested.video.id, modes=args.modes,

@@ -2,7 +2,8 @@
 FRAMEPILOT_REDIS_URL is set. It only carries job ids; the jobs table is the truth.
 
 Results are off (pages read the jobs table, never Huey), immediate mode is off, and
-`store_intermediate_errors=False` so a failed attempt never surfaces as a result.
+`store_intermediate_errors=False` so a failed attempt never surfaces as a result. Messages
+are JSON (`jobs.messages`), never pickle, on both backends.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from huey import Huey, RedisHuey, SqliteHuey
 from huey.api import TaskWrapper
 
 from framepilot.settings import Settings
+from jobs.messages import JobMessageSerializer
 
 
 @dataclass(frozen=True)
@@ -44,7 +46,8 @@ def queue_name(settings: Settings) -> str:
 
 
 def make_huey(settings: Settings) -> Huey:
-    common = dict(results=False, store_none=False, immediate=False, store_intermediate_errors=False, utc=True)
+    common = dict(results=False, store_none=False, immediate=False, store_intermediate_errors=False, utc=True,
+                  serializer=JobMessageSerializer())
     if settings.redis_url:
         return RedisHuey(queue_name(settings), url=settings.redis_url, **common)
     settings.ensure_dirs()

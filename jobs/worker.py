@@ -26,6 +26,7 @@ import threading
 import time
 
 from framepilot.logs import get_logger
+from framepilot.private_files import lock_down
 from framepilot.settings import Settings
 from framepilot.store import Database
 from framepilot.store import repository as repo
@@ -60,6 +61,7 @@ def maintain(db: Database, settings: Settings, queue: JobQueue) -> None:
 def run_worker(settings: Settings) -> int:
     log = get_logger(component="worker")
     logging.getLogger("huey").setLevel(logging.WARNING)  # our own JSON events say what happens
+    lock_down(settings.data_dir)  # files an older version left readable become owner-only
     db = database(settings)
     queue = get_queue(settings)
     enqueued = recover_on_start(db, settings, queue)

@@ -9,7 +9,13 @@ from framepilot.models import Job, JobStatus, User, Video
 from framepilot.settings import get_settings
 from framepilot.store import Database, open_database
 from framepilot.store import repository as repo
-from framepilot.ui.job_display import STATUS_ICONS, job_title, progress_text, status_line
+from framepilot.ui.job_display import (
+    STATUS_ICONS,
+    job_title,
+    progress_text,
+    status_line,
+)
+from framepilot.ui.safe_text import escape_markdown
 from jobs.submit import cancel_job, retry_job
 
 USER_KEY = "auth_user"
@@ -123,9 +129,9 @@ def _retry(job_id: str) -> None:
 
 def job_row(job: Job, filename: str | None, key: str) -> None:
     """A job's title, live progress and status, with Cancel or Retry as fits its state."""
-    st.markdown(f"{STATUS_ICONS[job.status]} **{job_title(job, filename)}**")
+    st.markdown(f"{STATUS_ICONS[job.status]} **{escape_markdown(job_title(job, filename))}**")
     if job.status == JobStatus.FAILED:
-        st.error(job.error or "The job failed.", icon=":material/error:")
+        st.error(escape_markdown(job.error or "The job failed."), icon=":material/error:")
     else:
         st.progress(job.progress / 100, text=progress_text(job))
     st.caption(status_line(job))

@@ -9,9 +9,17 @@ from framepilot.providers.registry import available_providers
 from framepilot.settings import get_settings
 from framepilot.store import repository as repo
 from framepilot.ui.review import (
-    MODE_BLURBS, MODE_TITLES, SCRIPTED_MODES, align_notes, diff_html, original_lines, script_diff,
-    time_range, version_label,
+    MODE_BLURBS,
+    MODE_TITLES,
+    SCRIPTED_MODES,
+    align_notes,
+    diff_html,
+    original_lines,
+    script_diff,
+    time_range,
+    version_label,
 )
+from framepilot.ui.safe_text import escape_markdown
 from jobs.submit import submit_director_notes, submit_tts
 from pages.common import chosen_video, database, job_row, require_user
 
@@ -21,7 +29,7 @@ user = require_user()
 db, settings = database(), get_settings()
 st.title(":material/view_column: Compare modes")
 video = chosen_video(db, user)
-st.caption(video.filename)
+st.caption(escape_markdown(video.filename))
 results = repo.list_director_results(db, user, video.id)
 if not results:
     st.info("There are no director notes for this video yet. They appear here when its analysis "
@@ -78,8 +86,10 @@ for mode, column in zip(DirectorMode, st.columns(3, border=True)):
                                     key=f"compare_version_{mode.value}") if stored else None
         if chosen[mode] is None:
             st.info("Not run yet for this video.", icon=":material/hourglass_empty:")
+        elif chosen[mode].unreadable:
+            st.warning(chosen[mode].unreadable, icon=":material/lock:")
         elif chosen[mode].summary:
-            st.write(chosen[mode].summary)
+            st.text(chosen[mode].summary)
         st.button("Re-run this mode", icon=":material/replay:", key=f"compare_rerun_{mode.value}",
                   on_click=queue_rerun, args=(mode,))
         if mode in SCRIPTED_MODES:
@@ -100,13 +110,13 @@ for row in rows:
     for mode, column in zip(DirectorMode, st.columns(3)):
         for note in row.notes.get(mode, []):
             colour = SEVERITY_COLOURS.get(note.severity, "gray")
-            column.markdown(f":{colour}-badge[{time_range(note.start_s, note.end_s)} · {note.category}] "
-                            f"{note.note}")
+            column.markdown(f":{colour}-badge[{time_range(note.start_s, note.end_s)}] "
+                            f"**{escape_markdown(note.category)}** · {escape_markdown(note.note)}")
 
 st.subheader(":material/difference: Scripts")
 for mode, column in zip(DirectorMode, st.columns(3)):
     result = chosen[mode]
-    if result is None:
+    if result is None or result.unreadable:
         continue
     if result.script:
         diff = script_diff(original_lines(result, transcript), result.script)
@@ -117,5 +127,7 @@ for mode, column in zip(DirectorMode, st.columns(3)):
         column.caption("This mode keeps your script and directs the footage.")
     if result.shot_list:
         column.markdown("**Shot list**")
-        column.markdown("\n".join(f"{i.number}. **{i.scale.value}** · {i.duration_s:.1f} s · {i.line or '—'}  \n"
-                                   f"   :gray[{i.framing}]" for i in result.shot_list))
+        for item in result.shot_list:
+            column.markdown(f"{item.number}\\. **{item.scale.value}** · {item.duration_s:.1f} s · "
+                            f"{escape_markdown(item.line or '—')}")
+            column.caption(escape_markdown(item.framing))

@@ -8,6 +8,7 @@ import streamlit as st
 from framepilot import analytics
 from framepilot.settings import get_settings
 from framepilot.store import repository as repo
+from framepilot.ui.safe_text import chart_text
 from pages.common import database, require_user
 
 user = require_user()
@@ -122,7 +123,7 @@ with right:
 if report.videos:
     st.subheader(":material/movie: Most expensive videos")
     filenames = repo.video_filenames(db, user, [v.video_id for v in report.videos])
-    labels = [filenames.get(v.video_id, v.video_id[:8]) for v in report.videos]
+    labels = [chart_text(filenames.get(v.video_id, v.video_id[:8])) for v in report.videos]
     videos = go.Figure(go.Bar(x=[v.cost_usd for v in report.videos], y=labels, orientation="h",
                               customdata=[v.calls for v in report.videos],
                               hovertemplate="%{y}: $%{x:.4f} over %{customdata} calls<extra></extra>"))

@@ -8,6 +8,7 @@ from framepilot.models import JobStatus, VideoStatus
 from framepilot.store import repository as repo
 from framepilot.ui.job_display import progress_text
 from framepilot.ui.review import cost_text, duration_text
+from framepilot.ui.safe_text import escape_markdown
 from pages.common import database, require_user
 
 STATUS_BADGES = {
@@ -27,7 +28,7 @@ active = {j.video_id: j for j in repo.list_jobs(db, user, statuses=[JobStatus.RU
 
 if not videos:
     if search:
-        st.info(f"No video matches “{search}”.", icon=":material/search_off:")
+        st.info(f"No video matches “{escape_markdown(search)}”.", icon=":material/search_off:")
     else:
         st.info("No videos yet. Upload a clip to get your first director notes.", icon=":material/upload:")
         st.page_link("pages/upload.py", label="Upload a video", icon=":material/upload:")
@@ -42,7 +43,9 @@ for video in videos:
         else:
             thumb.markdown(":material/movie:")
         label, colour, icon = STATUS_BADGES[video.status]
-        info.markdown(f"**{video.filename}**  \n:{colour}-badge[{icon} {label}]")
+        info.markdown(f"**{escape_markdown(video.filename)}**  \n:{colour}-badge[{icon} {label}]")
+        if video.unreadable:
+            info.warning(video.unreadable, icon=":material/lock:")
         info.caption(
             f"{duration_text(video.probe.duration_s if video.probe else None)} · "
             f"{video.created_at:%Y-%m-%d %H:%M} · {len(shots)} shots · cost {cost_text(video.cost_usd)}"
@@ -50,6 +53,6 @@ for video in videos:
         if video.id in active:
             info.caption(progress_text(active[video.id]))
         if video.status == VideoStatus.FAILED and video.error:
-            info.caption(f":red[{video.error}]")
+            info.caption(f":red[:material/error:] {escape_markdown(video.error)}")
         action.page_link("pages/review.py", label="Open review", icon=":material/arrow_forward:",
                          query_params={"video": video.id})

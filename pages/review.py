@@ -11,8 +11,15 @@ from framepilot.store import repository as repo
 from framepilot.ui import charts
 from framepilot.ui.job_display import progress_text
 from framepilot.ui.review import (
-    cost_text, duration_text, mmss, pace_series, seek_time, shot_facts, shot_heading,
+    cost_text,
+    duration_text,
+    mmss,
+    pace_series,
+    seek_time,
+    shot_facts,
+    shot_heading,
 )
+from framepilot.ui.safe_text import escape_markdown
 from pages.common import chosen_video, database, require_user
 
 START_KEY = "review_start"  # {"video": id, "t": seconds}: where the player starts
@@ -21,6 +28,8 @@ user = require_user()
 db = database()
 st.title(":material/movie: Review")
 video = chosen_video(db, user)
+if video.unreadable:
+    st.warning(video.unreadable, icon=":material/lock:")
 result = load_analysis(db, user, video.id)
 
 def analysis_under_way() -> None:
@@ -33,10 +42,10 @@ def analysis_under_way() -> None:
 
 
 if result is None or not result.shots:
-    st.subheader(video.filename)
+    st.subheader(escape_markdown(video.filename))
     latest = repo.list_jobs(db, user, video_id=video.id, limit=1)
     if video.status == VideoStatus.FAILED:
-        st.error(video.error or "The analysis failed.", icon=":material/error:")
+        st.error(escape_markdown(video.error or "The analysis failed."), icon=":material/error:")
     elif latest and not latest[0].status.finished:
         st.fragment(run_every=1)(analysis_under_way)()
     else:
@@ -68,17 +77,18 @@ with player:
     else:
         st.warning("The video file is no longer on disk.", icon=":material/warning:")
 with facts:
-    st.subheader(video.filename)
+    st.subheader(escape_markdown(video.filename))
     a, b, c = st.columns(3)
     a.metric("Duration", duration_text(result.video.duration_s))
     b.metric("Shots", len(result.shots))
     c.metric("Cost", cost_text(video.cost_usd))
     if transcript.no_speech:
-        st.caption(transcript.no_speech_reason or "No speech found.")
+        st.caption(escape_markdown(transcript.no_speech_reason or "No speech found."))
     else:
-        st.caption(f"{len(transcript.words)} words · language {transcript.language or 'unknown'}")
+        st.caption(f"{len(transcript.words)} words · language {escape_markdown(transcript.language or 'unknown')}")
     if scene is not None and scene.summary:
-        st.markdown(f"**Director's summary.** {scene.summary}")
+        st.markdown("**Director's summary.**")
+        st.text(scene.summary)
 
 st.plotly_chart(
     charts.scene_timeline(result.shots, transcript, result.video.duration_s, scene.notes if scene else ()),
@@ -98,20 +108,23 @@ with shots_tab:
             if shot.keyframe_path and Path(shot.keyframe_path).exists():
                 st.image(shot.keyframe_path)
             st.markdown(f"**{shot_heading(shot)}**")
-            st.caption(" · ".join(shot_facts(shot)))
+            st.caption(escape_markdown(" · ".join(shot_facts(shot))))
             for issue in shot.issues:
-                st.markdown(f":orange[:material/warning: {issue}]")
+                st.markdown(f":orange[:material/warning:] {escape_markdown(issue)}")
             st.button(f"Play from {mmss(shot.start_s)}", icon=":material/play_arrow:",
                       key=f"review_shot_{shot.index}", on_click=seek, args=(shot.start_s,))
 
 with transcript_tab:
-    if transcript.no_speech or not transcript.segments:
-        st.info(transcript.no_speech_reason or "No speech was found in this video.", icon=":material/mic_off:")
+    if transcript.unreadable:
+        st.warning(transcript.unreadable, icon=":material/lock:")
+    elif transcript.no_speech or not transcript.segments:
+        st.info(escape_markdown(transcript.no_speech_reason or "No speech was found in this video."),
+                icon=":material/mic_off:")
     for i, segment in enumerate(transcript.segments):
         when, text = st.columns([1, 8], vertical_alignment="center")
         when.button(mmss(segment.start), key=f"review_line_{i}", on_click=seek, args=(segment.start,),
                     icon=":material/play_arrow:", help="Play from here")
-        text.write(segment.text)
+        text.text(segment.text)
     if transcript.words:
         with st.expander("Word timing", icon=":material/timer:"):
             st.dataframe(

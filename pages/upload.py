@@ -9,7 +9,14 @@ from framepilot.providers.registry import available_providers
 from framepilot.settings import get_settings
 from framepilot.store import repository as repo
 from framepilot.ui.review import MODE_BLURBS, MODE_TITLES
-from framepilot.uploads import ALLOWED_SUFFIXES, UploadRejected, ingest_path, ingest_upload
+from framepilot.ui.safe_text import escape_markdown
+from framepilot.uploads import (
+    ALLOWED_SUFFIXES,
+    UploadFailed,
+    UploadRejected,
+    ingest_path,
+    ingest_upload,
+)
 from jobs.submit import submit_analysis
 from pages.common import database, job_row, require_user
 
@@ -53,12 +60,13 @@ with st.container(horizontal=True):
     sample = st.button("Try the sample clip", icon=":material/movie:", key="upload_sample")
 
 
-def _start(ingest) -> None:  # noqa: ANN001 - a zero-argument callable returning Ingested
-    """Store one file and queue its analysis, or point at the stored one when it is a duplicate."""
+def _start(name: str, ingest) -> None:  # noqa: ANN001 - a zero-argument callable returning Ingested
+    """Store one file and queue its analysis, or point at the stored one when it is a duplicate.
+    A file that cannot be stored gets its own message; the rest of the batch goes on."""
     try:
         ingested = ingest()
-    except UploadRejected as exc:
-        st.session_state[NOTICES_KEY].append(("error", str(exc), None))
+    except (UploadRejected, UploadFailed) as exc:
+        st.session_state[NOTICES_KEY].append(("error", f"“{name}”: {exc}", None))
         return
     video = ingested.video
     if ingested.duplicate and video.status == VideoStatus.READY:
@@ -79,18 +87,18 @@ if analyse or sample:
     if sample and not SAMPLE_CLIP.exists():
         st.session_state[NOTICES_KEY].append(("error", "The sample clip is not installed.", None))
     elif sample:
-        _start(lambda: ingest_path(db, settings, user, SAMPLE_CLIP))
+        _start(SAMPLE_CLIP.name, lambda: ingest_path(db, settings, user, SAMPLE_CLIP))
     for upload in (files or []) if analyse else []:
-        _start(lambda upload=upload: ingest_upload(db, settings, user, upload.name, upload))
+        _start(upload.name, lambda upload=upload: ingest_upload(db, settings, user, upload.name, upload))
     if analyse:
         st.session_state.upload_generation += 1
         st.rerun()
 
 for kind, message, video_id in st.session_state[NOTICES_KEY]:
     if kind == "error":
-        st.error(message, icon=":material/error:")
+        st.error(escape_markdown(message), icon=":material/error:")
     else:
-        st.info(message, icon=":material/task_alt:")
+        st.info(escape_markdown(message), icon=":material/task_alt:")
         st.page_link("pages/review.py", label="Open its review", icon=":material/movie:",
                      query_params={"video": video_id})
 

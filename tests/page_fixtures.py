@@ -6,6 +6,7 @@ import subprocess
 from pathlib import Path
 
 import imageio_ffmpeg
+from streamlit.testing.v1 import AppTest
 
 from framepilot.models import (
     DirectorMode, DirectorNote, DirectorResult, Segment, Shot, ShotListItem, ShotScale, Stage,
@@ -16,6 +17,7 @@ from framepilot.store import Database
 from framepilot.store import repository as repo
 from framepilot.uploads import ingest_path
 
+ROOT = Path(__file__).resolve().parent.parent
 DURATION = 6.0
 SHOT_SCALES = (ShotScale.MCU, ShotScale.CU, ShotScale.MS)
 
@@ -82,3 +84,13 @@ def analysed_video(db: Database, settings: Settings, user: User, folder: Path, n
         repo.mark_stage_done(db, user, video.id, stage.value, 0.5)
     repo.set_video_status(db, user, video.id, VideoStatus.READY)
     return repo.get_video(db, user, video.id)
+
+
+def open_page(user: User, path: str, video_id: str | None = None, timeout: float = 30) -> AppTest:
+    """The app signed in as `user`, run on the page `path` (with ?video= when given)."""
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=timeout)
+    at.session_state["auth_user"] = user.model_dump()
+    if video_id is not None:
+        at.query_params["video"] = video_id
+    at.switch_page(path)
+    return at.run()

@@ -76,11 +76,10 @@ def acting_user_id(acting: Any) -> int | None:
 
 def open_database(settings) -> Database:  # noqa: ANN001 - Settings, avoids an import cycle
     """Prepare the store named by the settings (migrating it) and return a Database."""
-    from framepilot.crypto import load_or_create_key
+    from framepilot.crypto import load_keys
 
     settings.ensure_dirs()
-    secret = settings.secret_key.get_secret_value() if settings.secret_key else None
-    cipher = Cipher(load_or_create_key(settings.data_dir, secret))
+    cipher = Cipher(load_keys(settings))
     url = settings.database_url_resolved
     if url.startswith(("postgresql://", "postgres://")):
         from framepilot.store.postgres import PostgresDatabase

@@ -6,6 +6,7 @@ to whatever the user clicked (see `framepilot.ui.review.seek_time`).
 
 from __future__ import annotations
 
+import html
 from collections.abc import Mapping, Sequence
 
 import plotly.graph_objects as go
@@ -47,8 +48,10 @@ def _layout(fig: go.Figure, height: int, **extra: object) -> go.Figure:
 
 
 def _short(text: str, limit: int = 80) -> str:
+    """Untrusted text (transcript, model notes) for hover labels: shortened, and escaped,
+    because Plotly reads a small HTML subset there, links included."""
     text = " ".join(text.split())
-    return text if len(text) <= limit else text[: limit - 1] + "…"
+    return html.escape(text if len(text) <= limit else text[: limit - 1] + "…", quote=False)
 
 
 def scene_timeline(
@@ -87,7 +90,7 @@ def scene_timeline(
             mode="markers", y=[NOTES_ROW] * len(notes), x=[n.start_s for n in notes], name="Notes",
             meta="note", marker=dict(symbol="diamond", size=11, color="#F5A524"),
             customdata=[[n.start_s, -1] for n in notes],
-            hovertext=[f"{mmss(n.start_s)} [{n.category}] {_short(n.note)}" for n in notes],
+            hovertext=[f"{mmss(n.start_s)} [{_short(n.category, 30)}] {_short(n.note)}" for n in notes],
             hoverinfo="text",
         ))
     rows = [r for r, present in ((NOTES_ROW, bool(notes)), (SPEECH_ROW, bool(segments)),

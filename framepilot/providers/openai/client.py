@@ -22,7 +22,7 @@ import openai
 from openai.lib import type_to_response_format_param
 from pydantic import BaseModel, ValidationError
 
-from framepilot.budget import check_budget
+from framepilot.budget import reserve_budget
 from framepilot.logs import get_logger
 from framepilot.models import Operation
 from framepilot.pricing import image_tokens, price_for
@@ -231,9 +231,9 @@ class OpenAIClient:
         key = self._cache_key(call) if (self.settings.llm_cache and ctx.db is not None) else None
         if key is not None and (hit := self._cache_lookup(ctx, key, call)) is not None:
             return hit
-        check_budget(ctx, self.settings, call.estimate_usd)
+        reservation = reserve_budget(ctx, self.settings, call.estimate_usd)
         with metered(ctx, provider=PROVIDER, model=call.model, operation=call.operation,
-                     prompt_version=call.prompt_version) as meter:
+                     prompt_version=call.prompt_version, reservation=reservation) as meter:
             raw = self._send(meter, call)
             call.account(meter, raw)
         result = call.to_result(raw)

@@ -8,12 +8,13 @@ Callers use `from framepilot.store import repository as repo` and `repo.<functio
 package re-exports every aggregate's public functions.
 """
 
-from framepilot.store.repository._common import NotFound, UnreadableRow, new_id
+from framepilot.store.repository._common import AlreadyExists, NotFound, UnreadableRow, new_id
 from framepilot.store.repository.cache import *  # noqa: F403
+from framepilot.store.repository.encrypted import *  # noqa: F403
 from framepilot.store.repository.jobs import *  # noqa: F403
 from framepilot.store.repository.llm_calls import *  # noqa: F403
 from framepilot.store.repository.llm_calls import _CALL_COLUMNS  # noqa: F401 - benchmarks and tests build rows
 from framepilot.store.repository.users import *  # noqa: F403
 from framepilot.store.repository.videos import *  # noqa: F403
 
-__all__ = ["NotFound", "UnreadableRow", "new_id"]  # plus each module's public names (star-imported above)
+__all__ = ["AlreadyExists", "NotFound", "UnreadableRow", "new_id"]  # plus each module's public names (star-imported above)

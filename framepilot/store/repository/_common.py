@@ -5,6 +5,9 @@ from __future__ import annotations
 import uuid
 from datetime import datetime, timezone
 
+from framepilot.crypto import DecryptionError
+from framepilot.store.db import Database
+
 
 class NotFound(LookupError):
     """No such row for this user (whether it does not exist or belongs to someone else)."""
@@ -14,8 +17,17 @@ class UnreadableRow(ValueError):
     """A stored row that does not fit its model (edited by hand, or written by a newer version)."""
 
 
+class AlreadyExists(ValueError):
+    """A row with the same unique key was stored first (e.g. by a concurrent request)."""
+
+
 def _now() -> str:
-    return datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+    return _stamp(datetime.now(timezone.utc))
+
+
+def _stamp(moment: datetime) -> str:
+    """A timestamp as stored: UTC ISO 8601, so text order is time order."""
+    return moment.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
 
 
 def _ts(value: str | None) -> datetime | None:
@@ -24,3 +36,12 @@ def _ts(value: str | None) -> datetime | None:
 
 def new_id() -> str:
     return uuid.uuid4().hex
+
+
+def _decrypted(db: Database, token: str) -> tuple[str | None, str | None]:
+    """(plaintext, None), or (None, the reason) when the key cannot read it: one unreadable
+    row must not break a listing, so readers mark it instead of raising."""
+    try:
+        return db.cipher.decrypt(token), None
+    except DecryptionError as exc:
+        return None, str(exc)

@@ -1,17 +1,19 @@
-"""AI-call accounting rows: record, list for a user, month spend, and the analytics feed."""
+"""AI-call accounting rows: record, list for a user, month spend, budget reservations, and
+the analytics feed."""
 
 from __future__ import annotations
 
 import json
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 from typing import Any
 
 from framepilot.models import (
+    BudgetReservation,
     LLMCall,
     User,
 )
-from framepilot.store.db import SYSTEM, Database, Row
-from framepilot.store.repository._common import _ts
+from framepilot.store.db import SYSTEM, Connection, Database, Row
+from framepilot.store.repository._common import _now, _stamp, _ts, new_id
 
 # --- llm calls and cache --------------------------------------------------------------
 
@@ -30,8 +32,11 @@ def _call_values(call: LLMCall) -> tuple:
     return tuple(data[c] for c in _CALL_COLUMNS)
 
 
-def record_llm_call(db: Database, call: LLMCall) -> int:
+def record_llm_call(db: Database, call: LLMCall, settles: str | None = None) -> int:
+    """Record a call; `settles` names the budget reservation its real cost replaces (atomically)."""
     with db.connect(SYSTEM) as conn:
+        if settles is not None:
+            conn.execute("DELETE FROM budget_reservations WHERE id = ?", (settles,))
         cur = conn.execute(
             f"INSERT INTO llm_calls({', '.join(_CALL_COLUMNS)}) VALUES ({', '.join('?' * len(_CALL_COLUMNS))}) RETURNING id",
             _call_values(call),
@@ -86,14 +91,63 @@ def llm_call_rows_after(
 
 
 def month_spend_usd(db: Database, user_id: int | None, month_start: datetime) -> float:
-    """Spend since `month_start`, for one user or (None) everyone: the budget check."""
-    stamp = month_start.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
-    sql, args = "SELECT coalesce(sum(cost_usd), 0) FROM llm_calls WHERE created_at >= ?", [stamp]
+    """Spend since `month_start`, for one user or (None) everyone: the budget status."""
+    with db.read(SYSTEM) as conn:
+        return _spend(conn, user_id, month_start)
+
+
+def _spend(conn: Connection, user_id: int | None, since: datetime) -> float:
+    sql, args = "SELECT coalesce(sum(cost_usd), 0) FROM llm_calls WHERE created_at >= ?", [_stamp(since)]
     if user_id is not None:
         sql += " AND user_id = ?"
         args.append(user_id)
-    with db.read(SYSTEM) as conn:
-        return float(conn.execute(sql, args).fetchone()[0])
+    return float(conn.execute(sql, args).fetchone()[0])
+
+
+def _reserved(conn: Connection, user_id: int | None, now: str) -> float:
+    sql, args = "SELECT coalesce(sum(amount_usd), 0) FROM budget_reservations WHERE expires_at >= ?", [now]
+    if user_id is not None:
+        sql += " AND user_id = ?"
+        args.append(user_id)
+    return float(conn.execute(sql, args).fetchone()[0])
+
+
+def reserve_budget(
+    db: Database, *, user_id: int | None, amount_usd: float, month_start: datetime,
+    user_limit: float | None, global_limit: float | None, ttl_s: float,
+) -> BudgetReservation:
+    """Set `amount_usd` aside if this month's spend plus what calls in flight have reserved
+    plus the amount stays within each limit (None: no limit); else refuse, naming the scope.
+
+    Check and reservation are one transaction that first updates the scopes' lock rows, so
+    two reservations in one scope never both see the room that only one of them fits.
+    """
+    scopes = []
+    if user_limit is not None and user_id is not None:
+        scopes.append(("user", f"user:{user_id}", user_id, user_limit))
+    if global_limit is not None:
+        scopes.append(("global", "global", None, global_limit))
+    now = _now()
+    with db.connect(SYSTEM) as conn:
+        for _, lock, _, _ in scopes:
+            conn.execute(
+                "INSERT INTO budget_locks(scope, touched_at) VALUES (?, ?)"
+                " ON CONFLICT (scope) DO UPDATE SET touched_at = excluded.touched_at",
+                (lock, now),
+            )
+        conn.execute("DELETE FROM budget_reservations WHERE expires_at < ?", (now,))
+        for name, _, uid, limit in scopes:
+            spent, reserved = _spend(conn, uid, month_start), _reserved(conn, uid, now)
+            committed = spent + reserved
+            if committed >= limit or committed + amount_usd > limit:
+                return BudgetReservation(refused_scope=name, spent_usd=spent, reserved_usd=reserved)
+        reservation = new_id()
+        expires = _stamp(datetime.now(timezone.utc) + timedelta(seconds=ttl_s))
+        conn.execute(
+            "INSERT INTO budget_reservations(id, user_id, amount_usd, created_at, expires_at) VALUES (?, ?, ?, ?, ?)",
+            (reservation, user_id, amount_usd, now, expires),
+        )
+    return BudgetReservation(id=reservation)
 
 
 

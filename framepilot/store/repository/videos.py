@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from framepilot.crypto import DecryptionError
 from framepilot.models import (
     DirectorMode,
     DirectorResult,
@@ -17,8 +18,10 @@ from framepilot.models import (
     Voiceover,
     Word,
 )
-from framepilot.store.db import Connection, Database, Row
-from framepilot.store.repository._common import NotFound, _now, _ts, new_id
+from framepilot.store.db import Connection, Database, IntegrityError, Row
+from framepilot.store.repository._common import AlreadyExists, NotFound, _decrypted, _now, _ts, new_id
+
+UNREADABLE_NAME = "Unreadable video"
 
 # --- videos ---------------------------------------------------------------------------
 
@@ -30,10 +33,12 @@ _VIDEO_SELECT = (
 
 def _video(db: Database, row: Row) -> Video:
     probe = VideoProbe.model_validate_json(row["probe_json"]) if row["probe_json"] else None
+    filename, unreadable = _decrypted(db, row["filename_enc"])
     return Video(
         id=row["id"],
         user_id=row["user_id"],
-        filename=db.cipher.decrypt(row["filename_enc"]),
+        filename=UNREADABLE_NAME if filename is None else filename,
+        unreadable=unreadable,
         stored_path=row["stored_path"],
         sha256=row["sha256"],
         size_bytes=row["size_bytes"],
@@ -63,13 +68,17 @@ def create_video(
     size_bytes: int,
     video_id: str | None = None,
 ) -> Video:
+    """Register an uploaded file; AlreadyExists when the user stored the same content first."""
     vid = video_id or new_id()
-    with db.connect(user) as conn:
-        conn.execute(
-            "INSERT INTO videos(id, user_id, filename_enc, stored_path, sha256, size_bytes)"
-            " VALUES (?, ?, ?, ?, ?, ?)",
-            (vid, user.id, db.cipher.encrypt(filename), stored_path, sha256, size_bytes),
-        )
+    try:
+        with db.connect(user) as conn:
+            conn.execute(
+                "INSERT INTO videos(id, user_id, filename_enc, stored_path, sha256, size_bytes)"
+                " VALUES (?, ?, ?, ?, ?, ?)",
+                (vid, user.id, db.cipher.encrypt(filename), stored_path, sha256, size_bytes),
+            )
+    except IntegrityError:
+        raise AlreadyExists("this video is stored already") from None
     return get_video(db, user, vid)
 
 
@@ -199,7 +208,7 @@ def save_transcript(db: Database, user: User, video_id: str, transcript: Transcr
 
 
 def get_transcript(db: Database, user: User, video_id: str) -> Transcript | None:
-    dec = db.cipher.decrypt
+    """The stored transcript; one that cannot be decrypted comes back empty, with `unreadable` set."""
     with db.read(user) as conn:
         _require_video(conn, user, video_id)
         head = conn.execute("SELECT * FROM transcripts WHERE video_id = ?", (video_id,)).fetchone()
@@ -211,24 +220,27 @@ def get_transcript(db: Database, user: User, video_id: str) -> Transcript | None
         words = conn.execute(
             "SELECT * FROM transcript_words WHERE video_id = ? ORDER BY segment_idx, idx", (video_id,)
         ).fetchall()
-    by_segment: dict[int, list[Word]] = {}
-    for w in words:
-        by_segment.setdefault(w["segment_idx"], []).append(
-            Word(word=dec(w["word_enc"]), start=w["start_s"], end=w["end_s"], probability=w["probability"])
+    meta = {"language": head["language"], "language_probability": head["language_probability"],
+            "no_speech": bool(head["no_speech"]), "no_speech_reason": head["no_speech_reason"],
+            "provider": head["provider"], "model": head["model"]}
+    try:
+        dec = db.cipher.decrypt
+        by_segment: dict[int, list[Word]] = {}
+        for w in words:
+            by_segment.setdefault(w["segment_idx"], []).append(
+                Word(word=dec(w["word_enc"]), start=w["start_s"], end=w["end_s"], probability=w["probability"])
+            )
+        return Transcript(
+            **meta,
+            text=dec(head["text_enc"]),
+            segments=[
+                Segment(start=s["start_s"], end=s["end_s"], text=dec(s["text_enc"]),
+                        words=by_segment.get(s["idx"], []))
+                for s in segs
+            ],
         )
-    return Transcript(
-        language=head["language"],
-        language_probability=head["language_probability"],
-        text=dec(head["text_enc"]),
-        segments=[
-            Segment(start=s["start_s"], end=s["end_s"], text=dec(s["text_enc"]), words=by_segment.get(s["idx"], []))
-            for s in segs
-        ],
-        no_speech=bool(head["no_speech"]),
-        no_speech_reason=head["no_speech_reason"],
-        provider=head["provider"],
-        model=head["model"],
-    )
+    except DecryptionError as exc:
+        return Transcript(**meta, unreadable=str(exc))
 
 
 # --- shots ----------------------------------------------------------------------------
@@ -295,7 +307,10 @@ def list_director_results(
         key = (r["mode"], r["provider"], r["prompt_version"])
         if key not in seen:
             seen.add(key)
-            results.append(DirectorResult.model_validate_json(db.cipher.decrypt(r["result_enc"])))
+            stored, unreadable = _decrypted(db, r["result_enc"])
+            results.append(DirectorResult.model_validate_json(stored) if unreadable is None else DirectorResult(
+                mode=DirectorMode(r["mode"]), provider=r["provider"], model=r["model"],
+                prompt_version=r["prompt_version"], unreadable=unreadable))
     return results
 
 
@@ -303,8 +318,9 @@ def latest_director_result(
     db: Database, user: User, video_id: str, mode: DirectorMode,
     provider: str | None = None, prompt_version: str | None = None,
 ) -> DirectorResult | None:
+    """The newest readable result (an unreadable one is as good as missing: it is made again)."""
     for result in list_director_results(db, user, video_id, mode):
-        if (provider is None or result.provider == provider) and (
+        if result.unreadable is None and (provider is None or result.provider == provider) and (
             prompt_version is None or result.prompt_version == prompt_version
         ):
             return result
@@ -355,4 +371,5 @@ def video_filenames(db: Database, user: User, video_ids: list[str]) -> dict[str,
             f"SELECT id, filename_enc FROM videos WHERE user_id = ? AND id IN ({', '.join('?' * len(ids))})",
             [user.id, *ids],
         ).fetchall()
-    return {r["id"]: db.cipher.decrypt(r["filename_enc"]) for r in rows}
+    names = {r["id"]: _decrypted(db, r["filename_enc"])[0] for r in rows}
+    return {video_id: UNREADABLE_NAME if name is None else name for video_id, name in names.items()}

@@ -31,7 +31,9 @@ BEGIN
             ('shots',               'framepilot_owns_video(video_id)'),
             ('director_notes',      'framepilot_owns_video(video_id)'),
             ('voiceovers',          'framepilot_owns_video(video_id)'),
-            ('llm_cache',           'framepilot_acting_user() IS NOT NULL')
+            ('llm_cache',           'framepilot_acting_user() IS NOT NULL'),
+            ('budget_reservations', 'user_id = framepilot_acting_user()'),
+            ('budget_locks',        'false')
         ) AS p(tbl, rule_sql)
         WHERE to_regclass(p.tbl) IS NOT NULL
     LOOP
