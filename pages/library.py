@@ -8,6 +8,7 @@ from framepilot.job_display import progress_text
 from framepilot.models import JobStatus, VideoStatus
 from framepilot.review import cost_text, duration_text
 from framepilot.store import repository as repo
+from framepilot.wording import plural
 from pages.common import database, require_user
 
 STATUS_BADGES = {
@@ -45,7 +46,7 @@ for video in videos:
         info.markdown(f"**{video.filename}**  \n:{colour}-badge[{icon} {label}]")
         info.caption(
             f"{duration_text(video.probe.duration_s if video.probe else None)} · "
-            f"{video.created_at:%Y-%m-%d %H:%M} · {len(shots)} shots · cost {cost_text(video.cost_usd)}"
+            f"{video.created_at:%Y-%m-%d %H:%M} · {plural(len(shots), 'shot')} · cost {cost_text(video.cost_usd)}"
         )
         if video.id in active:
             info.caption(progress_text(active[video.id]))

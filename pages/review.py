@@ -12,6 +12,7 @@ from framepilot.review import (
 )
 from framepilot.service import load_analysis
 from framepilot.store import repository as repo
+from framepilot.wording import plural
 from pages.common import chosen_video, database, require_user
 
 START_KEY = "review_start"  # {"video": id, "t": seconds}: where the player starts
@@ -75,7 +76,7 @@ with facts:
     if transcript.no_speech:
         st.caption(transcript.no_speech_reason or "No speech found.")
     else:
-        st.caption(f"{len(transcript.words)} words · language {transcript.language or 'unknown'}")
+        st.caption(f"{plural(len(transcript.words), 'word', thousands=True)} · language {transcript.language or 'unknown'}")
     if scene is not None and scene.summary:
         st.markdown(f"**Director's summary.** {scene.summary}")
 
