@@ -55,12 +55,21 @@ class Settings(BaseSettings):
     user_monthly_budget_usd: float | None = Field(None, ge=0)
     global_monthly_budget_usd: float | None = Field(None, ge=0)
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
+    log_format: Literal["auto", "json"] = Field(
+        "auto", description="auto: short human lines and a progress bar when a command runs at a "
+                            "terminal, JSON lines otherwise; json: always JSON lines.",
+    )
     port: int = Field(8501, ge=1, le=65535)
 
     @field_validator("log_level", mode="before")
     @classmethod
     def _upper(cls, v: object) -> object:
         return v.upper() if isinstance(v, str) else v
+
+    @field_validator("log_format", mode="before")
+    @classmethod
+    def _lower(cls, v: object) -> object:
+        return v.lower() if isinstance(v, str) else v
 
     @field_validator("secret_key")
     @classmethod
