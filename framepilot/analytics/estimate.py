@@ -13,6 +13,8 @@ Only successful local calls are estimated; openai calls already carry their real
 from __future__ import annotations
 
 from collections import defaultdict
+from dataclasses import dataclass
+from collections.abc import Iterable
 
 import pyarrow as pa
 
@@ -35,6 +37,14 @@ SHOT_PROMPT_TOKENS = 125
 SHOT_REPLY_TOKENS = 100
 KEYFRAME_SIZE = (512, 288)
 KEYFRAME_DETAIL = "low"
+
+_LOCAL_WORK_SQL = """
+SELECT CAST(c.operation AS VARCHAR), count(*), coalesce(sum(c.audio_seconds), 0),
+       coalesce(sum(c.characters), 0), coalesce(sum(s.shots), 0)
+FROM calls c LEFT JOIN shots s ON CAST(c.video_id AS VARCHAR) = s.video_id
+WHERE c.provider = 'local' AND c.status = 'ok' AND NOT c.cache_hit
+GROUP BY 1
+"""
 
 
 class StageEstimate(Result):
@@ -71,24 +81,17 @@ class CostEstimate(Result):
         return not self.stages
 
 
-_LOCAL_WORK_SQL = """
-SELECT CAST(operation AS VARCHAR), CAST(video_id AS VARCHAR), count(*),
-       coalesce(sum(audio_seconds), 0), coalesce(sum(characters), 0)
-FROM calls WHERE provider = 'local' AND status = 'ok' AND NOT cache_hit GROUP BY ALL
-"""
+@dataclass
+class _StageWork:
+    """What the local calls of one stage did, summed; `shots` counts a video's shots once per call."""
+
+    calls: int = 0
+    audio_seconds: float = 0.0
+    characters: int = 0
+    shots: int = 0
 
 
-class _Work:
-    """What the local calls of one stage did, summed."""
-
-    def __init__(self) -> None:
-        self.calls = 0
-        self.audio_seconds = 0.0
-        self.characters = 0
-        self.shots = 0  # shots read: once per call, of that call's video
-
-
-def _priced(stage: Stage, model: str, work: _Work) -> StageEstimate:
+def _priced(stage: Stage, model: str, work: _StageWork) -> StageEstimate:
     """The openai call that would have done `work`, priced by the table."""
     usage: dict = {}
     if stage == Stage.TRANSCRIBE:
@@ -106,7 +109,8 @@ def _priced(stage: Stage, model: str, work: _Work) -> StageEstimate:
     call = apply_cost(LLMCall(provider="openai", model=model, operation=stage.value, **usage))
     return StageEstimate(
         stage=stage.value, model=model, calls=work.calls, audio_minutes=work.audio_seconds / 60,
-        characters=work.characters, shots=work.shots, input_tokens=call.input_tokens,
+        characters=work.characters, shots=work.shots if stage in (Stage.CINEMATIC, Stage.DIRECT) else 0,
+        input_tokens=call.input_tokens,
         output_tokens=call.output_tokens, cost_usd=call.cost_usd, price_date=call.price_date,
     )
 
@@ -121,19 +125,22 @@ def estimate_models(settings: Settings) -> dict[Stage, str]:
     }
 
 
-def openai_estimate(db: Database, settings: Settings, user: User, calls: pa.Table) -> CostEstimate:
-    """The estimate for the local calls in an already-scoped table (`queries.scoped_calls`)."""
-    rows = run_sql(calls, _LOCAL_WORK_SQL)
-    shots = repo.shot_counts(db, user, [video for _, video, *_ in rows if video])
-    work: dict[Stage, _Work] = defaultdict(_Work)
-    for operation, video, count, audio_seconds, characters in rows:
+def openai_estimate(db: Database, settings: Settings, user: User, calls: pa.Table,
+                    video_ids: Iterable[str]) -> CostEstimate:
+    """The estimate for the successful local calls in an already-scoped table; `video_ids`
+    are the videos in it (their shot counts come from the store)."""
+    shots = repo.shot_counts(db, user, list(video_ids))
+    shots_table = pa.table({"video_id": pa.array(list(shots), pa.string()),
+                            "shots": pa.array(list(shots.values()), pa.int64())})
+    by_stage: dict[Stage, _StageWork] = defaultdict(_StageWork)
+    for operation, count, audio_seconds, characters, shots_read in run_sql(calls, _LOCAL_WORK_SQL, shots=shots_table):
         stage = stage_of(operation)
         if stage is None:
             continue
-        done = work[stage]
+        done = by_stage[stage]
         done.calls += count
         done.audio_seconds += audio_seconds
         done.characters += characters
-        done.shots += count * shots.get(video, 0)
+        done.shots += shots_read
     models = estimate_models(settings)
-    return CostEstimate(stages=[_priced(stage, models[stage], work[stage]) for stage in models if stage in work])
+    return CostEstimate(stages=[_priced(stage, models[stage], by_stage[stage]) for stage in models if stage in by_stage])

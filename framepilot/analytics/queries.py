@@ -20,7 +20,15 @@ from pydantic import Field
 
 from framepilot import budget
 from framepilot.analytics.compute import ComputeReport, compute_report
-from framepilot.analytics.duck import DailySeries, Result, daily_series, run_sql
+from framepilot.analytics.duck import (
+    DailySeries,
+    Result,
+    VideoTotals,
+    daily_series,
+    daily_sums,
+    run_sql,
+    video_totals,
+)
 from framepilot.analytics.estimate import CostEstimate, openai_estimate
 from framepilot.analytics.snapshot import snapshot_for
 from framepilot.models import User
@@ -59,6 +67,8 @@ class Totals(Result):
     output_tokens: int = 0
     audio_minutes: float = 0.0
     tts_characters: int = 0
+    compute_seconds: float = 0.0
+    wall_seconds: float = 0.0
 
 
 class ModelUsage(Result):
@@ -71,6 +81,7 @@ class ModelUsage(Result):
     output_tokens: int
     audio_minutes: float
     tts_characters: int
+    compute_seconds: float
     latency_p50_ms: float
     latency_p95_ms: float
 
@@ -156,20 +167,16 @@ _TOTALS_SQL = """
 SELECT count(*), coalesce(sum(cost_usd), 0), count(*) FILTER (WHERE cost_usd IS NULL),
        count(*) FILTER (WHERE status <> 'ok'), count(*) FILTER (WHERE cache_hit),
        coalesce(sum(input_tokens), 0), coalesce(sum(output_tokens), 0),
-       coalesce(sum(audio_seconds), 0) / 60.0, coalesce(sum(characters), 0)
+       coalesce(sum(audio_seconds), 0) / 60.0, coalesce(sum(characters), 0),
+       coalesce(sum(compute_seconds), 0), coalesce(sum(latency_ms), 0) / 1000.0
 FROM calls
 """
 
 _MODELS_SQL = """
 SELECT provider, model, count(*), coalesce(sum(cost_usd), 0),
        count(*) FILTER (WHERE cost_usd IS NULL), sum(input_tokens), sum(output_tokens),
-       sum(audio_seconds) / 60.0, sum(characters), quantile_cont(latency_ms, [0.5, 0.95])
+       sum(audio_seconds) / 60.0, sum(characters), sum(compute_seconds), quantile_cont(latency_ms, [0.5, 0.95])
 FROM calls GROUP BY ALL ORDER BY 4 DESC, 3 DESC
-"""
-
-_VIDEOS_SQL = """
-SELECT CAST(video_id AS VARCHAR), count(*), coalesce(sum(cost_usd), 0) AS cost
-FROM calls WHERE video_id IS NOT NULL GROUP BY ALL ORDER BY cost DESC, 1 LIMIT {limit:d}
 """
 
 _JOB_TYPES_SQL = """
@@ -184,22 +191,23 @@ _PAIRS_SQL = "SELECT DISTINCT CAST(provider AS VARCHAR), CAST(model AS VARCHAR) 
 def _totals(calls: pa.Table) -> Totals:
     row = run_sql(calls, _TOTALS_SQL)[0]
     keys = ("calls", "cost_usd", "unknown_cost_calls", "error_calls", "cache_hits",
-            "input_tokens", "output_tokens", "audio_minutes", "tts_characters")
+            "input_tokens", "output_tokens", "audio_minutes", "tts_characters", "compute_seconds", "wall_seconds")
     return Totals(**dict(zip(keys, row)))
 
 
 def _model_usage(calls: pa.Table) -> list[ModelUsage]:
     keys = ("provider", "model", "calls", "cost_usd", "unknown_cost_calls", "input_tokens",
-            "output_tokens", "audio_minutes", "tts_characters")
+            "output_tokens", "audio_minutes", "tts_characters", "compute_seconds")
     usage = []
     for *row, (p50, p95) in run_sql(calls, _MODELS_SQL):
         usage.append(ModelUsage(**dict(zip(keys, row)), latency_p50_ms=p50, latency_p95_ms=p95))
     return usage
 
 
-def _video_costs(calls: pa.Table, limit: int) -> list[VideoCost]:
-    rows = run_sql(calls, _VIDEOS_SQL.format(limit=int(limit)))
-    return [VideoCost(video_id=v, calls=n, cost_usd=c) for v, n, c in rows]
+def _video_costs(videos: dict[str, VideoTotals], limit: int) -> list[VideoCost]:
+    """The most expensive videos first (ties by id)."""
+    ranked = sorted(videos.items(), key=lambda vt: (-vt[1].cost_usd, vt[0]))
+    return [VideoCost(video_id=v, calls=t.calls, cost_usd=t.cost_usd) for v, t in ranked[:limit]]
 
 
 def _job_type_costs(calls: pa.Table) -> list[JobTypeCost]:
@@ -255,7 +263,7 @@ def model_usage(db: Database, user: User, filters: Filters) -> list[ModelUsage]:
 
 def video_costs(db: Database, user: User, filters: Filters, limit: int = 15) -> list[VideoCost]:
     """The most expensive videos first."""
-    return _video_costs(scoped_calls(db, user, filters), limit)
+    return _video_costs(video_totals(scoped_calls(db, user, filters)), limit)
 
 
 def job_type_costs(db: Database, user: User, filters: Filters) -> list[JobTypeCost]:
@@ -270,17 +278,28 @@ def cost_report(
     db: Database, settings: Settings, user: User, filters: Filters, video_limit: int = 15
 ) -> CostReport:
     calls = scoped_calls(db, user, filters)
+    totals = _totals(calls)
+    models = _model_usage(calls)
+    by_operation = daily_sums(calls, "operation", ("cost_usd", "compute_seconds"))
+    videos = video_totals(calls)
+    compute_by_model: dict[str, float] = {}
+    for m in models:
+        compute_by_model[m.model] = compute_by_model.get(m.model, 0.0) + m.compute_seconds
     return CostReport(
         filters=filters,
-        totals=_totals(calls),
+        totals=totals,
         cost_by_model=daily_series(calls, "model"),
-        cost_by_operation=daily_series(calls, "operation"),
-        models=_model_usage(calls),
-        videos=_video_costs(calls, video_limit),
+        cost_by_operation=by_operation["cost_usd"],
+        models=models,
+        videos=_video_costs(videos, video_limit),
         job_types=_job_type_costs(calls),
         budgets=_budgets(db, settings, user, filters),
-        compute=compute_report(calls, video_limit),
-        estimate=openai_estimate(db, settings, user, calls),
+        compute=compute_report(
+            compute_seconds=totals.compute_seconds, wall_seconds=totals.wall_seconds,
+            audio_minutes=totals.audio_minutes, by_model=compute_by_model,
+            per_day_by_operation=by_operation["compute_seconds"], videos=videos, video_limit=video_limit,
+        ),
+        estimate=openai_estimate(db, settings, user, calls, videos),
     )
 
 

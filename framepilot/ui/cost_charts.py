@@ -7,12 +7,14 @@ so the page shows an empty state that says what will appear, never an empty axis
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from datetime import datetime, time, timedelta
 
 import plotly.graph_objects as go
 
 from framepilot.analytics import DailySeries, JobTypeCost, ModelUsage
 
 _MARGIN = dict(t=10, b=10)
+_DAY_MS = 86_400_000  # one day on a Plotly date axis
 
 
 def usd(value: float) -> str:
@@ -40,9 +42,15 @@ def stacked_per_day(daily: DailySeries, unit: str) -> go.Figure | None:
     """One bar per UTC day, stacked by series (model, operation or stage)."""
     if daily.empty:
         return None
-    fig = go.Figure([go.Bar(name=name, x=daily.days, y=values) for name, values in daily.series.items()])
+    fig = go.Figure([go.Bar(name=name, x=daily.days, y=values, width=_DAY_MS * 0.8)
+                     for name, values in daily.series.items()])
     fig.update_layout(barmode="stack", yaxis_title=unit, xaxis_title="day (UTC)", legend_title=None,
                       margin=_MARGIN, height=340)
+    # At least a week wide, so a single day is a bar, not the whole plot.
+    pad = timedelta(days=max(0.5, (7 - len(daily.days)) / 2))
+    first, last = (datetime.combine(d, time(12)) for d in (daily.days[0], daily.days[-1]))
+    fig.update_xaxes(tickformat="%d %b", dtick=_DAY_MS if len(daily.days) <= 14 else None,
+                     range=[first - pad, last + pad])
     return fig
 
 
