@@ -76,7 +76,8 @@ with facts:
     if transcript.no_speech:
         st.caption(transcript.no_speech_reason or "No speech found.")
     else:
-        st.caption(f"{plural(len(transcript.words), 'word', thousands=True)} · language {transcript.language or 'unknown'}")
+        words = plural(len(transcript.words), "word", thousands=True)
+        st.caption(f"{words} · language {transcript.language or 'unknown'}")
     if scene is not None and scene.summary:
         st.markdown(f"**Director's summary.** {scene.summary}")
 

@@ -8,6 +8,7 @@ and an ETA, and no JSON log line appears; into a pipe, stderr carries JSON lines
 from __future__ import annotations
 
 import fcntl
+import io
 import json
 import os
 import pty
@@ -25,6 +26,7 @@ import pytest
 
 from framepilot import accounts
 from framepilot.cli import main
+from framepilot.logs import configure_logging
 from framepilot.models import JobStatus
 from framepilot.store import repository as repo
 
@@ -32,6 +34,13 @@ PROJECT_ROOT = Path(__file__).resolve().parent.parent
 SAMPLE = PROJECT_ROOT / "framepilot" / "assets" / "sample.mp4"
 ANSI = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]")
 NATIVE_NOISE = ("GetPrototype", "absl::InitializeLog", "inference_feedback_manager", "TensorFlow Lite")
+
+
+@pytest.fixture(autouse=True)
+def _json_logs_afterwards():
+    """Commands run in-process configure logging; later tests expect the default again."""
+    yield
+    configure_logging("INFO")
 
 
 def cli_env(**extra: str) -> dict[str, str]:
@@ -79,6 +88,19 @@ def json_lines(lines: list[str]) -> list[str]:
 def only_json(text: str) -> list[dict]:
     """Every non-empty line of `text` parsed as JSON (fails on the first that is not)."""
     return [json.loads(line) for line in text.splitlines() if line.strip()]
+
+
+@pytest.fixture
+def me(db) -> str:
+    """An account of one's own (the demo account would print its one-time password first)."""
+    return accounts.add_user(db, "me@example.com", "a long enough password").email
+
+
+@pytest.fixture
+def clip(tmp_path) -> Path:
+    path = tmp_path / "pitch.mp4"
+    path.write_bytes(b"bytes the worker would decode")  # the stand-in worker never reads them
+    return path
 
 
 # --- framepilot analyze ----------------------------------------------------------------
@@ -133,19 +155,6 @@ def play_worker(db, outcome: JobStatus, error: str | None = None, steps: int = 4
     thread = threading.Thread(target=work, daemon=True)
     thread.start()
     return thread
-
-
-@pytest.fixture
-def me(db) -> str:
-    """An account of one's own (the demo account would print its one-time password first)."""
-    return accounts.add_user(db, "me@example.com", "a long enough password").email
-
-
-@pytest.fixture
-def clip(tmp_path) -> Path:
-    path = tmp_path / "pitch.mp4"
-    path.write_bytes(b"bytes the worker would decode")  # the stand-in worker never reads them
-    return path
 
 
 def test_wait_exits_0_when_the_job_completes_and_logs_its_progress_as_json(db, me, clip, capsys):
@@ -227,3 +236,39 @@ def test_the_environment_can_ask_for_json_at_a_terminal(db, me, clip):
     worker.join()
     assert code == 0 and "━" not in output
     assert json_lines(screen_lines(output))
+
+
+# --- the log format ----------------------------------------------------------------------
+
+
+class _Terminal(io.StringIO):
+    def isatty(self) -> bool:
+        return True
+
+
+def test_at_a_terminal_info_is_hidden_and_a_warning_is_one_human_line(settings, monkeypatch):
+    from framepilot.cli_output import setup_output
+    from framepilot.logs import get_logger
+
+    terminal = _Terminal()
+    monkeypatch.setattr(sys, "stderr", terminal)
+
+    assert setup_output(settings) is True
+    get_logger().info("stage.start", stage="shots")
+    get_logger().warning("pricing.unknown_model", provider="openai", model="mystery")
+
+    assert terminal.getvalue() == "warning: pricing.unknown_model (provider=openai, model=mystery)\n"
+
+
+@pytest.mark.parametrize("how", [{"log_json": True}, {"service": True}])
+def test_json_is_kept_at_a_terminal_for_log_json_and_for_services(settings, monkeypatch, how):
+    from framepilot.cli_output import setup_output
+    from framepilot.logs import get_logger
+
+    terminal = _Terminal()
+    monkeypatch.setattr(sys, "stderr", terminal)
+
+    assert setup_output(settings, **how) is False
+    get_logger().info("stage.start", stage="shots")
+
+    assert json.loads(terminal.getvalue())["event"] == "stage.start"

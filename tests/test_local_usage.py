@@ -115,7 +115,8 @@ def by_hand(audio_s: float, shots: int, director_calls: int, transcript_chars: i
                  + transcript_chars * est.DIRECTOR_TOKENS_PER_TRANSCRIPT_CHARACTER)
     return {
         "transcribe": audio_s / 60 * PRICES["whisper-1"].audio_per_minute,
-        "cinematic": (shot_in * PRICES[vision].input_per_m + shots * est.SHOT_REPLY_TOKENS * PRICES[vision].output_per_m) / 1e6,
+        "cinematic": (shot_in * PRICES[vision].input_per_m
+                      + shots * est.SHOT_REPLY_TOKENS * PRICES[vision].output_per_m) / 1e6,
         "direct": (round(direct_in) * PRICES[chat].input_per_m
                    + director_calls * est.DIRECTOR_REPLY_TOKENS * PRICES[chat].output_per_m) / 1e6,
         "voice": voiced_chars * PRICES["tts-1"].characters_per_m / 1e6,

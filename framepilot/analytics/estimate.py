@@ -13,8 +13,8 @@ Only successful local calls are estimated; openai calls already carry their real
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass
 from collections.abc import Iterable
+from dataclasses import dataclass
 
 import pyarrow as pa
 
@@ -143,4 +143,5 @@ def openai_estimate(db: Database, settings: Settings, user: User, calls: pa.Tabl
         done.characters += characters
         done.shots += shots_read
     models = estimate_models(settings)
-    return CostEstimate(stages=[_priced(stage, models[stage], by_stage[stage]) for stage in models if stage in by_stage])
+    return CostEstimate(stages=[_priced(stage, model, by_stage[stage]) for stage, model in models.items()
+                                if stage in by_stage])
