@@ -100,6 +100,8 @@ def cmd_analyze(args: argparse.Namespace) -> int:
             video = ingest_path(db, settings, user, args.video).video
             result = service.analyse_video(db, settings, user, video.id, modes=args.modes,
                                            voice=args.voice, provider=args.provider, progress=progress)
+            if progress is not None:
+                progress("done", 100)
     except (UploadRejected, InvalidVideo, service.AnalysisFailed) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1

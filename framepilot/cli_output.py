@@ -66,7 +66,8 @@ def _terminal_stream() -> Iterator[IO[str]]:
 
 @contextmanager
 def progress_bar(title: str) -> Iterator[StageUpdate]:
-    """A live bar on stderr; yields `update(stage, percent)`. Log lines print above it."""
+    """A live bar on stderr; yields `update(stage, percent)`. Log lines print above it; the
+    bar stays as last updated when the block ends (say "done" at 100 when it is)."""
     with _terminal_stream() as stream:
         console = Console(file=stream)
         bar = Progress(
@@ -84,7 +85,6 @@ def progress_bar(title: str) -> Iterator[StageUpdate]:
         with bar:
             task = bar.add_task("starting", total=100, title=title)
             yield lambda stage, percent: bar.update(task, description=stage, completed=percent)
-            bar.update(task, description="done", completed=100)
 
 
 @contextmanager

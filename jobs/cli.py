@@ -100,6 +100,8 @@ POLL_S = 0.5
 
 
 def _stage_text(job: Job, waited_s: float) -> str:
+    if job.status.finished:
+        return job.status.value
     if job.status == JobStatus.QUEUED:
         return "queued: is a worker running?" if waited_s > NO_WORKER_HINT_AFTER_S else "queued"
     return job.stage or job.status.value

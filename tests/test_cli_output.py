@@ -209,8 +209,21 @@ def test_wait_at_a_terminal_shows_the_jobs_stages_on_a_progress_bar(db, me, clip
     bars = [line for line in lines if "━" in line and "ETA" in line]
     assert code == 0, output[-2000:]
     assert {"shots", "transcribe", "cinematic", "direct"} <= {stage for line in bars for stage in line.split()}
-    assert any("100%" in line for line in bars)
+    assert "completed" in bars[-1] and "100%" in bars[-1]
     assert json_lines(lines) == []
+
+
+def test_a_failed_job_at_a_terminal_ends_its_bar_as_failed_not_done(db, me, clip):
+    worker = play_worker(db, JobStatus.FAILED, "It broke.", steps=2)
+
+    code, output = run_in_terminal(["jobs", "submit", str(clip), "--wait", "--user", me], cli_env())
+
+    worker.join()
+    lines = screen_lines(output)
+    bars = [line for line in lines if "━" in line]
+    assert code == 1
+    assert "failed" in bars[-1] and "40%" in bars[-1] and not any("done" in line for line in bars)
+    assert lines[-1] == "error: job failed: It broke."
 
 
 def test_log_json_keeps_json_lines_and_no_bar_at_a_terminal(db, me, clip):
