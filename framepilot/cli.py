@@ -109,12 +109,27 @@ def build_parser() -> argparse.ArgumentParser:
 
     run = sub.add_parser("run", help="start the web app and the worker together")
     run.add_argument("--port", type=int, default=None)
-    run.set_defaults(func=cmd_run)
+    run.set_defaults(func=cmd_run, service=True)
 
-    sub.add_parser("worker", help="run the job worker").set_defaults(func=cmd_worker)
+    sub.add_parser("worker", help="run the job worker").set_defaults(func=cmd_worker, service=True)
 
     _add_later_commands(sub)
+    parser.add_argument("--log-json", action="store_true", help=LOG_JSON_HELP)
+    _add_to_every_command(parser, "--log-json", action="store_true", default=argparse.SUPPRESS,
+                          help=LOG_JSON_HELP)
     return parser
+
+
+LOG_JSON_HELP = "log JSON lines on stderr even at a terminal (no progress bar)"
+
+
+def _add_to_every_command(parser: argparse.ArgumentParser, *flags: str, **options: object) -> None:
+    """Accept an option after any (sub)command too, not only before the first one."""
+    for action in parser._actions:
+        if isinstance(action, argparse._SubParsersAction):
+            for child in action.choices.values():
+                child.add_argument(*flags, **options)
+                _add_to_every_command(child, *flags, **options)
 
 
 def _add_later_commands(sub: argparse._SubParsersAction) -> None:
@@ -147,9 +162,10 @@ def main(argv: list[str] | None = None) -> int:
     except SettingsError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
-    from framepilot.logs import configure_logging
+    from framepilot.cli_output import setup_output
 
-    configure_logging(get_settings().log_level)
+    args.interactive = setup_output(get_settings(), log_json=args.log_json,
+                                    service=getattr(args, "service", False))
     return args.func(args)
 
 

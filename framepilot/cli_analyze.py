@@ -6,7 +6,9 @@ import argparse
 import sys
 from pathlib import Path
 
+from framepilot.cli_output import stage_progress
 from framepilot.models import AnalysisResult, DirectorMode
+from framepilot.wording import plural
 
 
 def _modes(text: str) -> list[DirectorMode]:
@@ -49,20 +51,22 @@ def summarise(result: AnalysisResult) -> str:
     if t.no_speech:
         lines.append(f"Transcript: {t.no_speech_reason}")
     else:
-        words = len(t.words)
-        lines.append(f"Transcript: {t.language or '?'}, {len(t.segments)} segments, {words} words")
+        lines.append(f"Transcript: {t.language or '?'}, {plural(len(t.segments), 'segment')}, "
+                     f"{plural(len(t.words), 'word', thousands=True)}")
     for mode, d in result.director.items():
         lines.append(f"Director [{mode}] ({d.provider}/{d.model}, {d.prompt_version}): {d.summary}")
         for note in d.notes[:8]:
             lines.append(f"  {_mmss(note.start_s)}-{_mmss(note.end_s)} [{note.category}] {note.note}")
         if len(d.notes) > 8:
-            lines.append(f"  ... {len(d.notes) - 8} more notes")
+            lines.append(f"  ... {plural(len(d.notes) - 8, 'more note')}")
         for i, line in enumerate(d.script[:5], 1):
             lines.append(f"  {i}. {line}")
     if result.voiceover:
         lines.append(f"Voiceover: {result.voiceover.preview_path}")
     known = [c.cost_usd for c in result.usage if c.cost_usd is not None]
-    lines.append(f"Usage: {len(result.usage)} AI calls, cost ${sum(known):.4f}")
+    compute = sum(c.compute_seconds for c in result.usage)
+    lines.append(f"Usage: {plural(len(result.usage), 'AI call')}, {compute:.1f} s of compute, "
+                 f"cost ${sum(known):.4f}")
     lines.append("Timings: " + ", ".join(f"{k} {v:.2f}s" for k, v in result.timings.items()))
     return "\n".join(lines)
 
@@ -91,19 +95,16 @@ def cmd_analyze(args: argparse.Namespace) -> int:
         return 1
     user = found[0]
 
-    def progress(stage: str, percent: int) -> None:
-        if sys.stderr.isatty():
-            print(f"\r{percent:3d}% {stage:<12}", end="", file=sys.stderr, flush=True)
-
     try:
-        video = ingest_path(db, settings, user, args.video).video
-        result = service.analyse_video(db, settings, user, video.id, modes=args.modes, voice=args.voice,
-                                       provider=args.provider, progress=progress)
+        with stage_progress(args.interactive, args.video.name) as progress:
+            video = ingest_path(db, settings, user, args.video).video
+            result = service.analyse_video(db, settings, user, video.id, modes=args.modes,
+                                           voice=args.voice, provider=args.provider, progress=progress)
+            if progress is not None:
+                progress("done", 100)
     except (UploadRejected, UploadFailed, InvalidVideo, service.AnalysisFailed) as exc:
-        print(f"\nerror: {exc}", file=sys.stderr)
+        print(f"error: {exc}", file=sys.stderr)
         return 1
-    if sys.stderr.isatty():
-        print(file=sys.stderr)
     print(summarise(result))
     if args.json_out:
         service.write_json(result, args.json_out)

@@ -1,5 +1,8 @@
-"""Structured JSON logging (structlog) with bound context, stage timing and redaction.
+"""Structured logging (structlog) with bound context, stage timing and redaction.
 
+JSON lines for services and pipes; short human lines for a person at a terminal (the
+command line chooses, see `framepilot.cli_output`). Records of the standard `logging` module
+(huey, faster-whisper, ...) are rendered the same way, so a pipe only ever sees JSON.
 Secrets and user content (transcripts, filenames, prompts, passwords) are replaced by
 "[redacted]" in every event at INFO and above. At DEBUG they pass, for local diagnosis.
 """
@@ -58,19 +61,49 @@ class _CurrentStderr:
         sys.stderr.flush()
 
 
-def configure_logging(level: str = "INFO", stream: Any = None) -> None:
-    """Configure structlog once per process to write JSON lines."""
+# Bound context that helps a log reader but not a person watching one command run.
+HUMAN_HIDDEN_KEYS = frozenset({"timestamp", "user_id", "video_id", "job_id", "component", "logger"})
+
+
+def render_human(_logger: Any, _method: str, event: MutableMapping[str, Any]) -> str:
+    """One short line: "warning: analyse_shots.loudness_unavailable (error_type=LoudnessError)"."""
+    level = event.pop("level", _method)
+    text = str(event.pop("event", ""))
+    error = event.pop("exception", None)
+    details = ", ".join(f"{k}={v}" for k, v in event.items() if k not in HUMAN_HIDDEN_KEYS and v is not None)
+    line = f"{level}: {text}" + (f" ({details})" if details else "")
+    if error:  # the exception's last line; the traceback is for --log-json / DEBUG
+        line += f": {str(error).strip().splitlines()[-1]}"
+    return line
+
+
+def configure_logging(level: str = "INFO", stream: Any = None, *, human: bool = False) -> None:
+    """Configure structlog and the standard `logging` module for this process.
+
+    JSON lines by default; `human=True` renders short lines for a terminal.
+    """
     global _configured
     stream = stream or _CurrentStderr()
-    logging.basicConfig(level=level, stream=stream, format="%(message)s", force=True)
+    common: list[Any] = [structlog.processors.add_log_level]
+    if not human:
+        common.append(structlog.processors.TimeStamper(fmt="iso", utc=True))
+    common.append(redact)
+    renderer: Any = render_human if human else structlog.processors.JSONRenderer()
+
+    handler = logging.StreamHandler(stream)
+    handler.setFormatter(structlog.stdlib.ProcessorFormatter(
+        foreign_pre_chain=[structlog.stdlib.add_logger_name, *common],
+        processors=[structlog.stdlib.ProcessorFormatter.remove_processors_meta, renderer],
+    ))
+    root = logging.getLogger()
+    root.handlers[:] = [handler]
+    root.setLevel(level)
     structlog.configure(
         processors=[
             structlog.contextvars.merge_contextvars,
-            structlog.processors.add_log_level,
-            structlog.processors.TimeStamper(fmt="iso", utc=True),
-            redact,
+            *common,
             structlog.processors.format_exc_info,
-            structlog.processors.JSONRenderer(),
+            renderer,
         ],
         wrapper_class=structlog.make_filtering_bound_logger(logging.getLevelName(level)),
         logger_factory=structlog.PrintLoggerFactory(file=stream),

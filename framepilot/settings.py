@@ -69,6 +69,10 @@ class Settings(BaseSettings):
         None, description="sqlite:///path (default: DATA_DIR/framepilot.sqlite3) or postgresql://..."
     )
     database_pool_size: int = Field(4, ge=1, le=100, description="PostgreSQL connections per process.")
+    log_format: Literal["auto", "json"] = Field(
+        "auto", description="auto: short human lines and a progress bar when a command runs at a "
+                            "terminal, JSON lines otherwise; json: always JSON lines.",
+    )
     port: int = Field(8501, ge=1, le=65535)
     storage_url: str | None = Field(
         None, description="Where media lives: a folder (default DATA_DIR) or s3://bucket/prefix."
@@ -116,6 +120,10 @@ class Settings(BaseSettings):
         ):
             raise ValueError("must start with sqlite:/// or postgresql://")
         return v
+    @field_validator("log_format", mode="before")
+    @classmethod
+    def _lower(cls, v: object) -> object:
+        return v.lower() if isinstance(v, str) else v
 
     @field_validator("secret_key")
     @classmethod

@@ -7,7 +7,7 @@ import sys
 import time
 from pathlib import Path
 
-from framepilot.models import DirectorMode, Job, User
+from framepilot.models import DirectorMode, Job, JobStatus, User
 
 
 def _modes(text: str) -> list[DirectorMode]:
@@ -29,7 +29,8 @@ def register(sub: argparse._SubParsersAction) -> None:
                    help="comma-separated director modes (default: all three; '' for none)")
     p.add_argument("--provider", choices=["local", "openai"], default=None)
     p.add_argument("--voice", action="store_true", help="also voice the rewritten script")
-    p.add_argument("--wait", action="store_true", help="follow the job until it finishes")
+    p.add_argument("--wait", action="store_true",
+                   help="follow the job to its end; exit 1 with its error if it fails or is cancelled")
     p.set_defaults(func=cmd_submit)
 
     p = jobs_sub.add_parser("list", help="your jobs, newest first")
@@ -93,21 +94,48 @@ def _describe(job: Job) -> str:
     return "\n".join(lines)
 
 
-def _follow(db, user: User, job_id: str) -> int:  # noqa: ANN001
+# A job still queued after this long probably has no worker to run it.
+NO_WORKER_HINT_AFTER_S = 10.0
+POLL_S = 0.5
+
+
+def _stage_text(job: Job, waited_s: float) -> str:
+    if job.status.finished:
+        return job.status.value
+    if job.status == JobStatus.QUEUED:
+        return "queued: is a worker running?" if waited_s > NO_WORKER_HINT_AFTER_S else "queued"
+    return job.stage or job.status.value
+
+
+def follow_job(db, user: User, job_id: str, interactive: bool) -> int:  # noqa: ANN001
+    """Follow a job to its end: a progress bar at a terminal, `job.progress` JSON events
+    otherwise. 0 when it completes; 1 when it fails or is cancelled, with its error on stderr."""
+    from framepilot.cli_output import stage_progress
+    from framepilot.logs import get_logger
     from framepilot.store import repository as repo
 
-    last = None
-    while True:
-        job = repo.get_job(db, user, job_id)
-        shown = (job.status, job.stage, job.progress)
-        if shown != last:
-            print(f"{job.progress:3d}% {job.status.value:<9} {job.stage or ''}", file=sys.stderr, flush=True)
-            last = shown
-        if job.status.finished:
-            if job.error:
-                print(f"error: {job.error}", file=sys.stderr)
-            return 0 if job.status == "completed" else 1
-        time.sleep(0.5)
+    log = get_logger(component="jobs_cli", job_id=job_id)
+    started, last = time.monotonic(), None
+    try:
+        with stage_progress(interactive, f"job {job_id[:8]}") as update:
+            while True:
+                job = repo.get_job(db, user, job_id)
+                shown = (job.status, job.stage, job.progress)
+                if update is not None:
+                    update(_stage_text(job, time.monotonic() - started), job.progress)
+                elif shown != last:
+                    log.info("job.progress", status=job.status.value, stage=job.stage, progress=job.progress)
+                last = shown
+                if job.status.finished:
+                    break
+                time.sleep(POLL_S)
+    except KeyboardInterrupt:
+        print(f"\nStopped following; the job goes on (`framepilot jobs show {job_id}`).", file=sys.stderr)
+        return 130
+    if job.status == JobStatus.COMPLETED:
+        return 0
+    print(f"error: job {job.status.value}: {job.error or 'no reason recorded'}", file=sys.stderr)
+    return 1
 
 
 def cmd_submit(args: argparse.Namespace) -> int:
@@ -131,7 +159,7 @@ def cmd_submit(args: argparse.Namespace) -> int:
     if submission.reused:
         print(f"Reusing job {submission.job.id} ({submission.job.status.value}) for this video.", file=sys.stderr)
     print(submission.job.id, flush=True)
-    return _follow(db, user, submission.job.id) if args.wait else 0
+    return follow_job(db, user, submission.job.id, args.interactive) if args.wait else 0
 
 
 def cmd_list(args: argparse.Namespace) -> int:

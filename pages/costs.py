@@ -1,14 +1,19 @@
-"""Costs & usage: what the AI calls cost, per day, model, operation, video and job type."""
+"""Costs & usage: what the AI calls cost in money and in machine time, per day, model, stage,
+video and job type, and what local work would have cost on OpenAI (an estimate).
+
+With no spend (the local provider), the page leads with compute."""
 
 from datetime import date, datetime, timedelta, timezone
 
-import plotly.graph_objects as go
 import streamlit as st
 
 from framepilot import analytics
 from framepilot.settings import get_settings
 from framepilot.store import repository as repo
+from framepilot.ui import cost_charts as charts
+from framepilot.ui.cost_charts import count, duration, usd
 from framepilot.ui.safe_text import chart_text
+from framepilot.wording import plural
 from pages.common import database, require_user
 
 user = require_user()
@@ -26,23 +31,12 @@ if options.calls == 0:
     st.stop()
 
 
-def usd(value: float) -> str:
-    return f"${value:,.4f}" if abs(value) < 1 else f"${value:,.2f}"
-
-
-def count(value: float) -> str:
-    """Short enough for a metric tile: 806.6M, 12.3k, 950."""
-    for threshold, size, suffix in ((1e9, 1e9, "B"), (1e6, 1e6, "M"), (1e4, 1e3, "k")):
-        if abs(value) >= threshold:
-            return f"{value / size:,.1f}{suffix}"
-    return f"{value:,.0f}" if float(value).is_integer() else f"{value:,.1f}"
-
-
-def stacked_cost(daily: analytics.DailyCost) -> go.Figure:
-    fig = go.Figure([go.Bar(name=name, x=daily.days, y=costs) for name, costs in daily.series.items()])
-    fig.update_layout(barmode="stack", yaxis_title="USD", xaxis_title="day (UTC)", legend_title=None,
-                      margin=dict(t=10, b=10), height=340)
-    return fig
+def chart(figure, key: str, empty: str) -> None:  # noqa: ANN001 - a Plotly figure or None
+    """The figure, or a line saying what will appear there and why it is not there yet."""
+    if figure is None:
+        st.caption(f":material/bar_chart_off: {empty}")
+    else:
+        st.plotly_chart(figure, key=key)
 
 
 # --- filters ---------------------------------------------------------------------------
@@ -65,25 +59,9 @@ if user.is_admin:
 filters = analytics.Filters(start=start, end=end, user_id=viewed_user,
                             providers=tuple(providers), models=tuple(models))
 report = analytics.cost_report(db, get_settings(), user, filters)
-totals = report.totals
+totals, compute, estimate = report.totals, report.compute, report.estimate
 
-# --- totals ------------------------------------------------------------------------------
-row = st.columns(6)
-row[0].metric("Calls", count(totals.calls), help=f"{totals.calls:,} calls, {totals.error_calls:,} failed, "
-                                                 f"{totals.cache_hits:,} served from the cache")
-row[1].metric("Cost", usd(totals.cost_usd))
-row[2].metric("Tokens in", count(totals.input_tokens), help=f"{totals.input_tokens:,}")
-row[3].metric("Tokens out", count(totals.output_tokens), help=f"{totals.output_tokens:,}")
-row[4].metric("Audio minutes", count(round(totals.audio_minutes, 1)), help=f"{totals.audio_minutes:,.1f}")
-row[5].metric("TTS characters", count(totals.tts_characters), help=f"{totals.tts_characters:,}")
-if totals.unknown_cost_calls:
-    st.warning(
-        f"{totals.unknown_cost_calls:,} call{'s' if totals.unknown_cost_calls != 1 else ''} used a model "
-        "that has no price in the price table; not included in the cost above.",
-        icon=":material/price_change:",
-    )
-
-# --- budgets -----------------------------------------------------------------------------
+# --- budgets (this month, whatever the filters) ------------------------------------------
 for budget in report.budgets:
     who = "Everyone's" if budget.scope == "global" else ("Your" if budget.user_id == user.id else "This user's")
     label = f"{who} spend since {budget.month_start:%d %b} (UTC): {usd(budget.spent_usd)}"
@@ -97,39 +75,112 @@ for budget in report.budgets:
 if totals.calls == 0:
     st.info("No calls match these filters.", icon=":material/filter_alt_off:")
     st.stop()
+labels = {video_id: chart_text(name) for video_id, name in repo.video_filenames(
+    db, user, [v.video_id for v in report.videos] + [v.video_id for v in compute.top_videos]).items()}
 
-# --- charts ------------------------------------------------------------------------------
-st.subheader(":material/bar_chart: Cost per day")
-by_model, by_operation = st.tabs(["By model", "By operation"])
-by_model.plotly_chart(stacked_cost(report.cost_by_model), key="costs_chart_model")
-by_operation.plotly_chart(stacked_cost(report.cost_by_operation), key="costs_chart_operation")
 
-left, right = st.columns(2)
-with left:
-    st.subheader(":material/timer: Latency per model")
-    names = [m.model for m in report.models]
-    latency = go.Figure([
-        go.Bar(name="p50", x=names, y=[m.latency_p50_ms for m in report.models]),
-        go.Bar(name="p95", x=names, y=[m.latency_p95_ms for m in report.models]),
-    ])
-    latency.update_layout(barmode="group", yaxis_title="ms", margin=dict(t=10, b=10), height=320)
-    st.plotly_chart(latency, key="costs_chart_latency")
-with right:
-    st.subheader(":material/work: Cost per job type")
-    jobs = go.Figure(go.Bar(x=[j.job_type for j in report.job_types], y=[j.cost_usd for j in report.job_types]))
-    jobs.update_layout(yaxis_title="USD", margin=dict(t=10, b=10), height=320)
-    st.plotly_chart(jobs, key="costs_chart_jobs")
+def show_spend() -> None:
+    st.subheader(":material/payments: Spend")
+    row = st.columns(6)
+    row[0].metric("Calls", count(totals.calls), help=f"{totals.calls:,} calls, {totals.error_calls:,} failed, "
+                                                     f"{totals.cache_hits:,} served from the cache")
+    row[1].metric("Cost", usd(totals.cost_usd))
+    row[2].metric("Tokens in", count(totals.input_tokens), help=f"{totals.input_tokens:,}")
+    row[3].metric("Tokens out", count(totals.output_tokens), help=f"{totals.output_tokens:,}")
+    row[4].metric("Audio minutes", count(round(totals.audio_minutes, 1)), help=f"{totals.audio_minutes:,.1f}")
+    row[5].metric("Characters", count(totals.tts_characters),
+                  help=f"{totals.tts_characters:,} characters voiced, or read by the local director")
+    if totals.unknown_cost_calls:
+        st.warning(f"{plural(totals.unknown_cost_calls, 'call', thousands=True)} used a model that has no "
+                   "price in the price table; not included in the cost above.", icon=":material/price_change:")
+    if totals.cost_usd <= 0:
+        st.info("Cost per day, per job type and per video appear here once a priced call runs (the openai "
+                "provider). Local calls cost nothing: their price is the compute above.", icon=":material/money_off:")
+        st.markdown("**Latency per model**")
+        chart(charts.latency(report.models), "costs_chart_latency", "No calls to time.")
+        return
+    st.markdown("**Cost per day**")
+    by_model, by_operation = st.tabs(["By model", "By operation"])
+    with by_model:
+        chart(charts.stacked_per_day(report.cost_by_model, "USD"), "costs_chart_model", "No cost by model.")
+    with by_operation:
+        chart(charts.stacked_per_day(report.cost_by_operation, "USD"), "costs_chart_operation",
+              "No cost by operation.")
+    left, right = st.columns(2)
+    with left:
+        st.markdown("**Latency per model**")
+        chart(charts.latency(report.models), "costs_chart_latency", "No calls to time.")
+    with right:
+        st.markdown("**Cost per job type**")
+        chart(charts.cost_per_job_type(report.job_types), "costs_chart_jobs", "No job made a priced call.")
+    costly = [v for v in report.videos if v.cost_usd > 0]
+    if costly:
+        st.markdown("**Most expensive videos**")
+        chart(charts.top_videos([labels.get(v.video_id, v.video_id[:8]) for v in costly],
+                                [v.cost_usd for v in costly], [v.calls for v in costly], "USD", ".4f"),
+              "costs_chart_videos", "")
 
-if report.videos:
-    st.subheader(":material/movie: Most expensive videos")
-    filenames = repo.video_filenames(db, user, [v.video_id for v in report.videos])
-    labels = [chart_text(filenames.get(v.video_id, v.video_id[:8])) for v in report.videos]
-    videos = go.Figure(go.Bar(x=[v.cost_usd for v in report.videos], y=labels, orientation="h",
-                              customdata=[v.calls for v in report.videos],
-                              hovertemplate="%{y}: $%{x:.4f} over %{customdata} calls<extra></extra>"))
-    videos.update_layout(xaxis_title="USD", yaxis=dict(autorange="reversed"), margin=dict(t=10, b=10),
-                         height=max(220, 28 * len(labels)))
-    st.plotly_chart(videos, key="costs_chart_videos")
+
+def show_compute() -> None:
+    st.subheader(":material/memory: Compute")
+    if compute.empty:
+        st.info("Compute time appears here when the local provider runs an AI step (transcription, shot "
+                "analysis, director notes, voice-over); these calls ran on a remote service.",
+                icon=":material/memory:")
+        return
+    row = st.columns(4)
+    row[0].metric("Compute", duration(compute.compute_seconds),
+                  help="CPU seconds used by the AI steps; whisper's two threads count twice, so this can "
+                       "exceed the wall time.")
+    row[1].metric("Wall time", duration(compute.wall_seconds))
+    row[2].metric("Audio processed", f"{compute.audio_minutes:,.1f} min")
+    row[3].metric("Videos", count(compute.videos))
+    st.markdown("**CPU seconds per day, by stage**")
+    chart(charts.stacked_per_day(compute.per_day, "CPU seconds"), "costs_chart_compute_day", "No compute yet.")
+    left, right = st.columns(2)
+    with left:
+        st.markdown("**Per stage**")
+        chart(charts.bars(compute.by_stage, "CPU seconds"), "costs_chart_compute_stage", "No compute yet.")
+    with right:
+        st.markdown("**Per model**")
+        chart(charts.bars(compute.by_model, "CPU seconds"), "costs_chart_compute_model", "No compute yet.")
+    st.markdown("**Per video**")
+    videos = compute.top_videos
+    chart(charts.top_videos([labels.get(v.video_id, v.video_id[:8]) for v in videos],
+                            [v.compute_seconds for v in videos], [v.calls for v in videos], "CPU s", ".1f"),
+          "costs_chart_compute_videos", "Appears once an AI step runs on an uploaded video.")
+
+
+def show_estimate() -> None:
+    if estimate.empty:
+        return
+    st.subheader(":material/calculate: The same work on OpenAI (estimate)")
+    st.metric("Estimated OpenAI cost", f"≈ {usd(estimate.cost_usd)}",
+              help="What the local calls above would have cost on the configured openai models.")
+    st.caption(
+        f"An estimate, not a bill: the price table (prices of {estimate.price_date or 'unknown date'}) applied "
+        "to the audio minutes, characters and shot counts the local calls recorded. Prompt and reply tokens "
+        "are modelled on what the openai provider sends; models are those in the FRAMEPILOT_OPENAI_*_MODEL "
+        "settings.")
+    st.dataframe([s.model_dump(exclude={"price_date"}) for s in estimate.stages], hide_index=True,
+                 column_config={"audio_minutes": st.column_config.NumberColumn("audio min", format="%.1f"),
+                                "input_tokens": st.column_config.NumberColumn("tokens in"),
+                                "output_tokens": st.column_config.NumberColumn("tokens out"),
+                                "cost_usd": st.column_config.NumberColumn("≈ cost (USD)", format="$%.4f")},
+                 key="costs_estimate_table")
+    if estimate.unpriced_models:
+        st.warning(f"No price in the table for {', '.join(estimate.unpriced_models)}; left out of the estimate.",
+                   icon=":material/price_change:")
+
+
+if totals.cost_usd > 0:
+    show_spend()
+    show_compute()
+    show_estimate()
+else:
+    show_compute()
+    show_estimate()
+    show_spend()
 
 st.subheader(":material/table: Usage per model")
 st.dataframe(
@@ -140,8 +191,9 @@ st.dataframe(
         "unknown_cost_calls": st.column_config.NumberColumn("unpriced calls"),
         "input_tokens": st.column_config.NumberColumn("tokens in"),
         "output_tokens": st.column_config.NumberColumn("tokens out"),
-        "tts_characters": st.column_config.NumberColumn("TTS chars"),
+        "tts_characters": st.column_config.NumberColumn("characters"),
         "audio_minutes": st.column_config.NumberColumn("audio min", format="%.1f"),
+        "compute_seconds": st.column_config.NumberColumn("CPU s", format="%.1f"),
         "latency_p50_ms": st.column_config.NumberColumn("p50 ms", format="%.0f"),
         "latency_p95_ms": st.column_config.NumberColumn("p95 ms", format="%.0f"),
     },

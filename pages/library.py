@@ -9,6 +9,7 @@ from framepilot.store import repository as repo
 from framepilot.ui.job_display import progress_text
 from framepilot.ui.review import cost_text, duration_text
 from framepilot.ui.safe_text import escape_markdown
+from framepilot.wording import plural
 from pages.common import database, require_user
 
 STATUS_BADGES = {
@@ -48,7 +49,7 @@ for video in videos:
             info.warning(video.unreadable, icon=":material/lock:")
         info.caption(
             f"{duration_text(video.probe.duration_s if video.probe else None)} · "
-            f"{video.created_at:%Y-%m-%d %H:%M} · {len(shots)} shots · cost {cost_text(video.cost_usd)}"
+            f"{video.created_at:%Y-%m-%d %H:%M} · {plural(len(shots), 'shot')} · cost {cost_text(video.cost_usd)}"
         )
         if video.id in active:
             info.caption(progress_text(active[video.id]))

@@ -20,6 +20,7 @@ from framepilot.ui.review import (
     shot_heading,
 )
 from framepilot.ui.safe_text import escape_markdown
+from framepilot.wording import plural
 from pages.common import chosen_video, database, require_user
 
 START_KEY = "review_start"  # {"video": id, "t": seconds}: where the player starts
@@ -85,7 +86,8 @@ with facts:
     if transcript.no_speech:
         st.caption(escape_markdown(transcript.no_speech_reason or "No speech found."))
     else:
-        st.caption(f"{len(transcript.words)} words · language {escape_markdown(transcript.language or 'unknown')}")
+        words = plural(len(transcript.words), "word", thousands=True)
+        st.caption(f"{words} · language {escape_markdown(transcript.language or 'unknown')}")
     if scene is not None and scene.summary:
         st.markdown("**Director's summary.**")
         st.text(scene.summary)

@@ -14,6 +14,8 @@ from framepilot import accounts
 from framepilot.models import LLMCall, Operation
 from framepilot.settings import get_settings
 from framepilot.store import repository as repo
+from tests.page_fixtures import analysed_video
+from tests.test_local_usage import by_hand
 
 ROOT = Path(__file__).resolve().parent.parent
 PAGE = "pages/costs.py"
@@ -125,3 +127,82 @@ def test_the_budget_bar_shows_this_months_spend_against_the_budget(db, user_a, m
     (bar,) = at.main.get("progress")
     assert bar.proto.value == 25  # $1.27 of $5.00
     assert "of $5.00" in bar.proto.text
+
+
+# --- local calls only ----------------------------------------------------------------------
+
+LOCAL_CALLS = [  # (operation, model, compute seconds, audio seconds, characters)
+    ("transcribe", "faster-whisper-base", 12.0, 90.0, 0),
+    ("analyse_shots", "mediapipe-0.10.21", 6.0, 0.0, 0),
+    ("direct:scene_director", "rules", 0.1, 0.0, 1200),
+    ("direct:script_rewrite", "rules", 0.1, 0.0, 1200),
+    ("direct:full_rewrite", "rules", 0.1, 0.0, 1200),
+    ("tts", "hibari-heart", 4.0, 0.0, 500),
+]
+
+
+@pytest.fixture
+def local_analysis(db, settings, user_a, tmp_path):
+    """A video with three stored shots and the calls its local analysis and voice-over made."""
+    video = analysed_video(db, settings, user_a, tmp_path)
+    for operation, model, compute, audio, characters in LOCAL_CALLS:
+        repo.record_llm_call(db, LLMCall(provider="local", model=model, operation=operation, compute_seconds=compute,
+                                         audio_seconds=audio, characters=characters, latency_ms=compute * 900,
+                                         user_id=user_a.id, video_id=video.id))
+    return video
+
+
+def charts_by_key(at: AppTest) -> dict[str, dict]:
+    return {el.key: json.loads(el.proto.spec) for el in at.main.get("plotly_chart")}
+
+
+def drawn_values(spec: dict) -> list[float]:
+    """The bar lengths of a figure (y, or x for horizontal bars)."""
+    return [v for trace in spec["data"] for v in trace["x" if trace.get("orientation") == "h" else "y"]]
+
+
+def test_with_only_local_calls_the_page_leads_with_compute_and_its_charts_have_data(user_a, local_analysis):
+    at = costs_page(user_a)
+
+    assert not at.exception
+    assert at.subheader[0].value == ":material/memory: Compute"
+    shown = metrics(at)
+    assert shown["Compute"] == "22.3 s" and shown["Audio processed"] == "1.5 min" and shown["Cost"] == "$0.0000"
+    specs = charts_by_key(at)
+    per_day = {t["name"]: sum(t["y"]) for t in specs["costs_chart_compute_day"]["data"]}
+    assert per_day == pytest.approx({"transcribe": 12.0, "cinematic": 6.0, "voice": 4.0, "direct": 0.3})
+    per_stage = specs["costs_chart_compute_stage"]["data"][0]
+    assert dict(zip(per_stage["x"], per_stage["y"])) == pytest.approx(per_day)
+    per_model = specs["costs_chart_compute_model"]["data"][0]
+    assert dict(zip(per_model["x"], per_model["y"]))["faster-whisper-base"] == pytest.approx(12.0)
+    per_video = specs["costs_chart_compute_videos"]["data"][0]
+    assert per_video["y"] == ["talk.mp4"] and per_video["x"] == pytest.approx([22.3])
+
+
+def test_no_chart_is_drawn_on_an_empty_axis_when_nothing_was_spent(user_a, local_analysis):
+    at = costs_page(user_a)
+
+    specs = charts_by_key(at)
+    assert not {"costs_chart_model", "costs_chart_operation", "costs_chart_jobs", "costs_chart_videos"} & set(specs)
+    assert all(any(drawn_values(spec)) for spec in specs.values())
+    assert any("appear here once a priced call runs" in i.value for i in at.info)
+
+
+def test_the_estimate_shown_is_the_price_table_applied_to_the_stored_usage(user_a, local_analysis):
+    at = costs_page(user_a)
+
+    expected = by_hand(audio_s=90.0, shots=3, director_calls=3, transcript_chars=3 * 1200, voiced_chars=500)
+    assert metrics(at)["Estimated OpenAI cost"] == f"≈ ${sum(expected.values()):,.4f}"
+    table = at.dataframe[0].value  # the estimate comes before the usage table
+    assert dict(zip(table["stage"], table["cost_usd"])) == pytest.approx(expected)
+    assert any("An estimate, not a bill" in c.value for c in at.caption)
+
+
+def test_with_spend_the_page_leads_with_cost_and_still_shows_local_compute(db, user_a, local_analysis):
+    record(db, user_a, A_CALLS)
+
+    at = costs_page(user_a)
+
+    assert [s.value for s in at.subheader][:2] == [":material/payments: Spend", ":material/memory: Compute"]
+    assert list(charts_by_key(at))[0] == "costs_chart_model"
+    assert metrics(at)["Compute"] == "22.3 s"

@@ -52,3 +52,27 @@ def test_debug_level_is_where_content_may_appear():
     configure_logging("DEBUG", stream=out)
     get_logger().debug("segment", text="hello there")
     assert "hello there" in out.getvalue()
+
+
+def test_human_lines_are_short_and_still_redacted():
+    out = io.StringIO()
+    configure_logging("WARNING", stream=out, human=True)
+    log = get_logger(user_id=7, video_id="v1", component="shot_analyser")
+    log.info("stage.start", stage="shots")
+    log.warning("analyse_shots.loudness_unavailable", error_type="LoudnessError", filename="my-rant.mp4")
+
+    assert out.getvalue() == (
+        "warning: analyse_shots.loudness_unavailable (error_type=LoudnessError, filename=[redacted])\n"
+    )
+
+
+def test_records_of_the_standard_logging_module_are_json_too():
+    import logging
+
+    out = io.StringIO()
+    configure_logging("INFO", stream=out)
+    logging.getLogger("faster_whisper").info("Processing audio with duration %s", "00:09.000")
+
+    (event,) = _lines(out)
+    assert event["event"] == "Processing audio with duration 00:09.000"
+    assert event["logger"] == "faster_whisper" and event["level"] == "info" and "timestamp" in event

@@ -7,7 +7,8 @@ table, caught up by id on each query and persisted as Arrow IPC segment files un
 `<data_dir>/analytics/`, so that a restart reads those files, not the whole SQLite table.
 `queries.py` cuts that table to the rows the acting user may see (row-level security, in
 pyarrow, before DuckDB sees anything) and runs fixed DuckDB SQL over the result, returning
-pydantic models.
+pydantic models. `compute.py` sums the machine time of the same rows (what the local
+provider costs), and `estimate.py` prices local work on the configured openai models.
 
 Measured on this 2-core machine with 1,000,000 synthetic calls (5 users, 90 days), every
 query of the Costs page together (totals, daily cost by model and by operation, per-model
@@ -35,11 +36,13 @@ SQLite may hand that id to a new user: delete `<data_dir>/analytics/` if that ev
 and a job's type is read when its calls are first snapshotted.
 """
 
+from framepilot.analytics.compute import ComputeReport, VideoCompute
+from framepilot.analytics.duck import DailySeries
+from framepilot.analytics.estimate import CostEstimate, StageEstimate
 from framepilot.analytics.queries import (
     NO_JOB,
     BudgetUsage,
     CostReport,
-    DailyCost,
     FilterOptions,
     Filters,
     JobTypeCost,
@@ -61,8 +64,9 @@ from framepilot.analytics.queries import (
 from framepilot.analytics.snapshot import CallSnapshot, snapshot_for
 
 __all__ = [
-    "NO_JOB", "BudgetUsage", "CallSnapshot", "CostReport", "DailyCost", "FilterOptions", "Filters",
-    "JobTypeCost", "ModelUsage", "Totals", "VideoCost", "budget_usage", "cost_report", "daily_cost",
+    "NO_JOB", "BudgetUsage", "CallSnapshot", "ComputeReport", "CostEstimate", "CostReport", "DailySeries",
+    "FilterOptions", "Filters", "JobTypeCost", "ModelUsage", "StageEstimate", "Totals", "VideoCompute",
+    "VideoCost", "budget_usage", "cost_report", "daily_cost",
     "effective_user_id", "export_csv", "filter_options", "job_type_costs", "model_usage",
     "scoped_calls", "snapshot_for", "totals", "video_costs",
 ]

@@ -10,17 +10,26 @@ from the UI. Days are UTC days.
 from __future__ import annotations
 
 import io
-import threading
 from datetime import date, datetime, time, timedelta
 from typing import Literal
 
-import duckdb
 import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.csv as pacsv
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import Field
 
 from framepilot import budget
+from framepilot.analytics.compute import ComputeReport, compute_report
+from framepilot.analytics.duck import (
+    DailySeries,
+    Result,
+    VideoTotals,
+    daily_series,
+    daily_sums,
+    run_sql,
+    video_totals,
+)
+from framepilot.analytics.estimate import CostEstimate, openai_estimate
 from framepilot.analytics.snapshot import snapshot_for
 from framepilot.models import User
 from framepilot.settings import Settings
@@ -29,11 +38,7 @@ from framepilot.store import Database
 NO_JOB = "(no job)"
 
 
-class _Result(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid")
-
-
-class Filters(_Result):
+class Filters(Result):
     """What the page asks for. `user_id` counts for admins only: everyone else always gets
     their own rows, whatever it says. Dates are inclusive UTC days; empty tuples mean all."""
 
@@ -44,7 +49,7 @@ class Filters(_Result):
     models: tuple[str, ...] = ()
 
 
-class FilterOptions(_Result):
+class FilterOptions(Result):
     calls: int
     providers: list[str]
     models: list[str]
@@ -52,7 +57,7 @@ class FilterOptions(_Result):
     last_day: date | None
 
 
-class Totals(_Result):
+class Totals(Result):
     calls: int = 0
     cost_usd: float = 0.0
     unknown_cost_calls: int = Field(0, description="Calls whose model has no price (cost_usd NULL)")
@@ -62,16 +67,11 @@ class Totals(_Result):
     output_tokens: int = 0
     audio_minutes: float = 0.0
     tts_characters: int = 0
+    compute_seconds: float = 0.0
+    wall_seconds: float = 0.0
 
 
-class DailyCost(_Result):
-    """Cost per UTC day, one series per model or operation, aligned with `days` (for stacking)."""
-
-    days: list[date]
-    series: dict[str, list[float]]
-
-
-class ModelUsage(_Result):
+class ModelUsage(Result):
     provider: str
     model: str
     calls: int
@@ -81,23 +81,24 @@ class ModelUsage(_Result):
     output_tokens: int
     audio_minutes: float
     tts_characters: int
+    compute_seconds: float
     latency_p50_ms: float
     latency_p95_ms: float
 
 
-class VideoCost(_Result):
+class VideoCost(Result):
     video_id: str
     calls: int
     cost_usd: float
 
 
-class JobTypeCost(_Result):
+class JobTypeCost(Result):
     job_type: str
     calls: int
     cost_usd: float
 
 
-class BudgetUsage(_Result):
+class BudgetUsage(Result):
     """Month-to-date spend against a monthly budget (`budget_usd` None: no budget set)."""
 
     scope: Literal["user", "global"]
@@ -113,17 +114,19 @@ class BudgetUsage(_Result):
         return self.spent_usd / self.budget_usd if self.budget_usd > 0 else float(self.spent_usd > 0)
 
 
-class CostReport(_Result):
+class CostReport(Result):
     """Everything the Costs page shows, from one scoping of the snapshot."""
 
     filters: Filters
     totals: Totals
-    cost_by_model: DailyCost
-    cost_by_operation: DailyCost
+    cost_by_model: DailySeries
+    cost_by_operation: DailySeries
     models: list[ModelUsage]
     videos: list[VideoCost]
     job_types: list[JobTypeCost]
     budgets: list[BudgetUsage]
+    compute: ComputeReport
+    estimate: CostEstimate
 
 
 # --- scoping (row-level security) -----------------------------------------------------
@@ -158,56 +161,22 @@ def scoped_calls(db: Database, user: User, filters: Filters) -> pa.Table:
     return table.filter(mask)
 
 
-_duck: duckdb.DuckDBPyConnection | None = None
-_duck_lock = threading.Lock()
-
-
-def _cursor(calls: pa.Table) -> duckdb.DuckDBPyConnection:
-    """A private DuckDB cursor on which `calls` is the scoped table and nothing else is."""
-    global _duck
-    with _duck_lock:
-        if _duck is None:
-            _duck = duckdb.connect(":memory:")
-            _duck.execute("SET python_enable_replacements = false")
-        cursor = _duck.cursor()
-    cursor.execute("SET python_enable_replacements = false")
-    cursor.register("calls", calls)
-    return cursor
-
-
-def _rows(calls: pa.Table, sql: str) -> list[tuple]:
-    cursor = _cursor(calls)
-    try:
-        return cursor.execute(sql).fetchall()
-    finally:
-        cursor.close()
-
-
 # --- queries over a scoped table ------------------------------------------------------
 
 _TOTALS_SQL = """
 SELECT count(*), coalesce(sum(cost_usd), 0), count(*) FILTER (WHERE cost_usd IS NULL),
        count(*) FILTER (WHERE status <> 'ok'), count(*) FILTER (WHERE cache_hit),
        coalesce(sum(input_tokens), 0), coalesce(sum(output_tokens), 0),
-       coalesce(sum(audio_seconds), 0) / 60.0, coalesce(sum(characters), 0)
+       coalesce(sum(audio_seconds), 0) / 60.0, coalesce(sum(characters), 0),
+       coalesce(sum(compute_seconds), 0), coalesce(sum(latency_ms), 0) / 1000.0
 FROM calls
-"""
-
-_DAILY_SQL = """
-SELECT CAST(created_at AS DATE) AS day, CAST({column} AS VARCHAR) AS key, sum(cost_usd) AS cost
-FROM calls GROUP BY ALL ORDER BY day
 """
 
 _MODELS_SQL = """
 SELECT provider, model, count(*), coalesce(sum(cost_usd), 0),
        count(*) FILTER (WHERE cost_usd IS NULL), sum(input_tokens), sum(output_tokens),
-       sum(audio_seconds) / 60.0, sum(characters), quantile_cont(latency_ms, [0.5, 0.95])
+       sum(audio_seconds) / 60.0, sum(characters), sum(compute_seconds), quantile_cont(latency_ms, [0.5, 0.95])
 FROM calls GROUP BY ALL ORDER BY 4 DESC, 3 DESC
-"""
-
-_VIDEOS_SQL = """
-SELECT CAST(video_id AS VARCHAR), count(*), coalesce(sum(cost_usd), 0) AS cost
-FROM calls WHERE video_id IS NOT NULL GROUP BY ALL ORDER BY cost DESC, 1 LIMIT {limit:d}
 """
 
 _JOB_TYPES_SQL = """
@@ -220,41 +189,29 @@ _PAIRS_SQL = "SELECT DISTINCT CAST(provider AS VARCHAR), CAST(model AS VARCHAR) 
 
 
 def _totals(calls: pa.Table) -> Totals:
-    row = _rows(calls, _TOTALS_SQL)[0]
+    row = run_sql(calls, _TOTALS_SQL)[0]
     keys = ("calls", "cost_usd", "unknown_cost_calls", "error_calls", "cache_hits",
-            "input_tokens", "output_tokens", "audio_minutes", "tts_characters")
+            "input_tokens", "output_tokens", "audio_minutes", "tts_characters", "compute_seconds", "wall_seconds")
     return Totals(**dict(zip(keys, row)))
-
-
-def _daily_cost(calls: pa.Table, by: Literal["model", "operation"]) -> DailyCost:
-    if by not in ("model", "operation"):
-        raise ValueError(f"cannot group daily cost by {by!r}")
-    rows = _rows(calls, _DAILY_SQL.format(column=by))
-    days = sorted({day for day, _, _ in rows})
-    position = {day: i for i, day in enumerate(days)}
-    series: dict[str, list[float]] = {}
-    for day, key, cost in rows:
-        series.setdefault(key, [0.0] * len(days))[position[day]] += cost or 0.0
-    ordered = sorted(series, key=lambda k: (-sum(series[k]), k))
-    return DailyCost(days=days, series={k: series[k] for k in ordered})
 
 
 def _model_usage(calls: pa.Table) -> list[ModelUsage]:
     keys = ("provider", "model", "calls", "cost_usd", "unknown_cost_calls", "input_tokens",
-            "output_tokens", "audio_minutes", "tts_characters")
+            "output_tokens", "audio_minutes", "tts_characters", "compute_seconds")
     usage = []
-    for *row, (p50, p95) in _rows(calls, _MODELS_SQL):
+    for *row, (p50, p95) in run_sql(calls, _MODELS_SQL):
         usage.append(ModelUsage(**dict(zip(keys, row)), latency_p50_ms=p50, latency_p95_ms=p95))
     return usage
 
 
-def _video_costs(calls: pa.Table, limit: int) -> list[VideoCost]:
-    rows = _rows(calls, _VIDEOS_SQL.format(limit=int(limit)))
-    return [VideoCost(video_id=v, calls=n, cost_usd=c) for v, n, c in rows]
+def _video_costs(videos: dict[str, VideoTotals], limit: int) -> list[VideoCost]:
+    """The most expensive videos first (ties by id)."""
+    ranked = sorted(videos.items(), key=lambda vt: (-vt[1].cost_usd, vt[0]))
+    return [VideoCost(video_id=v, calls=t.calls, cost_usd=t.cost_usd) for v, t in ranked[:limit]]
 
 
 def _job_type_costs(calls: pa.Table) -> list[JobTypeCost]:
-    rows = _rows(calls, _JOB_TYPES_SQL.format(no_job=NO_JOB))
+    rows = run_sql(calls, _JOB_TYPES_SQL.format(no_job=NO_JOB))
     return [JobTypeCost(job_type=t, calls=n, cost_usd=c) for t, n, c in rows]
 
 
@@ -285,8 +242,8 @@ def _budgets(db: Database, settings: Settings, user: User, filters: Filters) -> 
 def filter_options(db: Database, user: User) -> FilterOptions:
     """What the filters can offer this user: their providers, models and days with calls."""
     calls = scoped_calls(db, user, Filters())
-    count, first, last = _rows(calls, _SPAN_SQL)[0]
-    pairs = _rows(calls, _PAIRS_SQL)
+    count, first, last = run_sql(calls, _SPAN_SQL)[0]
+    pairs = run_sql(calls, _PAIRS_SQL)
     return FilterOptions(calls=count, providers=sorted({p for p, _ in pairs}),
                          models=sorted({m for _, m in pairs}), first_day=first, last_day=last)
 
@@ -295,8 +252,8 @@ def totals(db: Database, user: User, filters: Filters) -> Totals:
     return _totals(scoped_calls(db, user, filters))
 
 
-def daily_cost(db: Database, user: User, filters: Filters, by: Literal["model", "operation"]) -> DailyCost:
-    return _daily_cost(scoped_calls(db, user, filters), by)
+def daily_cost(db: Database, user: User, filters: Filters, by: Literal["model", "operation"]) -> DailySeries:
+    return daily_series(scoped_calls(db, user, filters), by)
 
 
 def model_usage(db: Database, user: User, filters: Filters) -> list[ModelUsage]:
@@ -306,7 +263,7 @@ def model_usage(db: Database, user: User, filters: Filters) -> list[ModelUsage]:
 
 def video_costs(db: Database, user: User, filters: Filters, limit: int = 15) -> list[VideoCost]:
     """The most expensive videos first."""
-    return _video_costs(scoped_calls(db, user, filters), limit)
+    return _video_costs(video_totals(scoped_calls(db, user, filters)), limit)
 
 
 def job_type_costs(db: Database, user: User, filters: Filters) -> list[JobTypeCost]:
@@ -321,15 +278,28 @@ def cost_report(
     db: Database, settings: Settings, user: User, filters: Filters, video_limit: int = 15
 ) -> CostReport:
     calls = scoped_calls(db, user, filters)
+    totals = _totals(calls)
+    models = _model_usage(calls)
+    by_operation = daily_sums(calls, "operation", ("cost_usd", "compute_seconds"))
+    videos = video_totals(calls)
+    compute_by_model: dict[str, float] = {}
+    for m in models:
+        compute_by_model[m.model] = compute_by_model.get(m.model, 0.0) + m.compute_seconds
     return CostReport(
         filters=filters,
-        totals=_totals(calls),
-        cost_by_model=_daily_cost(calls, "model"),
-        cost_by_operation=_daily_cost(calls, "operation"),
-        models=_model_usage(calls),
-        videos=_video_costs(calls, video_limit),
+        totals=totals,
+        cost_by_model=daily_series(calls, "model"),
+        cost_by_operation=by_operation["cost_usd"],
+        models=models,
+        videos=_video_costs(videos, video_limit),
         job_types=_job_type_costs(calls),
         budgets=_budgets(db, settings, user, filters),
+        compute=compute_report(
+            compute_seconds=totals.compute_seconds, wall_seconds=totals.wall_seconds,
+            audio_minutes=totals.audio_minutes, by_model=compute_by_model,
+            per_day_by_operation=by_operation["compute_seconds"], videos=videos, video_limit=video_limit,
+        ),
+        estimate=openai_estimate(db, settings, user, calls, videos),
     )
 
 

@@ -10,7 +10,8 @@ Shot scale is defined by where the frame cuts the human body, so the cues are, i
    detail separates a detail shot (few large structures, defocus) from a wide view.
 
 Thresholds were calibrated on ../shared/media (see bench/eval_scale.py for the confusion).
-mediapipe is imported lazily and its graphs are built once per process.
+mediapipe is imported lazily and its graphs are built once per process; its native log lines
+are filtered out (framepilot.native_noise).
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ import numpy as np
 from pydantic import BaseModel, Field
 
 from framepilot.models import ShotScale
+from framepilot.native_noise import native_noise_filtered
 
 MEDIAPIPE_MODEL = "mediapipe-0.10.21"
 
@@ -138,14 +140,15 @@ class _Detectors:
     _create_lock = threading.Lock()
 
     def __init__(self) -> None:
-        import mediapipe as mp  # heavy (~1 s, hundreds of MB): only where frames are analysed
+        with native_noise_filtered():  # protobuf's GetPrototype line, TFLite's INFO lines
+            import mediapipe as mp  # heavy (~1 s, hundreds of MB): only where frames are analysed
 
-        self.face = mp.solutions.face_detection.FaceDetection(
-            model_selection=1, min_detection_confidence=0.5
-        )
-        self.pose = mp.solutions.pose.Pose(
-            static_image_mode=True, model_complexity=1, min_detection_confidence=POSE_MIN_CONFIDENCE
-        )
+            self.face = mp.solutions.face_detection.FaceDetection(
+                model_selection=1, min_detection_confidence=0.5
+            )
+            self.pose = mp.solutions.pose.Pose(
+                static_image_mode=True, model_complexity=1, min_detection_confidence=POSE_MIN_CONFIDENCE
+            )
         self.eye = cv2.CascadeClassifier(cv2.data.haarcascades + "haarcascade_eye.xml")
         self.lock = threading.Lock()
 
@@ -307,7 +310,7 @@ def classify_shot_scale(image_bgr: np.ndarray) -> ScaleReading:
     image = _analysis_copy(image_bgr)
     detectors = _Detectors.get()
     rgb = cv2.cvtColor(image, cv2.COLOR_BGR2RGB)
-    with detectors.lock:
+    with detectors.lock, native_noise_filtered():  # absl warnings from the graphs' first runs
         faces = _faces(detectors.face.process(rgb))
         body = _body(detectors.pose.process(rgb)) or _body_in_halves(detectors, rgb)
 

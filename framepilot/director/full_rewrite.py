@@ -33,6 +33,7 @@ from framepilot.models import (
     ShotListItem,
     ShotScale,
 )
+from framepilot.wording import plural
 
 VERSION = "rules-full-1"
 
@@ -265,13 +266,13 @@ def summary_text(tight: TightScript, plan: list[PlannedLine], shot_list: list[Sh
                  trimmed: list[ScriptLine]) -> str:
     total = sum(item.duration_s for item in shot_list)
     punch_ins = sum(1 for line in plan if line.role == "key")
-    parts = [f"New script of {len(plan)} lines from the video's own words, {len(shot_list)} shots, "
+    parts = [f"New script of {plural(len(plan), 'line')} from the video's own words, {plural(len(shot_list), 'shot')}, "
              f"about {total:.0f} s at {TARGET_WPM} wpm",
              f"opens on the line from {clock(plan[0].source.source.start)} in a close-up"]
     if punch_ins:
-        parts.append(f"{punch_ins} punch-in{'s' if punch_ins > 1 else ''} on key lines")
+        parts.append(f"{plural(punch_ins, 'punch-in')} on key lines")
     if trimmed:
-        parts.append(f"{len(trimmed)} weaker line{'s' if len(trimmed) > 1 else ''} left out to stay under "
+        parts.append(f"{plural(len(trimmed), 'weaker line')} left out to stay under "
                      f"{MAX_SCRIPT_S:.0f} s")
     if plan[-1].role == "cta":
         parts.append("closes with a call to action")

@@ -39,6 +39,7 @@ from framepilot.models import (
     Shot,
     ShotScale,
 )
+from framepilot.wording import plural
 
 VERSION = "rules-scene-1"
 PROVIDER = "local"
@@ -187,7 +188,7 @@ def filler_words(r: Reading) -> list[DirectorNote]:
         count = len(group)
         notes.append(note(group[0].start, group[-1].end, "filler",
                           "warning" if count >= FILLER_WARNING_COUNT else "suggestion",
-                          f"{count} filler word{'s' if count > 1 else ''} ({labels}): cut "
+                          f"{plural(count, 'filler word')} ({labels}): cut "
                           f"{'them' if count > 1 else 'it'} in the edit, or pause silently instead.",
                           evidence_list(group)))
     return notes
@@ -260,7 +261,7 @@ def pace(r: Reading) -> list[DirectorNote]:
             continue
         tokens = words_in(a, b)
         wpm, seconds = speaking_rate(tokens) or (0.0, 0.0)
-        evidence = f"{wpm:.0f} wpm ({len(tokens)} words in {seconds:.1f} s of speech)"
+        evidence = f"{wpm:.0f} wpm ({plural(len(tokens), 'word')} in {seconds:.1f} s of speech)"
         if verdict == "fast":
             notes.append(note(tokens[0].start, tokens[-1].end, "pacing",
                               "warning" if wpm > VERY_FAST_WPM else "suggestion",
@@ -353,7 +354,7 @@ def scale_variety(r: Reading) -> list[DirectorNote]:
     if len(scaled) == 1 and scaled[0].duration_s <= LONG_TAKE_S:
         return []
     target, verb = one_step(scale)
-    base = f"all {len(scaled)} shots {scale.value}" if len(scaled) > 1 else f"the only shot is {scale.value}"
+    base = f"all {plural(len(scaled), 'shot')} {scale.value}" if len(scaled) > 1 else f"the only shot is {scale.value}"
     moments = punch_in_moments(r)
     if not moments:
         return [note(0.0, r.duration, "scale", "suggestion",
@@ -437,7 +438,7 @@ def summary_text(r: Reading, notes: list[DirectorNote]) -> str:
     by_count = ", ".join(f"{category} {n}" for category, n in ranked)
     head = "No problems found by the rules."
     if notes:
-        head = f"{len(notes)} note{'s' if len(notes) != 1 else ''}: {by_count}."
+        head = f"{plural(len(notes), 'note')}: {by_count}."
     facts = []
     if r.speech:
         rate = speaking_rate(r.tokens)
@@ -447,7 +448,7 @@ def summary_text(r: Reading, notes: list[DirectorNote]) -> str:
         facts.append(f"No speech found ({r.no_speech_reason or 'nothing was transcribed'}): visual-only notes")
     if r.shots:
         scales = {s.scale for s in r.shots if s.scale is not None}
-        shots = f"{len(r.shots)} shot{'s' if len(r.shots) != 1 else ''}"
+        shots = plural(len(r.shots), 'shot')
         if len(scales) == 1 and len(r.shots) > 1:
             shots += f", all {next(iter(scales)).value}"
         facts.append(shots)

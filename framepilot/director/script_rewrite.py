@@ -27,7 +27,14 @@ from framepilot.director.spoken_text import (
     transcript_tokens,
 )
 from framepilot.director.timecode import clock
-from framepilot.models import DirectorInputs, DirectorMode, DirectorNote, DirectorResult, Transcript
+from framepilot.models import (
+    DirectorInputs,
+    DirectorMode,
+    DirectorNote,
+    DirectorResult,
+    Transcript,
+)
+from framepilot.wording import plural
 
 VERSION = "rules-script-1"
 PROVIDER = "local"
@@ -158,7 +165,7 @@ def change_notes(tight: TightScript) -> list[DirectorNote]:
         count = len(group)
         notes.append(DirectorNote(
             start_s=group[0].start, end_s=group[-1].end, category="filler", severity="suggestion",
-            note=f"Cut {count} filler word{'s' if count > 1 else ''} here; in the edit, cut them or "
+            note=f"Cut {plural(count, 'filler word')} here; in the edit, cut them or "
                  "leave a silent beat instead.",
             evidence=evidence_list(group)))
     starts = [d for d in tight.cut if d.kind == "false start"]
@@ -180,7 +187,7 @@ def change_notes(tight: TightScript) -> list[DirectorNote]:
             start_s=sentence.start, end_s=sentence.end, category="structure", severity="suggestion",
             note=f"Split a long sentence into {parts} lines: one thought per line is easier to say "
                  "in one breath and easier to follow.",
-            evidence=f"{sentence.word_count} words in one sentence"))
+            evidence=f"{plural(sentence.word_count, 'word')} in one sentence"))
     for line in tight.greetings:
         notes.append(DirectorNote(
             start_s=line.source.start, end_s=line.source.end, category="hook", severity="suggestion",
@@ -237,18 +244,17 @@ def script_rewrite(inputs: DirectorInputs) -> DirectorResult:
 def summary_text(tight: TightScript, words_before: int) -> str:
     fillers = sum(1 for d in tight.cut if d.kind == "filler")
     starts = sum(1 for d in tight.cut if d.kind == "false start") + len(tight.retakes)
-    changes = [f"cut {fillers} filler word{'s' if fillers != 1 else ''}",
-               f"{starts} false start{'s' if starts != 1 else ''}"]
+    changes = [f"cut {plural(fillers, 'filler word')}", plural(starts, 'false start')]
     if tight.greetings:
         changes.append("cut the greeting")
     if tight.splits:
-        changes.append(f"split {len(tight.splits)} long sentence{'s' if len(tight.splits) > 1 else ''}")
+        changes.append(f"split {plural(len(tight.splits), 'long sentence')}")
     if tight.moved_hook is not None:
         changes.append(f"moved the line from {clock(tight.moved_hook.source.start)} to the top as the hook")
     else:
         changes.append("kept the opening line as the hook")
     after = tight.word_count
-    text = (f"Rewrote the script: {', '.join(changes)}. {words_before} → {after} words, about "
+    text = (f"Rewrote the script: {', '.join(changes)}. {words_before} → {plural(after, 'word')}, about "
             f"{speaking_seconds(after):.0f} s at {SPEAKING_WPM} wpm.")
     if not tight.english:
         text += " Filler words are only recognised in English; this transcript is not English."

@@ -13,6 +13,7 @@ import plotly.graph_objects as go
 
 from framepilot.models import DirectorNote, Shot, ShotScale, Transcript
 from framepilot.ui.review import PaceWindow, mmss
+from framepilot.wording import plural
 
 SCALE_COLOURS: dict[ShotScale | None, str] = {
     ShotScale.ECU: "#E4572E",
@@ -119,7 +120,7 @@ def scale_distribution(shots: Sequence[Shot]) -> go.Figure:
     shown = [s for s in scales if counts[s] or s is not None]
     fig = go.Figure(go.Bar(
         x=[s.value if s else "?" for s in shown], y=[round(seconds[s], 1) for s in shown],
-        text=[f"{counts[s]} shot{'s' if counts[s] != 1 else ''}" if counts[s] else "" for s in shown],
+        text=[plural(counts[s], 'shot') if counts[s] else "" for s in shown],
         marker_color=[SCALE_COLOURS[s] for s in shown],
         hovertext=[SCALE_NAMES[s] for s in shown], name="Seconds",
     ))

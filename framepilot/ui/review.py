@@ -14,8 +14,13 @@ from dataclasses import dataclass, field
 # Re-exported so pages format times and name modes exactly as the exports do.
 from framepilot.director.timecode import clock as mmss  # noqa: F401
 from framepilot.director.timecode import clock_range as time_range
-from framepilot.exports import MODE_TITLES
-from framepilot.models import DirectorMode, DirectorNote, DirectorResult, Shot, Transcript
+from framepilot.models import (
+    DirectorMode,
+    DirectorNote,
+    DirectorResult,
+    Shot,
+    Transcript,
+)
 
 MODE_BLURBS: dict[DirectorMode, str] = {
     DirectorMode.SCENE_DIRECTOR: "Notes on the footage you have: pacing, framing, light, sound.",

@@ -18,7 +18,7 @@ from framepilot.models import (
     Voiceover,
     Word,
 )
-from framepilot.store.db import Connection, Database, IntegrityError, Row
+from framepilot.store.db import SYSTEM, Connection, Database, IntegrityError, Row
 from framepilot.store.repository._common import AlreadyExists, NotFound, _decrypted, _now, _ts, new_id
 
 UNREADABLE_NAME = "Unreadable video"
@@ -373,3 +373,23 @@ def video_filenames(db: Database, user: User, video_ids: list[str]) -> dict[str,
         ).fetchall()
     names = {r["id"]: _decrypted(db, r["filename_enc"])[0] for r in rows}
     return {video_id: UNREADABLE_NAME if name is None else name for video_id, name in names.items()}
+
+
+def shot_counts(db: Database, user: User, video_ids: list[str]) -> dict[str, int]:
+    """Stored shots per video among `video_ids`: the user's own videos, or anyone's for an
+    admin (who may see everyone's usage). Videos without shots are left out."""
+    ids = list(dict.fromkeys(video_ids))
+    if not ids:
+        return {}
+    owner = "" if user.is_admin else " AND v.user_id = ?"
+    counts: dict[str, int] = {}
+    with db.read(SYSTEM if user.is_admin else user) as conn:
+        for start in range(0, len(ids), 500):  # SQLite caps the number of bound parameters
+            chunk = ids[start:start + 500]
+            rows = conn.execute(
+                "SELECT s.video_id, count(*) AS shots FROM shots s JOIN videos v ON v.id = s.video_id"
+                f" WHERE s.video_id IN ({', '.join('?' * len(chunk))}){owner} GROUP BY s.video_id",
+                [*chunk, *([] if user.is_admin else [user.id])],
+            ).fetchall()
+            counts |= {r["video_id"]: r["shots"] for r in rows}
+    return counts
