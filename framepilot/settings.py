@@ -56,11 +56,27 @@ class Settings(BaseSettings):
     global_monthly_budget_usd: float | None = Field(None, ge=0)
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
     port: int = Field(8501, ge=1, le=65535)
+    host: str = Field("127.0.0.1", description="Address the app and the API listen on.")
+    api_port: int = Field(8502, ge=1, le=65535, description="Port of the HTTP API (`framepilot api`).")
+    api_rate_limit: str = Field(
+        "120/minute", description="Requests each API token may make, e.g. '120/minute' or '10/second'."
+    )
 
     @field_validator("log_level", mode="before")
     @classmethod
     def _upper(cls, v: object) -> object:
         return v.upper() if isinstance(v, str) else v
+
+    @field_validator("api_rate_limit")
+    @classmethod
+    def _valid_rate_limit(cls, v: str) -> str:
+        from limits import parse
+
+        try:
+            parse(v)
+        except ValueError:
+            raise ValueError("must read like '120/minute' (N per second, minute, hour or day)") from None
+        return v
 
     @field_validator("secret_key")
     @classmethod

@@ -17,6 +17,7 @@ from huey import Huey
 from huey.api import TaskWrapper
 
 from framepilot import service
+from framepilot.library import remove_files_of_deleted_job
 from framepilot.logs import get_logger
 from framepilot.models import DirectorMode, Job, JobStatus, JobType, VideoStatus
 from framepilot.progress import Cancelled, ProgressFn
@@ -122,6 +123,7 @@ def execute_job(db: Database, settings: Settings, job_id: str) -> JobStatus | No
         return JobStatus.FAILED
     finally:
         ACTIVE_JOBS.discard(job.id)
+        remove_files_of_deleted_job(db, settings, job)
     repo.finish_job(db, job.id, JobStatus.COMPLETED)
     log.info("job.completed", duration_ms=_ms(started))
     return JobStatus.COMPLETED

@@ -9,6 +9,7 @@ package re-exports every aggregate's public functions.
 """
 
 from framepilot.store.repository._common import NotFound, new_id
+from framepilot.store.repository.api_tokens import *  # noqa: F403
 from framepilot.store.repository.cache import *  # noqa: F403
 from framepilot.store.repository.jobs import *  # noqa: F403
 from framepilot.store.repository.llm_calls import *  # noqa: F403
