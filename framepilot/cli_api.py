@@ -67,7 +67,7 @@ def cmd_tokens(args: argparse.Namespace) -> int:
         expiry = f"expires {_when(new.token.expires_at)} UTC" if new.token.expires_at else "never expires"
         print(f"Created token {new.token.id} ({new.token.name}, {expiry}). It is shown once; "
               "send it as 'Authorization: Bearer <token>'.", file=sys.stderr)
-        print(new.secret.get_secret_value(), flush=True)
+        print(new.secret, flush=True)
         return 0
     if args.tokens_cmd == "revoke":
         try:

@@ -35,7 +35,7 @@ with st.form("account_new_token", clear_on_submit=True, border=True):
         except tokens.TokenError as exc:
             st.error(str(exc), icon=":material/error:")
         else:
-            st.session_state[NEW_SECRET_KEY] = (created.token.name, created.secret.get_secret_value())
+            st.session_state[NEW_SECRET_KEY] = (created.token.name, created.secret)
 
 new_secret = st.session_state.pop(NEW_SECRET_KEY, None)  # shown on this run only
 if new_secret:

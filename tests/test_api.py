@@ -59,7 +59,7 @@ class Deployment:
         return httpx.Client(base_url=self.api.url, headers=headers, timeout=60)
 
     def new_token(self, user: User, name: str = "test") -> str:
-        return tokens.create_token(self.db, user, name).secret.get_secret_value()
+        return tokens.create_token(self.db, user, name).secret
 
 
 @pytest.fixture(scope="module")
@@ -80,8 +80,8 @@ def deployment(tmp_path_factory, models_cache) -> Iterator[Deployment]:
         try:
             api.start()
             yield Deployment(settings, db, api, worker, alice, bob,
-                             tokens.create_token(db, alice, "alice tests").secret.get_secret_value(),
-                             tokens.create_token(db, bob, "bob tests").secret.get_secret_value(), folder)
+                             tokens.create_token(db, alice, "alice tests").secret,
+                             tokens.create_token(db, bob, "bob tests").secret, folder)
         finally:
             api.stop()
             worker.stop()
@@ -297,7 +297,7 @@ def test_another_users_ids_answer_404_exactly_like_missing_ones(deployment, samp
 
 def test_requests_without_a_valid_token_get_401(deployment):
     revoked = tokens.create_token(deployment.db, deployment.alice, "to revoke")
-    secret = revoked.secret.get_secret_value()
+    secret = revoked.secret
     with deployment.http(secret) as http:
         assert http.get("/api/videos").status_code == 200
         tokens.revoke_token(deployment.db, deployment.alice, revoked.token.id)

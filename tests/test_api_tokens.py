@@ -20,7 +20,7 @@ ROOT = Path(__file__).resolve().parent.parent
 
 def test_a_new_token_is_shown_once_and_only_its_hash_is_stored(db, settings, user_a):
     created = tokens.create_token(db, user_a, "phone shortcut", expires_in_days=30)
-    secret = created.secret.get_secret_value()
+    secret = created.secret
 
     assert secret.startswith(tokens.PREFIX) and len(secret) > 40
     assert secret not in repr(created)
@@ -34,7 +34,7 @@ def test_a_new_token_is_shown_once_and_only_its_hash_is_stored(db, settings, use
 
 def test_a_revoked_token_is_refused_at_once(db, user_a):
     created = tokens.create_token(db, user_a, "watch folder")
-    secret = created.secret.get_secret_value()
+    secret = created.secret
     assert tokens.token_owner(db, secret) is not None
 
     tokens.revoke_token(db, user_a, created.token.id)
@@ -44,7 +44,7 @@ def test_a_revoked_token_is_refused_at_once(db, user_a):
 
 
 def test_an_expired_token_is_refused(db, user_a, monkeypatch):
-    secret = tokens.create_token(db, user_a, "short-lived", expires_in_days=1).secret.get_secret_value()
+    secret = tokens.create_token(db, user_a, "short-lived", expires_in_days=1).secret
     later = datetime.now(timezone.utc) + timedelta(days=1, minutes=1)
     monkeypatch.setattr(tokens, "_now", lambda: later)
 
@@ -60,7 +60,7 @@ def test_unknown_or_malformed_tokens_belong_to_nobody(db, user_a):
 def test_a_disabled_account_cannot_use_its_tokens(db, user_a):
     if "disabled" not in User.model_fields or not hasattr(repo, "set_user_disabled"):
         pytest.skip("account disabling arrives with the sign-in hardening of issue 9")
-    secret = tokens.create_token(db, user_a, "laptop").secret.get_secret_value()
+    secret = tokens.create_token(db, user_a, "laptop").secret
 
     repo.set_user_disabled(db, user_a, True)
 
@@ -73,7 +73,7 @@ def test_nobody_revokes_or_sees_another_users_tokens(db, user_a, user_b):
     with pytest.raises(repo.NotFound):
         tokens.revoke_token(db, user_b, theirs.token.id)
     assert tokens.list_tokens(db, user_b) == []
-    assert tokens.token_owner(db, theirs.secret.get_secret_value()).user == user_a
+    assert tokens.token_owner(db, theirs.secret).user == user_a
 
 
 def test_a_token_needs_a_name_and_a_sane_expiry(db, user_a):

@@ -2,6 +2,7 @@
 
 import multiprocessing as mp
 import sqlite3
+from pathlib import Path
 
 import pytest
 
@@ -16,13 +17,14 @@ def test_migrations_apply_from_empty_then_are_idempotent(tmp_path):
     path = tmp_path / "fresh.sqlite3"
     first = migrate(path)
     second = migrate(path)
-    assert first == ["0001_initial.sql"]
-    assert second == []
+    shipped = sorted(p.name for p in (Path(__file__).parent.parent / "framepilot/store/migrations").glob("*.sql"))
+    assert first == shipped
+    assert first[0] == "0001_initial.sql" and second == []
     with sqlite3.connect(path) as conn:
         tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
         mode = conn.execute("PRAGMA journal_mode").fetchone()[0]
     assert {"users", "videos", "jobs", "transcripts", "transcript_segments", "transcript_words",
-            "shots", "director_notes", "voiceovers", "llm_calls"} <= tables
+            "shots", "director_notes", "voiceovers", "llm_calls", "api_tokens"} <= tables
     assert mode == "wal"
 
 

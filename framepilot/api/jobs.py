@@ -4,9 +4,10 @@ Server-Sent Events (stage and percent, until it ends)."""
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
+from typing import Annotated
 
 import anyio
-from fastapi import APIRouter, Request, Response
+from fastapi import APIRouter, Query, Request, Response
 from fastapi.concurrency import run_in_threadpool
 from sse_starlette import EventSourceResponse, ServerSentEvent
 
@@ -24,9 +25,11 @@ PING_S = 15
 
 
 @router.get("", response_model=list[JobOut], summary="Your jobs, newest first")
-def list_jobs(caller: CallerDep, db: DbDep, status: list[JobStatus] | None = None,
-              video_id: str | None = None, limit: int = 100) -> list[JobOut]:
-    jobs = repo.list_jobs(db, caller.user, statuses=status, video_id=video_id, limit=max(1, min(limit, 500)))
+def list_jobs(caller: CallerDep, db: DbDep,
+              status: Annotated[list[JobStatus] | None, Query(description="Only jobs in these states")] = None,
+              video_id: Annotated[str | None, Query(description="Only this video's jobs")] = None,
+              limit: Annotated[int, Query(ge=1, le=500)] = 100) -> list[JobOut]:
+    jobs = repo.list_jobs(db, caller.user, statuses=status, video_id=video_id, limit=limit)
     return [JobOut.of(j) for j in jobs]
 
 

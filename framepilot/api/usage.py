@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 from datetime import date
+from typing import Annotated
 
 from fastapi import APIRouter, Query, Request, Response
 
@@ -38,17 +39,17 @@ def _wants_csv(request: Request) -> bool:
 )
 def usage(
     request: Request, caller: CallerDep, db: DbDep, settings: SettingsDep,
-    start: date | None = Query(None, description="First UTC day (inclusive)"),
-    end: date | None = Query(None, description="Last UTC day (inclusive)"),
-    provider: list[str] = Query([], description="Only these providers"),
-    model: list[str] = Query([], description="Only these models"),
-    user_id: int | None = Query(None, description="Admins only: another user's usage"),
+    start: Annotated[date | None, Query(description="First UTC day (inclusive)")] = None,
+    end: Annotated[date | None, Query(description="Last UTC day (inclusive)")] = None,
+    provider: Annotated[list[str] | None, Query(description="Only these providers")] = None,
+    model: Annotated[list[str] | None, Query(description="Only these models")] = None,
+    user_id: Annotated[int | None, Query(description="Admins only: another user's usage")] = None,
 ) -> Response:
     user = caller.user
     if user_id is not None and user_id != user.id and not user.is_admin:
         raise ApiProblem(403, "Only admins may read another user's usage.", kind="forbidden")
     filters = analytics.Filters(start=start, end=end, user_id=user_id if user_id is not None else user.id,
-                                providers=tuple(provider), models=tuple(model))
+                                providers=tuple(provider or ()), models=tuple(model or ()))
     if _wants_csv(request):
         return Response(analytics.export_csv(db, user, filters), media_type="text/csv; charset=utf-8",
                         headers={"Content-Disposition": 'attachment; filename="framepilot-usage.csv"'})

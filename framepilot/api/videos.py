@@ -3,9 +3,11 @@ director re-runs and voiceovers for a video."""
 
 from __future__ import annotations
 
+import anyio
 import anyio.to_thread
 from fastapi import APIRouter, Request, Response
 from fastapi.concurrency import run_in_threadpool
+from starlette.requests import ClientDisconnect
 from pydantic import ValidationError
 
 from framepilot import library, service
@@ -52,15 +54,15 @@ def _submitted(response: Response, submission: Submission) -> Submitted:
 
 
 async def _receive(request: Request, db: Database, settings: Settings, user: User) -> tuple[Ingested, dict]:
-    """Stream the body's `file` part into the uploads store, collecting the form fields."""
+    """Stream the body's `file` part into the uploads store, collecting the form fields.
+    A request refused after its file was stored leaves nothing behind."""
     boundary = boundary_of(request.headers.get("content-type"))
     if boundary is None:
         raise ApiProblem(415, "Send the video as multipart/form-data with a 'file' part.", kind="unsupported-type")
     max_body = settings.max_upload_bytes + FORM_OVERHEAD_BYTES
     declared = request.headers.get("content-length")
     if declared and declared.isdigit() and int(declared) > max_body:  # refused before reading a byte
-        raise ApiProblem(413, f"The file is larger than the {settings.max_upload_mb} MB upload limit.",
-                         kind="too-large")
+        raise _too_large(settings)
     reader = MultipartReader(request.stream(), boundary, max_body)
     fields: dict[str, list[str]] = {}
     ingested: Ingested | None = None
@@ -79,24 +81,30 @@ async def _receive(request: Request, db: Database, settings: Settings, user: Use
             else:
                 ingested = await anyio.to_thread.run_sync(
                     ingest_upload, db, settings, user, part.filename, BlockingPart(reader))
-    except (BodyTooLarge, UploadTooLarge) as exc:
+        if ingested is None:
+            raise ApiProblem(400, "The form has no 'file' part with the video.", kind="bad-request")
+    except BaseException as exc:
         await _forget(db, settings, user, ingested)
-        raise ApiProblem(413, f"The file is larger than the {settings.max_upload_mb} MB upload limit.",
-                         kind="too-large") from exc
-    except MalformedBody as exc:
-        await _forget(db, settings, user, ingested)
-        raise ApiProblem(400, str(exc), kind="bad-request") from exc
-    except UploadRejected as exc:
-        raise ApiProblem(422, str(exc), kind="not-a-video") from exc
-    if ingested is None:
-        raise ApiProblem(422, "The form has no 'file' part with the video.", kind="invalid-request")
+        if isinstance(exc, (BodyTooLarge, UploadTooLarge)):
+            raise _too_large(settings) from exc
+        if isinstance(exc, (MalformedBody, ClientDisconnect)):
+            raise ApiProblem(400, str(exc) or "The upload was interrupted.", kind="bad-request") from exc
+        if isinstance(exc, UploadRejected):
+            raise ApiProblem(422, str(exc), kind="not-a-video") from exc
+        raise
     return ingested, fields
+
+
+def _too_large(settings: Settings) -> ApiProblem:
+    return ApiProblem(413, f"The file is larger than the {settings.max_upload_mb} MB upload limit.",
+                      kind="too-large")
 
 
 async def _forget(db: Database, settings: Settings, user: User, ingested: Ingested | None) -> None:
     """Undo a fresh upload whose request was refused after the file was stored."""
     if ingested is not None and not ingested.duplicate:
-        await run_in_threadpool(library.delete_video, db, settings, user, ingested.video.id)
+        with anyio.CancelScope(shield=True):  # also when the client went away mid-request
+            await run_in_threadpool(library.delete_video, db, settings, user, ingested.video.id)
 
 
 def _options(fields: dict[str, list[str]]) -> UploadOptions:

@@ -11,7 +11,7 @@ import hashlib
 import secrets
 from datetime import datetime, timedelta, timezone
 
-from pydantic import BaseModel, ConfigDict, SecretStr
+from pydantic import BaseModel, ConfigDict, Field
 
 from framepilot.models import ApiToken, User
 from framepilot.store import Database
@@ -28,12 +28,13 @@ class TokenError(ValueError):
 
 
 class NewToken(BaseModel):
-    """A freshly created token: `secret` is the only time the token itself is available."""
+    """A freshly created token: `secret` is the only time the token itself is available
+    (kept out of the model's repr, so it never lands in a log line by accident)."""
 
     model_config = ConfigDict(frozen=True)
 
     token: ApiToken
-    secret: SecretStr
+    secret: str = Field(repr=False)
 
 
 class TokenOwner(BaseModel):
@@ -65,7 +66,7 @@ def create_token(db: Database, user: User, name: str, expires_in_days: int | Non
         db, user, name=name, token_hash=_hash(secret), hint=secret[:HINT_CHARS], now=now,
         expires_at=now + timedelta(days=expires_in_days) if expires_in_days else None,
     )
-    return NewToken(token=token, secret=SecretStr(secret))
+    return NewToken(token=token, secret=secret)
 
 
 def list_tokens(db: Database, user: User) -> list[ApiToken]:
