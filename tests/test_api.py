@@ -347,15 +347,21 @@ def test_files_that_are_not_videos_get_415_or_422_and_leave_nothing_behind(deplo
         empty = http.post("/api/videos", files={"file": ("empty.mp4", b"", "video/mp4")})
         not_multipart = http.post("/api/videos", content=text, headers={"Content-Type": "video/mp4"})
         no_file = http.post("/api/videos", data={"modes": "scene_director"}, files={"other": ("a.mp4", b"x")})
+        crowded = http.post("/api/videos", data={f"field{i}": "x" for i in range(40)},
+                            files={"file": ("clip.mp4", SAMPLE.read_bytes(), "video/mp4")})
         bad_option = http.post("/api/videos", files={"file": ("clip.mp4", SAMPLE.read_bytes(), "video/mp4")},
                                data={"provider": "openai"})
+        bad_mode = http.post("/api/videos", files={"file": ("clip.mp4", SAMPLE.read_bytes(), "video/mp4")},
+                             data={"modes": "scene_director,interpretive_dance"})
 
     assert_problem(txt, 415)
     assert "text file" in assert_problem(disguised, 422)["detail"]
     assert "empty" in assert_problem(empty, 422)["detail"]
     assert_problem(not_multipart, 415)
     assert_problem(no_file, 400)
+    assert_problem(crowded, 400)
     assert "openai" in assert_problem(bad_option, 422)["detail"]
+    assert assert_problem(bad_mode, 422)["errors"][0]["loc"] == ["body", "modes", 1]
     assert stored_files(deployment) == before
 
 

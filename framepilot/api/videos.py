@@ -6,6 +6,7 @@ from __future__ import annotations
 import anyio
 import anyio.to_thread
 from fastapi import APIRouter, Request, Response
+from fastapi.exceptions import RequestValidationError
 from fastapi.concurrency import run_in_threadpool
 from starlette.requests import ClientDisconnect
 from pydantic import ValidationError
@@ -31,6 +32,7 @@ router = APIRouter(prefix="/api/videos", tags=["videos"], responses=documented(4
 # Room for the form fields and part headers around the file, within one request body.
 FORM_OVERHEAD_BYTES = 64 * 1024
 MAX_FIELD_BYTES = 4096
+MAX_FIELDS = 32
 _UPLOAD_BODY = {
     "requestBody": {
         "required": True,
@@ -70,8 +72,8 @@ async def _receive(request: Request, db: Database, settings: Settings, user: Use
         while (part := await reader.next_part()) is not None:
             if part.filename is None:
                 value = await reader.read(MAX_FIELD_BYTES + 1)
-                if len(value) > MAX_FIELD_BYTES:
-                    raise ApiProblem(400, f"The form field {part.name!r} is too long.", kind="bad-request")
+                if len(value) > MAX_FIELD_BYTES or sum(map(len, fields.values())) >= MAX_FIELDS:
+                    raise ApiProblem(400, "The form has too many or too long fields.", kind="bad-request")
                 fields.setdefault(part.name, []).append(value.decode("utf-8", "replace"))
             elif part.name != "file" or ingested is not None:
                 raise ApiProblem(400, "Send exactly one file, in the form field 'file'.", kind="bad-request")
@@ -152,8 +154,7 @@ async def upload_video(request: Request, response: Response, caller: CallerDep, 
         await _forget(db, settings, user, ingested)
         if isinstance(exc, ApiProblem):
             raise
-        raise ApiProblem(422, "; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in exc.errors()),
-                         kind="invalid-request") from None
+        raise RequestValidationError([{**e, "loc": ("body", *e["loc"])} for e in exc.errors()]) from None
     submission = await run_in_threadpool(_check_and_queue, db, settings, user, ingested, options)
     video = await run_in_threadpool(repo.get_video, db, user, ingested.video.id)
     response.status_code = 200 if ingested.duplicate and submission.reused else 202
