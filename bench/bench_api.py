@@ -82,6 +82,10 @@ class Api:
                 raise RuntimeError("the API did not start:\n" + self.log.read_text(errors="replace"))
             time.sleep(0.2)
 
+    def cpu_s(self) -> float:
+        times = psutil.Process(self.proc.pid).cpu_times()
+        return times.user + times.system
+
     def rss_mb(self) -> float:
         return psutil.Process(self.proc.pid).memory_info().rss / 1e6
 
@@ -169,9 +173,14 @@ def main() -> None:
             alone, alone_wall, _ = asyncio.run(_job_reads(api.url, tokens[:1], job_id))
             print(f"GET /api/jobs/{{id}}, 1 client x {REQUESTS_PER_CLIENT} (baseline): p50 {_pct(alone, 50):.1f} ms, "
                   f"p95 {_pct(alone, 95):.1f} ms")
+            server_cpu, client_cpu = api.cpu_s(), time.process_time()
             latencies, wall, codes = asyncio.run(_job_reads(api.url, tokens, job_id))
+            server_cpu, client_cpu = api.cpu_s() - server_cpu, time.process_time() - client_cpu
             print(f"GET /api/jobs/{{id}}, {CLIENTS} concurrent clients x {REQUESTS_PER_CLIENT}: "
                   f"p50 {_pct(latencies, 50):.1f} ms, p95 {_pct(latencies, 95):.1f} ms, max {max(latencies):.1f} ms, "
                   f"{len(latencies) / wall:.0f} req/s, status codes {codes}")
+            print(f"CPU per request: server {server_cpu / len(latencies) * 1000:.1f} ms, load generator "
+                  f"{client_cpu / len(latencies) * 1000:.1f} ms; load average at the end "
+                  f"{os.getloadavg()[0]:.1f} on {os.cpu_count()} cores (the machine is shared)")
         finally:
             api.stop()

@@ -40,11 +40,12 @@ class RateLimit:
                              kind="rate-limited", headers={"Retry-After": str(retry)})
 
 
-def database(request: Request) -> Database:
+# `async` so FastAPI calls these on the event loop instead of a worker thread (nothing blocks).
+async def database(request: Request) -> Database:
     return request.app.state.db
 
 
-def settings(request: Request) -> Settings:
+async def settings(request: Request) -> Settings:
     return request.app.state.settings
 
 
@@ -59,7 +60,7 @@ def caller(
     if credentials is None:
         raise ApiProblem(401, "Send a personal API token as 'Authorization: Bearer <token>'.",
                          kind="unauthorized", headers=_UNAUTHORIZED)
-    owner = token_owner(database(request), credentials.credentials)
+    owner = token_owner(request.app.state.db, credentials.credentials)
     if owner is None:
         raise ApiProblem(401, "This token is not valid: it is unknown, expired or revoked, or its account "
                               "is disabled.", kind="unauthorized", headers=_UNAUTHORIZED)
