@@ -87,12 +87,14 @@ class FramePilotClient:
     def rerun_director(self, video_id: str, modes: Iterable[DirectorMode | str],
                        provider: str | None = None) -> Submitted:
         body = {"modes": [DirectorMode(m).value for m in modes], "provider": provider}
-        return Submitted.model_validate_json(self._request("POST", f"/api/videos/{video_id}/director", json=body).content)
+        response = self._request("POST", f"/api/videos/{video_id}/director", json=body)
+        return Submitted.model_validate_json(response.content)
 
     def voice(self, video_id: str, mode: DirectorMode | str = DirectorMode.SCRIPT_REWRITE,
               provider: str | None = None) -> Submitted:
         body = {"mode": DirectorMode(mode).value, "provider": provider}
-        return Submitted.model_validate_json(self._request("POST", f"/api/videos/{video_id}/voice", json=body).content)
+        response = self._request("POST", f"/api/videos/{video_id}/voice", json=body)
+        return Submitted.model_validate_json(response.content)
 
     # --- jobs ---------------------------------------------------------------------------
 

@@ -7,7 +7,7 @@ from collections.abc import AsyncIterator
 from typing import Annotated
 
 import anyio
-from fastapi import APIRouter, Query, Request, Response
+from fastapi import APIRouter, Query, Response
 from fastapi.concurrency import run_in_threadpool
 from sse_starlette import EventSourceResponse, ServerSentEvent
 
@@ -59,13 +59,16 @@ def retry(job_id: str, response: Response, caller: CallerDep, db: DbDep, setting
     return JobOut.of(job)
 
 
+_EVENT_STREAM = {"text/event-stream": {"schema": {"$ref": "#/components/schemas/JobEvent"}}}
+
+
 @router.get(
-    "/{job_id}/events", responses={200: {"content": {"text/event-stream": {"schema": {"$ref": "#/components/schemas/JobEvent"}}},
-                                         "description": "`progress` events, then one `end` event"},
-                                   **documented(404)},
+    "/{job_id}/events",
+    responses={200: {"content": _EVENT_STREAM, "description": "`progress` events, then one `end` event"},
+               **documented(404)},
     response_class=EventSourceResponse, summary="Follow a job live (Server-Sent Events)",
 )
-async def job_events(job_id: str, request: Request, caller: CallerDep, db: DbDep) -> EventSourceResponse:
+async def job_events(job_id: str, caller: CallerDep, db: DbDep) -> EventSourceResponse:
     """Sends a `progress` event whenever the job's status, stage or percent changes, and
     one `end` event with its final state; the stream then closes."""
     first = await run_in_threadpool(repo.get_job, db, caller.user, job_id)  # 404 before the stream starts

@@ -6,17 +6,23 @@ from __future__ import annotations
 import anyio
 import anyio.to_thread
 from fastapi import APIRouter, Request, Response
-from fastapi.exceptions import RequestValidationError
 from fastapi.concurrency import run_in_threadpool
-from starlette.requests import ClientDisconnect
+from fastapi.exceptions import RequestValidationError
 from pydantic import ValidationError
+from starlette.requests import ClientDisconnect
 
 from framepilot import library, service
 from framepilot.api.deps import CallerDep, DbDep, SettingsDep
 from framepilot.api.multipart import BlockingPart, BodyTooLarge, MalformedBody, MultipartReader, boundary_of
 from framepilot.api.problems import ApiProblem, documented
 from framepilot.api.schemas import (
-    DirectorRequest, JobOut, Submitted, UploadAccepted, UploadOptions, VideoOut, VoiceRequest,
+    DirectorRequest,
+    JobOut,
+    Submitted,
+    UploadAccepted,
+    UploadOptions,
+    VideoOut,
+    VoiceRequest,
 )
 from framepilot.models import User
 from framepilot.pipeline.probe import InvalidVideo
@@ -24,7 +30,14 @@ from framepilot.providers.registry import available_providers
 from framepilot.settings import Settings
 from framepilot.store import Database
 from framepilot.store import repository as repo
-from framepilot.uploads import ALLOWED_SUFFIXES, Ingested, UploadRejected, UploadTooLarge, has_video_suffix, ingest_upload
+from framepilot.uploads import (
+    ALLOWED_SUFFIXES,
+    Ingested,
+    UploadRejected,
+    UploadTooLarge,
+    has_video_suffix,
+    ingest_upload,
+)
 from jobs.submit import Submission, submit_analysis, submit_director_notes, submit_tts
 
 router = APIRouter(prefix="/api/videos", tags=["videos"], responses=documented(401, 429))
