@@ -23,6 +23,7 @@ else:
                 st.Page("pages/jobs.py", title="Jobs", icon=":material/work_history:"),
             ],
             "Usage": [st.Page("pages/costs.py", title="Costs & usage", icon=":material/payments:")],
+            "Account": [st.Page("pages/account.py", title="Account", icon=":material/key:")],
         }
     )
     with st.sidebar:

@@ -1,4 +1,4 @@
-"""The `framepilot` command line: users, keygen, keys, run, worker, analyze and jobs."""
+"""The `framepilot` command line: users, keygen, keys, run, worker, analyze, jobs, migrate-store, api, tokens and remote."""
 
 from __future__ import annotations
 
@@ -133,7 +133,7 @@ def _add_to_every_command(parser: argparse.ArgumentParser, *flags: str, **option
 
 
 def _add_later_commands(sub: argparse._SubParsersAction) -> None:
-    """Commands that live in their own modules (analysis, jobs)."""
+    """Commands that live in their own modules (analysis, jobs, the API and its client)."""
     try:
         from framepilot.cli_analyze import register as register_analyze
     except ImportError:
@@ -149,6 +149,11 @@ def _add_later_commands(sub: argparse._SubParsersAction) -> None:
         pass
     else:
         register_jobs(sub)
+    from framepilot.cli_api import register as register_api
+    from framepilot.cli_remote import register as register_remote
+
+    register_api(sub)
+    register_remote(sub)
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -14,6 +14,7 @@ import re
 import textwrap
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from enum import StrEnum
 from pathlib import PurePath
 
 from framepilot.director.timecode import clock, clock_range
@@ -234,3 +235,35 @@ def _mode_section(result: DirectorResult) -> list[str]:
                 f"{escape_markdown(item.line) or '—'} |" for item in result.shot_list]
         out += ["", f"Total: {total:.1f} s ({clock(total)}).", ""]
     return out
+
+
+# --- downloads --------------------------------------------------------------------------
+
+
+class ExportFormat(StrEnum):
+    SRT = "srt"
+    VTT = "vtt"
+    MD = "md"
+    JSON = "json"
+
+
+@dataclass(frozen=True)
+class ExportFile:
+    filename: str
+    media_type: str
+    text: str
+
+
+def export_file(result: AnalysisResult, video_filename: str, export_format: ExportFormat | str) -> ExportFile:
+    """One download of a video's analysis, named after the user's file (Review page and API)."""
+    stem = PurePath(video_filename).stem or "video"
+    match ExportFormat(export_format):
+        case ExportFormat.SRT:
+            return ExportFile(f"{stem}.srt", "text/plain", to_srt(result.transcript))
+        case ExportFormat.VTT:
+            return ExportFile(f"{stem}.vtt", "text/vtt", to_vtt(result.transcript))
+        case ExportFormat.MD:
+            return ExportFile(f"{stem}-director-notes.md", "text/markdown",
+                              director_markdown(result.director, video_filename))
+        case ExportFormat.JSON:
+            return ExportFile(f"{stem}.json", "application/json", to_json(result))

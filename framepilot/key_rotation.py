@@ -18,7 +18,13 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from framepilot.crypto import Cipher, DecryptionError, generate_key, load_keys, write_key_file
+from framepilot.crypto import (
+    Cipher,
+    DecryptionError,
+    generate_key,
+    load_keys,
+    write_key_file,
+)
 from framepilot.settings import Settings
 from framepilot.store import Database, open_database
 from framepilot.store import repository as repo

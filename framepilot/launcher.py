@@ -1,7 +1,8 @@
-"""`make run`: prepare the data folder, then run Streamlit and the worker together.
+"""`make run`: prepare the data folder, then run Streamlit, the worker and the HTTP API
+together.
 
 The upload limit reaches Streamlit here, as `--server.maxUploadSize`, from the one
-setting FRAMEPILOT_MAX_UPLOAD_MB. Ctrl-C (or SIGTERM) stops both processes.
+setting FRAMEPILOT_MAX_UPLOAD_MB. Ctrl-C (or SIGTERM) stops all three processes.
 """
 
 from __future__ import annotations
@@ -36,6 +37,10 @@ def streamlit_command(settings: Settings, port: int | None = None) -> list[str]:
 
 def worker_command() -> list[str]:
     return [sys.executable, "-m", "framepilot.cli", "worker"]
+
+
+def api_command() -> list[str]:
+    return [sys.executable, "-m", "framepilot.cli", "api"]
 
 
 def acquire_run_lock(data_dir: Path):  # noqa: ANN201 - an open file handle
@@ -84,9 +89,11 @@ def run(settings: Settings, port: int | None = None) -> int:
     env = {**os.environ, "FRAMEPILOT_DATA_DIR": str(settings.data_dir.resolve())}
     procs = [
         subprocess.Popen(worker_command(), env=env, start_new_session=True),
+        subprocess.Popen(api_command(), env=env, cwd=PROJECT_ROOT, start_new_session=True),
         subprocess.Popen(streamlit_command(settings, port), env=env, cwd=PROJECT_ROOT, start_new_session=True),
     ]
-    print(f"  FramePilot: http://localhost:{port or settings.port}  (Ctrl-C stops app and worker)", flush=True)
+    print(f"  FramePilot: http://localhost:{port or settings.port}  API: http://{settings.host}:{settings.api_port}"
+          "/api/docs  (Ctrl-C stops the app, the API and the worker)", flush=True)
     stopping = False
 
     def _stop(*_: object) -> None:

@@ -461,3 +461,24 @@ class AnalysisResult(_Model):
     voiceover: Voiceover | None = None
     usage: list[LLMCall] = Field(default_factory=list)
     timings: dict[str, float] = Field(default_factory=dict)
+
+
+# --- API tokens -----------------------------------------------------------------------
+
+
+class ApiToken(_Model):
+    """A personal API token as its owner sees it: never the secret, which is shown once."""
+
+    id: str
+    name: str
+    hint: str = Field(description="The token's first characters, to tell tokens apart")
+    created_at: datetime
+    expires_at: datetime | None = None
+    last_used_at: datetime | None = None
+    revoked_at: datetime | None = None
+
+    def state(self, now: datetime) -> str:
+        """'active', 'expired' or 'revoked'."""
+        if self.revoked_at is not None:
+            return "revoked"
+        return "active" if self.expires_at is None or self.expires_at > now else "expired"

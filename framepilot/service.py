@@ -27,6 +27,7 @@ from framepilot.models import (
     Stage,
     Transcript,
     User,
+    VideoProbe,
     VideoStatus,
     Voiceover,
 )
@@ -45,6 +46,11 @@ class AnalysisFailed(RuntimeError):
     """The analysis cannot go on; the message is for the user."""
 
 
+def work_dir(settings: Settings, user_id: int, video_id: str) -> Path:
+    """Where a video's derived files live (audio, samples, keyframes, voiceovers)."""
+    return settings.video_artifacts_dir(user_id, video_id)
+
+
 def _atomic_write(path: Path, text: str) -> None:
     tmp = path.with_suffix(path.suffix + ".tmp")
     tmp.write_text(text, encoding="utf-8")
@@ -55,7 +61,7 @@ class _Run:
     """One analysis run of one video: shared state for the stage methods."""
 
     def __init__(self, db: Database, settings: Settings, user: User, video_id: str,
-                 providers: Providers, job_id: str | None, tracker: ProgressTracker) -> None:
+                 providers: Providers | None, job_id: str | None, tracker: ProgressTracker) -> None:
         self.db, self.settings, self.user = db, settings, user
         self.video = repo.get_video(db, user, video_id)
         self.providers = providers
@@ -180,10 +186,9 @@ class _Run:
     def voice(self, mode: DirectorMode) -> Voiceover:
         from framepilot.pipeline.preview import render_preview
 
-        result = repo.latest_director_result(self.db, self.user, self.video.id, mode)
-        if result is None or not (result.script or result.shot_list):
+        text = script_to_voice(self.db, self.user, self.video.id, mode)
+        if text is None:
             raise AnalysisFailed(f"There is no {mode.value} script to voice yet; run that mode first.")
-        text = " ".join(result.script) if result.script else " ".join(i.line for i in result.shot_list)
         probe = self.probe()
         with self.running(Stage.VOICE, mode=mode.value):
             stem = f"voice_{mode.value}_{self.providers.name}"
@@ -262,9 +267,22 @@ def direct_video(
     probe = repo.get_video(db, user, video_id).probe
     transcript = repo.get_transcript(db, user, video_id)
     shots = repo.get_shots(db, user, video_id)
-    if probe is None or transcript is None or not shots or Stage.CINEMATIC.value not in run.done:
+    if probe is None or transcript is None or not shots or not is_analysed(db, user, video_id):
         raise AnalysisFailed("This video has not been analysed yet; analyse it first.")
     return run.direct(probe, shots, transcript, list(modes), force=True)
+
+
+def is_analysed(db: Database, user: User, video_id: str) -> bool:
+    """True once the last stage before the director (the cinematic reading) is stored."""
+    return Stage.CINEMATIC.value in repo.completed_stages(db, user, video_id)
+
+
+def script_to_voice(db: Database, user: User, video_id: str, mode: DirectorMode) -> str | None:
+    """The text a voiceover of `mode` reads: its rewritten script (or shot list lines), if any."""
+    result = repo.latest_director_result(db, user, video_id, mode)
+    if result is None or not (result.script or result.shot_list):
+        return None
+    return " ".join(result.script) if result.script else " ".join(i.line for i in result.shot_list)
 
 
 def voice_script(
@@ -275,6 +293,17 @@ def voice_script(
     """Voice a mode's rewritten script and render a preview of the video with it."""
     run = _run(db, settings, user, video_id, provider, job_id, [Stage.VOICE], progress)
     return run.voice(mode)
+
+
+def probe_upload(db: Database, settings: Settings, user: User, video_id: str) -> VideoProbe:
+    """Check a fresh upload now: the pipeline's probe stage, run and stored at once, so a
+    file that is not a usable video is refused at upload and the job later skips the stage.
+
+    Raises `InvalidVideo` with the reason, naming the user's file.
+    """
+    run = _Run(db, settings, user, video_id, providers=None, job_id=None,
+               tracker=ProgressTracker([Stage.PROBE], None))
+    return run.probe()
 
 
 def load_analysis(db: Database, user: User, video_id: str) -> AnalysisResult | None:

@@ -13,7 +13,13 @@ from typing import Literal
 
 from cryptography.fernet import Fernet
 from pydantic import (
-    AliasChoices, Field, SecretStr, ValidationError, ValidationInfo, field_validator, model_validator,
+    AliasChoices,
+    Field,
+    SecretStr,
+    ValidationError,
+    ValidationInfo,
+    field_validator,
+    model_validator,
 )
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
@@ -107,6 +113,12 @@ class Settings(BaseSettings):
     def scratch_bytes(self) -> int:
         return self.scratch_mb * 1024 * 1024
 
+    host: str = Field("127.0.0.1", description="Address the app and the API listen on.")
+    api_port: int = Field(8502, ge=1, le=65535, description="Port of the HTTP API (`framepilot api`).")
+    api_rate_limit: str = Field(
+        "120/minute", description="Requests each API token may make, e.g. '120/minute' or '10/second'."
+    )
+
     @field_validator("log_level", mode="before")
     @classmethod
     def _upper(cls, v: object) -> object:
@@ -124,6 +136,17 @@ class Settings(BaseSettings):
     @classmethod
     def _lower(cls, v: object) -> object:
         return v.lower() if isinstance(v, str) else v
+
+    @field_validator("api_rate_limit")
+    @classmethod
+    def _valid_rate_limit(cls, v: str) -> str:
+        from limits import parse
+
+        try:
+            parse(v)
+        except ValueError:
+            raise ValueError("must read like '120/minute' (N per second, minute, hour or day)") from None
+        return v
 
     @field_validator("secret_key")
     @classmethod

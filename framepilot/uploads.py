@@ -29,6 +29,10 @@ class UploadFailed(RuntimeError):
     """The server could not store the upload (disk, database); nothing of it is left behind."""
 
 
+class UploadTooLarge(UploadRejected):
+    """The upload passed the size limit (found while streaming it, before it is stored)."""
+
+
 @dataclass(frozen=True)
 class Ingested:
     video: Video
@@ -40,6 +44,11 @@ def display_name(filename: str) -> str:
     name = unicodedata.normalize("NFC", filename).replace("\\", "/").rsplit("/", 1)[-1]
     name = "".join(ch for ch in name if unicodedata.category(ch)[0] != "C").strip()
     return name[:200] or "video"
+
+
+def has_video_suffix(filename: str) -> bool:
+    """The app's upload filter: a common video container suffix (.mp4, .mov, .mkv, ...)."""
+    return Path(display_name(filename)).suffix.lower() in ALLOWED_SUFFIXES
 
 
 def _suffix(filename: str) -> str:
@@ -68,7 +77,7 @@ def ingest_upload(db: Database, settings: Settings, user: User, filename: str, s
             while chunk := stream.read(CHUNK):
                 size += len(chunk)
                 if size > limit:
-                    raise UploadRejected(
+                    raise UploadTooLarge(
                         f"The file is larger than the {settings.max_upload_mb} MB upload limit."
                     )
                 digest.update(chunk)

@@ -13,7 +13,15 @@ from dataclasses import dataclass
 
 from framepilot.logs import get_logger
 from framepilot.models import (
-    AnalysisParams, DirectorMode, DirectorNotesParams, Job, JobParams, JobStatus, JobType, User, VideoStatus,
+    AnalysisParams,
+    DirectorMode,
+    DirectorNotesParams,
+    Job,
+    JobParams,
+    JobStatus,
+    JobType,
+    User,
+    VideoStatus,
     VoiceParams,
 )
 from framepilot.settings import Settings

@@ -18,13 +18,28 @@ from huey import Huey
 from huey.api import TaskWrapper
 
 from framepilot import service
+from framepilot.library import remove_files_of_deleted_job
 from framepilot.logs import get_logger
-from framepilot.models import AnalysisParams, DirectorNotesParams, Job, JobStatus, JobType, VideoStatus, VoiceParams
+from framepilot.models import (
+    AnalysisParams,
+    DirectorNotesParams,
+    Job,
+    JobStatus,
+    JobType,
+    VideoStatus,
+    VoiceParams,
+)
 from framepilot.progress import Cancelled, ProgressFn
 from framepilot.settings import Settings
 from framepilot.store import Database, open_database
 from framepilot.store import repository as repo
-from jobs.progress import WORKER_STOPPING, JobLost, JobProgress, WorkerStopping, heartbeat_interval
+from jobs.progress import (
+    WORKER_STOPPING,
+    JobLost,
+    JobProgress,
+    WorkerStopping,
+    heartbeat_interval,
+)
 
 CANCELLED_MESSAGE = "Cancelled by the user."
 UNREADABLE_MESSAGE = "This job's stored settings could not be read, so it did not run. Start it again."
@@ -119,6 +134,7 @@ def execute_job(db: Database, settings: Settings, job_id: str) -> JobStatus | No
         return JobStatus.FAILED
     finally:
         ACTIVE_JOBS.discard(job.id)
+        remove_files_of_deleted_job(db, settings, job)
     repo.finish_job(db, job.id, JobStatus.COMPLETED)
     log.info("job.completed", duration_ms=_ms(started))
     return JobStatus.COMPLETED

@@ -161,18 +161,16 @@ with voice_tab:
             st.audio(voiceover.audio_path)
 
 with export_tab:
-    stem = Path(video.filename).stem or "video"
-    cols = st.columns(4)
-    cols[0].download_button("Subtitles (SRT)", exports.to_srt(transcript), f"{stem}.srt", "text/plain",
-                            icon=":material/subtitles:", key="review_srt", on_click="ignore")
-    cols[1].download_button("Subtitles (VTT)", exports.to_vtt(transcript), f"{stem}.vtt", "text/vtt",
-                            icon=":material/subtitles:", key="review_vtt", on_click="ignore")
-    cols[2].download_button("Full analysis (JSON)", exports.to_json(result), f"{stem}.json",
-                            "application/json", icon=":material/data_object:", key="review_json",
-                            on_click="ignore")
-    cols[3].download_button("Director notes (Markdown)", exports.director_markdown(result.director, video.filename),
-                            f"{stem}-director-notes.md", "text/markdown", icon=":material/description:",
-                            key="review_markdown", on_click="ignore")
+    downloads = [
+        ("Subtitles (SRT)", exports.ExportFormat.SRT, ":material/subtitles:", "review_srt"),
+        ("Subtitles (VTT)", exports.ExportFormat.VTT, ":material/subtitles:", "review_vtt"),
+        ("Full analysis (JSON)", exports.ExportFormat.JSON, ":material/data_object:", "review_json"),
+        ("Director notes (Markdown)", exports.ExportFormat.MD, ":material/description:", "review_markdown"),
+    ]
+    for column, (label, export_format, icon, key) in zip(st.columns(4), downloads):
+        file = exports.export_file(result, video.filename, export_format)
+        column.download_button(label, file.text, file.filename, file.media_type, icon=icon, key=key,
+                               on_click="ignore")
     active = repo.list_jobs(db, user, statuses=[JobStatus.QUEUED, JobStatus.RUNNING], video_id=video.id)
     if active:
         st.caption(f"A job for this video is running: {progress_text(active[0])}.")

@@ -9,8 +9,20 @@ import imageio_ffmpeg
 from streamlit.testing.v1 import AppTest
 
 from framepilot.models import (
-    DirectorMode, DirectorNote, DirectorResult, Segment, Shot, ShotListItem, ShotScale, Stage,
-    Transcript, User, Video, VideoProbe, VideoStatus, Word,
+    DirectorMode,
+    DirectorNote,
+    DirectorResult,
+    Segment,
+    Shot,
+    ShotListItem,
+    ShotScale,
+    Stage,
+    Transcript,
+    User,
+    Video,
+    VideoProbe,
+    VideoStatus,
+    Word,
 )
 from framepilot.settings import Settings
 from framepilot.store import Database

@@ -25,7 +25,11 @@ from framepilot.cinematic.composition import (
     read_composition,
 )
 from framepilot.cinematic.exposure import exposure_issues, measure_exposure
-from framepilot.cinematic.loudness import SILENCE_LUFS, loudness_issues, measure_loudness
+from framepilot.cinematic.loudness import (
+    SILENCE_LUFS,
+    loudness_issues,
+    measure_loudness,
+)
 from framepilot.cinematic.movement import classify_movement, samples_in_shot
 from framepilot.cinematic.pace import pace_issues, words_per_minute
 from framepilot.cinematic.scale import (

@@ -6,7 +6,14 @@ import sqlite3
 
 import pytest
 
-from framepilot.models import AnalysisParams, DirectorMode, DirectorNotesParams, JobStatus, JobType, VoiceParams
+from framepilot.models import (
+    AnalysisParams,
+    DirectorMode,
+    DirectorNotesParams,
+    JobStatus,
+    JobType,
+    VoiceParams,
+)
 from framepilot.store import repository as repo
 from jobs.submit import submit_analysis, submit_tts
 from jobs.tasks import UNREADABLE_MESSAGE, execute_job

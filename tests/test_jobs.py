@@ -13,14 +13,27 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 
-from framepilot.models import AnalysisParams, DirectorMode, JobStatus, JobType, VideoStatus, VoiceParams
+from framepilot.models import (
+    AnalysisParams,
+    DirectorMode,
+    JobStatus,
+    JobType,
+    VideoStatus,
+    VoiceParams,
+)
 from framepilot.progress import Cancelled
 from framepilot.store import repository as repo
 from framepilot.uploads import ingest_upload
 from jobs.progress import JobLost, JobProgress, WorkerStopping
 from jobs.queue import get_queue
 from jobs.reaper import give_up_message, reap_stale_jobs
-from jobs.submit import cancel_job, retry_job, submit_analysis, submit_director_notes, submit_tts
+from jobs.submit import (
+    cancel_job,
+    retry_job,
+    submit_analysis,
+    submit_director_notes,
+    submit_tts,
+)
 from jobs.tasks import execute_job
 
 

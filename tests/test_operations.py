@@ -15,9 +15,9 @@ from framepilot.providers.local.director import LocalDirector
 from framepilot.providers.local.voice import LocalVoice
 from framepilot.providers.openai.director import OpenAIDirector
 from framepilot.providers.openai.voice import OpenAIVoice
-from framepilot.store import sqlite as sqlite_store
 from framepilot.store import open_database
 from framepilot.store import repository as repo
+from framepilot.store import sqlite as sqlite_store
 from framepilot.usage import CallContext
 from tests import openai_samples as samples
 from tests.fake_openai import fake_settings

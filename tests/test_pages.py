@@ -11,7 +11,13 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from framepilot.accounts import LOGIN_FAILED
-from framepilot.models import AnalysisParams, DirectorMode, JobStatus, JobType, VoiceParams
+from framepilot.models import (
+    AnalysisParams,
+    DirectorMode,
+    JobStatus,
+    JobType,
+    VoiceParams,
+)
 from framepilot.store import repository as repo
 from pages.common import NOT_FOUND
 from tests.page_fixtures import analysed_video, make_clip

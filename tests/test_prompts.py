@@ -9,8 +9,15 @@ import re
 import pytest
 
 from framepilot.models import DirectorMode, Shot, ShotScale
-from framepilot.prompts import data_block, director_common, full_rewrite, language_instruction, scene_director
-from framepilot.prompts import script_rewrite, shot_reading
+from framepilot.prompts import (
+    data_block,
+    director_common,
+    full_rewrite,
+    language_instruction,
+    scene_director,
+    script_rewrite,
+    shot_reading,
+)
 from framepilot.providers.openai.director import PROMPTS, OpenAIDirector
 from framepilot.usage import CallContext
 from tests import openai_samples as samples

@@ -3,11 +3,27 @@
 from datetime import datetime, timezone
 
 from framepilot.models import (
-    DirectorMode, DirectorNote, DirectorResult, Job, JobStatus, Segment, Shot, ShotScale, Transcript, VoiceParams,
+    DirectorMode,
+    DirectorNote,
+    DirectorResult,
+    Job,
+    JobStatus,
+    Segment,
+    Shot,
+    ShotScale,
+    Transcript,
+    VoiceParams,
 )
 from framepilot.ui.job_display import job_title, progress_text, stage_label, status_line
 from framepilot.ui.review import (
-    align_notes, cost_text, diff_html, mmss, original_lines, script_diff, shot_facts, time_range,
+    align_notes,
+    cost_text,
+    diff_html,
+    mmss,
+    original_lines,
+    script_diff,
+    shot_facts,
+    time_range,
 )
 
 

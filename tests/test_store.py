@@ -7,7 +7,15 @@ from pathlib import Path
 import pytest
 
 from framepilot.crypto import Cipher, generate_key, load_keys
-from framepilot.models import AnalysisParams, LLMCall, Operation, Transcript, Segment, VoiceParams, Word
+from framepilot.models import (
+    AnalysisParams,
+    LLMCall,
+    Operation,
+    Segment,
+    Transcript,
+    VoiceParams,
+    Word,
+)
 from framepilot.store import repository as repo
 from framepilot.store.sqlite import SQLiteDatabase, migrate
 
@@ -25,7 +33,7 @@ def test_migrations_apply_from_empty_then_are_idempotent(tmp_path):
         tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
         mode = conn.execute("PRAGMA journal_mode").fetchone()[0]
     assert {"users", "videos", "jobs", "transcripts", "transcript_segments", "transcript_words",
-            "shots", "director_notes", "voiceovers", "llm_calls"} <= tables
+            "shots", "director_notes", "voiceovers", "llm_calls", "api_tokens"} <= tables
     assert mode == "wal"
 
 

@@ -9,7 +9,14 @@ import streamlit as st
 from streamlit.testing.v1 import AppTest
 
 from framepilot.cli_analyze import summarise
-from framepilot.models import AnalysisResult, DirectorMode, LLMCall, Segment, Transcript, Word
+from framepilot.models import (
+    AnalysisResult,
+    DirectorMode,
+    LLMCall,
+    Segment,
+    Transcript,
+    Word,
+)
 from framepilot.providers.base import DirectorInputs
 from framepilot.providers.local.director import LocalDirector
 from framepilot.store import repository as repo

@@ -9,13 +9,9 @@ the queue; twenty jobs on two workers all run exactly once.
 
 from __future__ import annotations
 
-import json
-import os
 import signal
 import subprocess
-import sys
 import time
-from collections.abc import Callable
 from pathlib import Path
 
 import imageio_ffmpeg
@@ -26,10 +22,10 @@ from framepilot.models import JobStatus, VideoStatus
 from framepilot.store import repository as repo
 from framepilot.uploads import ingest_path
 from jobs.submit import cancel_job, submit_analysis
+from tests.processes import WorkerProcess, wait_for
 
 pytestmark = [pytest.mark.slow, pytest.mark.timeout(300)]
 
-PROJECT_ROOT = Path(__file__).resolve().parent.parent
 FFMPEG = imageio_ffmpeg.get_ffmpeg_exe()
 SCRIPT = (
     "Welcome to the studio. Today I want to show you how we plan a short video, from the first idea "
@@ -69,62 +65,6 @@ def speech_clip(tmp_path_factory) -> Path:
 # --- a real worker process ---------------------------------------------------------------
 
 
-class WorkerProcess:
-    """`python -m framepilot.cli worker` on a data folder, its output kept in a log file.
-
-    It inherits the test's environment (conftest's isolated settings, the shared model cache).
-    """
-
-    def __init__(self, data_dir: Path, log_path: Path, **env: str) -> None:
-        self.log_path = log_path
-        self.env = {
-            **os.environ,
-            "FRAMEPILOT_DATA_DIR": str(data_dir.resolve()),
-            "FRAMEPILOT_JOB_STALE_AFTER_S": "3",
-            "FRAMEPILOT_WORKERS": "2",
-            "PYTHONPATH": os.pathsep.join(filter(None, [str(PROJECT_ROOT), os.environ.get("PYTHONPATH")])),
-            **env,
-        }
-        self.proc: subprocess.Popen | None = None
-
-    def start(self) -> WorkerProcess:
-        log = open(self.log_path, "ab")  # noqa: SIM115 - handed to the child
-        self.proc = subprocess.Popen([sys.executable, "-m", "framepilot.cli", "worker"], cwd=PROJECT_ROOT,
-                                     env=self.env, stdout=log, stderr=subprocess.STDOUT)
-        log.close()
-        return self
-
-    def signal(self, sig: int) -> None:
-        self.proc.send_signal(sig)
-
-    def wait(self, timeout: float) -> int:
-        return self.proc.wait(timeout=timeout)
-
-    def stop(self) -> None:
-        if self.proc and self.proc.poll() is None:
-            self.proc.terminate()
-            try:
-                self.proc.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait()
-
-    def log(self) -> str:
-        return self.log_path.read_text(errors="replace") if self.log_path.exists() else ""
-
-    def events(self) -> list[dict]:
-        """The worker's JSON log events (other output lines are skipped)."""
-        found = []
-        for line in self.log().splitlines():
-            try:
-                event = json.loads(line)
-            except ValueError:
-                continue
-            if isinstance(event, dict):
-                found.append(event)
-        return found
-
-
 @pytest.fixture
 def workers(settings, tmp_path):
     """Start worker processes on this test's data folder; all are stopped afterwards."""
@@ -138,16 +78,6 @@ def workers(settings, tmp_path):
     yield start
     for worker in started:
         worker.stop()
-
-
-def wait_for(check: Callable[[], object], timeout: float, what: str, interval: float = 0.05) -> object:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        value = check()
-        if value:
-            return value
-        time.sleep(interval)
-    raise AssertionError(f"timed out after {timeout:.0f} s waiting for {what}")
 
 
 def finished(db, user, job_id: str):  # noqa: ANN001, ANN201

@@ -22,7 +22,12 @@ from pathlib import Path
 import av
 
 from framepilot.models import VideoProbe
-from framepilot.pipeline.media_input import VIDEO_CONTAINERS, RefusedFormat, demuxer_name, open_detected
+from framepilot.pipeline.media_input import (
+    VIDEO_CONTAINERS,
+    RefusedFormat,
+    demuxer_name,
+    open_detected,
+)
 
 # Packets read to judge the frame rate (about ten seconds at 30 fps).
 TIMING_PACKETS = 300

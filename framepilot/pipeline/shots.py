@@ -25,7 +25,12 @@ import numpy as np
 
 from framepilot.logs import get_logger
 from framepilot.models import FrameSample, ShotDetection, ShotSpan, VideoProbe
-from framepilot.pipeline.decode import DecodeError, FrameGeometry, FrameStream, frame_times
+from framepilot.pipeline.decode import (
+    DecodeError,
+    FrameGeometry,
+    FrameStream,
+    frame_times,
+)
 from framepilot.pipeline.media_input import ffmpeg_input_args
 from framepilot.pipeline.motion import GlobalMotion, motion_samples
 from framepilot.pipeline.probe import InvalidVideo, frame_budget, too_long

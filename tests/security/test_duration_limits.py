@@ -16,7 +16,12 @@ from framepilot.pipeline.shots import detect_shots
 from framepilot.settings import load_settings
 from framepilot.store import repository as repo
 from tests import media_factory as make
-from tests.security.attacks import analyse_expecting_failure, assert_nothing_was_derived, ffconcat, upload
+from tests.security.attacks import (
+    analyse_expecting_failure,
+    assert_nothing_was_derived,
+    ffconcat,
+    upload,
+)
 
 LIMIT_S = 20
 

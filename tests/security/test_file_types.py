@@ -8,7 +8,11 @@ import pytest
 
 from framepilot import service
 from tests import media_factory as make
-from tests.security.attacks import analyse_expecting_failure, assert_nothing_was_derived, upload
+from tests.security.attacks import (
+    analyse_expecting_failure,
+    assert_nothing_was_derived,
+    upload,
+)
 
 
 @pytest.mark.parametrize(

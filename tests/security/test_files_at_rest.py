@@ -19,9 +19,21 @@ import pytest
 from cryptography.fernet import Fernet, InvalidToken
 
 from framepilot import accounts, exports
-from framepilot.crypto import Cipher, generate_key, load_keys, parse_keys, write_key_file
+from framepilot.crypto import (
+    Cipher,
+    generate_key,
+    load_keys,
+    parse_keys,
+    write_key_file,
+)
 from framepilot.launcher import acquire_run_lock
-from framepilot.models import DirectorMode, DirectorResult, Segment, Transcript, Voiceover
+from framepilot.models import (
+    DirectorMode,
+    DirectorResult,
+    Segment,
+    Transcript,
+    Voiceover,
+)
 from framepilot.service import load_analysis
 from framepilot.settings import get_settings
 from framepilot.store import Database, open_database

@@ -181,7 +181,11 @@ def test_the_analyze_command_refuses_a_playlist(tmp_path, clips):
 
 @pytest.mark.parametrize("demuxer", ["concat", "hls", "dash", "sdp", "image2", "lavfi", None])
 def test_no_stage_can_force_a_demuxer_off_the_allow_list(victim_video, demuxer):
-    from framepilot.pipeline.media_input import RefusedFormat, ffmpeg_input_args, open_container
+    from framepilot.pipeline.media_input import (
+        RefusedFormat,
+        ffmpeg_input_args,
+        open_container,
+    )
 
     with pytest.raises(RefusedFormat):
         ffmpeg_input_args(victim_video.stored_path, demuxer)

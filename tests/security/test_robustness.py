@@ -27,7 +27,6 @@ from tests.fake_openai import fake_settings
 from tests.page_fixtures import analysed_video, make_clip, open_page
 
 
-
 def shown(at: AppTest) -> str:
     kinds = ("title", "subheader", "markdown", "caption", "info", "error", "warning", "text")
     return "\n".join(str(e.value) for kind in kinds for e in getattr(at, kind))

@@ -19,7 +19,17 @@ from streamlit.testing.v1 import AppTest
 
 from framepilot import exports
 from framepilot.models import (
-    DirectorMode, DirectorNote, DirectorResult, JobStatus, JobType, LLMCall, Segment, ShotListItem, ShotScale, Transcript, VideoStatus,
+    DirectorMode,
+    DirectorNote,
+    DirectorResult,
+    JobStatus,
+    JobType,
+    LLMCall,
+    Segment,
+    ShotListItem,
+    ShotScale,
+    Transcript,
+    VideoStatus,
 )
 from framepilot.service import load_analysis
 from framepilot.store import repository as repo

@@ -17,12 +17,34 @@ import numpy as np
 
 from framepilot.cinematic.composition import composition_issues, read_composition
 from framepilot.cinematic.exposure import exposure_issues, measure_exposure
-from framepilot.cinematic.loudness import LoudnessError, LoudnessTrack, loudness_issues, measure_loudness
-from framepilot.cinematic.movement import classify_movement, sampling_interval, samples_in_shot
+from framepilot.cinematic.loudness import (
+    LoudnessError,
+    LoudnessTrack,
+    loudness_issues,
+    measure_loudness,
+)
+from framepilot.cinematic.movement import (
+    classify_movement,
+    samples_in_shot,
+    sampling_interval,
+)
 from framepilot.cinematic.pace import pace_issues, words_in_shot, words_per_minute
-from framepilot.cinematic.scale import MEDIAPIPE_MODEL, classify_shot_scale, combine_scale_readings
+from framepilot.cinematic.scale import (
+    MEDIAPIPE_MODEL,
+    classify_shot_scale,
+    combine_scale_readings,
+)
 from framepilot.logs import get_logger
-from framepilot.models import FrameSample, Operation, Shot, ShotDetection, ShotSpan, Transcript, VideoProbe, Word
+from framepilot.models import (
+    FrameSample,
+    Operation,
+    Shot,
+    ShotDetection,
+    ShotSpan,
+    Transcript,
+    VideoProbe,
+    Word,
+)
 from framepilot.settings import Settings
 from framepilot.usage import CallContext, metered
 

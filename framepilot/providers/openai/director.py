@@ -8,7 +8,14 @@ from types import ModuleType
 
 from pydantic import BaseModel
 
-from framepilot.models import DirectorInputs, DirectorMode, DirectorNote, DirectorResult, Operation, ShotListItem
+from framepilot.models import (
+    DirectorInputs,
+    DirectorMode,
+    DirectorNote,
+    DirectorResult,
+    Operation,
+    ShotListItem,
+)
 from framepilot.prompts import full_rewrite, scene_director, script_rewrite
 from framepilot.providers.base import ProviderError
 from framepilot.providers.openai.client import PROVIDER, OpenAIClient, StructuredReply

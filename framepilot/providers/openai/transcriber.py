@@ -13,7 +13,11 @@ from pathlib import Path
 
 from framepilot.models import Segment, Transcript, Word
 from framepilot.providers.base import ProviderError
-from framepilot.providers.openai.audio_chunks import AudioChunk, AudioDecodeError, split_audio
+from framepilot.providers.openai.audio_chunks import (
+    AudioChunk,
+    AudioDecodeError,
+    split_audio,
+)
 from framepilot.providers.openai.client import PROVIDER, OpenAIClient
 from framepilot.providers.openai.retry import RetryPolicy
 from framepilot.settings import Settings

@@ -8,7 +8,13 @@ Callers use `from framepilot.store import repository as repo` and `repo.<functio
 package re-exports every aggregate's public functions.
 """
 
-from framepilot.store.repository._common import AlreadyExists, NotFound, UnreadableRow, new_id
+from framepilot.store.repository._common import (
+    AlreadyExists,
+    NotFound,
+    UnreadableRow,
+    new_id,
+)
+from framepilot.store.repository.api_tokens import *  # noqa: F403
 from framepilot.store.repository.cache import *  # noqa: F403
 from framepilot.store.repository.encrypted import *  # noqa: F403
 from framepilot.store.repository.jobs import *  # noqa: F403

@@ -19,7 +19,13 @@ from framepilot.models import (
     User,
 )
 from framepilot.store.db import SYSTEM, Database, Row
-from framepilot.store.repository._common import NotFound, UnreadableRow, _now, _ts, new_id
+from framepilot.store.repository._common import (
+    NotFound,
+    UnreadableRow,
+    _now,
+    _ts,
+    new_id,
+)
 from framepilot.store.repository.videos import _require_video
 
 _PARAMS = TypeAdapter(JobParams)

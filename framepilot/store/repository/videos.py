@@ -19,7 +19,14 @@ from framepilot.models import (
     Word,
 )
 from framepilot.store.db import SYSTEM, Connection, Database, IntegrityError, Row
-from framepilot.store.repository._common import AlreadyExists, NotFound, _decrypted, _now, _ts, new_id
+from framepilot.store.repository._common import (
+    AlreadyExists,
+    NotFound,
+    _decrypted,
+    _now,
+    _ts,
+    new_id,
+)
 
 UNREADABLE_NAME = "Unreadable video"
 

@@ -33,7 +33,8 @@ BEGIN
             ('voiceovers',          'framepilot_owns_video(video_id)'),
             ('llm_cache',           'framepilot_acting_user() IS NOT NULL'),
             ('budget_reservations', 'user_id = framepilot_acting_user()'),
-            ('budget_locks',        'false')
+            ('budget_locks',        'false'),
+            ('api_tokens',          'user_id = framepilot_acting_user()')
         ) AS p(tbl, rule_sql)
         WHERE to_regclass(p.tbl) IS NOT NULL
     LOOP

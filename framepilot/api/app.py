@@ -1,0 +1,56 @@
+"""The FastAPI application: `create_app(settings)` wires the routers, the problem
+handlers and the per-token rate limit onto one store handle."""
+
+from __future__ import annotations
+
+from fastapi import FastAPI
+from fastapi.openapi.utils import get_openapi
+
+from framepilot.api import exports, jobs, problems, usage, videos
+from framepilot.api.deps import RateLimit
+from framepilot.api.schemas import JobEvent, UploadForm
+from framepilot.settings import Settings
+from framepilot.store import open_database
+
+DESCRIPTION = """\
+FramePilot without a browser: upload a video, follow its analysis live, fetch the result.
+
+Authenticate with a personal API token (Account page, or `framepilot tokens create --user EMAIL`)
+sent as `Authorization: Bearer <token>`. Every error is an RFC 9457 problem document
+(`application/problem+json`). Ids of another user's videos and jobs answer 404, like ids that
+do not exist.
+"""
+
+
+def create_app(settings: Settings) -> FastAPI:
+    app = FastAPI(
+        title="FramePilot API", version="1", description=DESCRIPTION,
+        docs_url="/api/docs", redoc_url=None, openapi_url="/api/openapi.json",
+    )
+    app.state.settings = settings
+    app.state.db = open_database(settings)
+    app.state.rate_limit = RateLimit(settings)
+    problems.install(app)
+    for module in (videos, exports, jobs, usage):
+        app.include_router(module.router)
+    app.openapi = lambda: _openapi(app)
+    return app
+
+
+def _openapi(app: FastAPI) -> dict:
+    """FastAPI's schema, plus the models no route returns directly (the problem document,
+    the streamed upload form, the job event), with validation errors as problems too."""
+    if app.openapi_schema is None:
+        schema = get_openapi(title=app.title, version=app.version, description=app.description, routes=app.routes)
+        components = schema.setdefault("components", {}).setdefault("schemas", {})
+        for model in (problems.Problem, UploadForm, JobEvent):
+            found = model.model_json_schema(ref_template="#/components/schemas/{model}")
+            components.update(found.pop("$defs", {}))
+            components[model.__name__] = found
+        for name in ("HTTPValidationError", "ValidationError"):
+            components.pop(name, None)
+        for operation in (op for path in schema["paths"].values() for op in path.values()):
+            if "422" in operation.get("responses", {}):
+                operation["responses"]["422"] = problems.documented(422)[422]
+        app.openapi_schema = schema
+    return app.openapi_schema

@@ -1,0 +1,91 @@
+"""Every error the API returns, in one shape: RFC 9457 problem details
+(`application/problem+json`), with a status code a client can act on."""
+
+from __future__ import annotations
+
+from http import HTTPStatus
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.encoders import jsonable_encoder
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from pydantic import BaseModel, Field
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from framepilot.logs import get_logger
+from framepilot.store import repository as repo
+
+PROBLEM_JSON = "application/problem+json"
+
+
+class Problem(BaseModel):
+    """RFC 9457 problem details."""
+
+    type: str = Field("about:blank", description="A URI naming the kind of problem")
+    title: str = Field(description="The status code's reason phrase")
+    status: int
+    detail: str | None = Field(None, description="What went wrong with this request, for people")
+    instance: str | None = Field(None, description="The request path")
+    errors: list[dict[str, Any]] | None = Field(None, description="Field errors, for 422 validation problems")
+
+
+class ApiProblem(Exception):
+    """Raised by routes and dependencies; answered as a problem document."""
+
+    def __init__(self, status: int, detail: str, *, kind: str | None = None,
+                 headers: dict[str, str] | None = None) -> None:
+        super().__init__(detail)
+        self.status, self.detail, self.kind, self.headers = status, detail, kind, headers
+
+
+def problem_response(request: Request, status: int, detail: str | None, *, kind: str | None = None,
+                     headers: dict[str, str] | None = None, errors: list | None = None) -> JSONResponse:
+    problem = Problem(
+        type=f"urn:framepilot:problem:{kind}" if kind else "about:blank",
+        title=HTTPStatus(status).phrase, status=status, detail=detail, instance=request.url.path,
+        errors=errors,
+    )
+    return JSONResponse(problem.model_dump(exclude_none=True), status_code=status, headers=headers,
+                        media_type=PROBLEM_JSON)
+
+
+def install(app: FastAPI) -> None:
+    """Answer every error, ours and the framework's, as a problem document."""
+
+    @app.exception_handler(ApiProblem)
+    async def _ours(request: Request, exc: ApiProblem) -> JSONResponse:
+        return problem_response(request, exc.status, exc.detail, kind=exc.kind, headers=exc.headers)
+
+    @app.exception_handler(repo.NotFound)
+    async def _not_found(request: Request, exc: repo.NotFound) -> JSONResponse:
+        # Another user's id lands here too: the answer is the same as for an id that never existed.
+        return problem_response(request, 404, f"No such {str(exc).removesuffix(' not found')}.", kind="not-found")
+
+    @app.exception_handler(RequestValidationError)
+    async def _invalid(request: Request, exc: RequestValidationError) -> JSONResponse:
+        errors = [{k: v for k, v in e.items() if k in ("loc", "msg", "type")} for e in exc.errors()]
+        return problem_response(request, 422, "The request is not valid; see `errors`.",
+                                kind="invalid-request", errors=jsonable_encoder(errors))
+
+    @app.exception_handler(StarletteHTTPException)
+    async def _http(request: Request, exc: StarletteHTTPException) -> JSONResponse:
+        phrase = HTTPStatus(exc.status_code).phrase
+        detail = exc.detail if isinstance(exc.detail, str) and exc.detail != phrase else None
+        return problem_response(request, exc.status_code, detail, headers=getattr(exc, "headers", None))
+
+    @app.exception_handler(Exception)
+    async def _unexpected(request: Request, exc: Exception) -> JSONResponse:
+        get_logger(component="api").warning("api.error", path=request.url.path, error_type=type(exc).__name__)
+        get_logger(component="api").debug("api.traceback", exc_info=exc)
+        return problem_response(request, 500, "Something went wrong on the server. Try again.")
+
+
+def documented(*statuses: int) -> dict[int | str, dict[str, Any]]:
+    """OpenAPI entries for the problem responses a route can give (the `Problem` schema
+    itself is added to the components by `framepilot.api.app`)."""
+    return {
+        status: {"description": HTTPStatus(status).phrase,
+                 "content": {PROBLEM_JSON: {"schema": {"$ref": "#/components/schemas/Problem"}}}}
+        for status in statuses
+    }

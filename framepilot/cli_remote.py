@@ -1,0 +1,113 @@
+"""`framepilot remote submit|watch|fetch`: use a FramePilot server over its HTTP API
+(through `framepilot.client`), from any machine that can reach it."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from pathlib import Path
+
+FETCH_FORMATS = ("json", "srt", "vtt", "md")
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    remote = sub.add_parser("remote", help="use a FramePilot server through its HTTP API")
+    remote_sub = remote.add_subparsers(dest="remote_cmd", required=True)
+
+    p = remote_sub.add_parser("submit", help="upload a video and queue its analysis; prints the video and job ids")
+    p.add_argument("video", type=Path)
+    p.add_argument("--modes", default=None, help="comma-separated director modes (default: all three)")
+    p.add_argument("--provider", choices=["local", "openai"], default=None)
+    p.add_argument("--voice", action="store_true", help="also voice the rewritten script")
+    p.add_argument("--wait", action="store_true", help="follow the job until it ends")
+    p.set_defaults(func=cmd_submit)
+
+    p = remote_sub.add_parser("watch", help="follow a job live until it ends (exit 0 when it completed)")
+    p.add_argument("job_id")
+    p.set_defaults(func=cmd_watch)
+
+    p = remote_sub.add_parser("fetch", help="download a video's analysis or an export")
+    p.add_argument("video_id")
+    p.add_argument("--format", choices=FETCH_FORMATS, default="json",
+                   help="json (the `analyze --json` document, default), srt, vtt or md (director notes)")
+    p.add_argument("-o", "--output", type=Path, default=None, help="file to write (default: stdout)")
+    p.set_defaults(func=cmd_fetch)
+
+    for parser in remote_sub.choices.values():
+        parser.add_argument("--url", default=os.environ.get("FRAMEPILOT_API_URL", "http://127.0.0.1:8502"),
+                            help="server address (default: FRAMEPILOT_API_URL or http://127.0.0.1:8502)")
+        parser.add_argument("--token", default=os.environ.get("FRAMEPILOT_API_TOKEN"),
+                            help="personal API token (default: FRAMEPILOT_API_TOKEN)")
+
+
+def _client(args: argparse.Namespace):  # noqa: ANN202 - FramePilotClient | None
+    from framepilot.client import FramePilotClient
+
+    if not args.token:
+        print("error: give a token with --token or FRAMEPILOT_API_TOKEN "
+              "(create one with `framepilot tokens create`)", file=sys.stderr)
+        return None
+    return FramePilotClient(args.url, args.token)
+
+
+def _run(args: argparse.Namespace, action) -> int:  # noqa: ANN001 - (client) -> int
+    import httpx
+
+    from framepilot.client import ApiError
+
+    client = _client(args)
+    if client is None:
+        return 2
+    try:
+        with client:
+            return action(client)
+    except (ApiError, ValueError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+    except httpx.HTTPError as exc:
+        print(f"error: cannot reach {args.url} ({type(exc).__name__})", file=sys.stderr)
+    return 1
+
+
+def _follow(client, job_id: str) -> int:  # noqa: ANN001
+    def show(event) -> None:  # noqa: ANN001
+        print(f"{event.progress:3d}% {event.status.value:<9} {event.stage or ''}", file=sys.stderr, flush=True)
+
+    final = client.wait(job_id, on_event=show)
+    if final.error:
+        print(f"error: {final.error}", file=sys.stderr)
+    return 0 if final.status.value == "completed" else 1
+
+
+def cmd_submit(args: argparse.Namespace) -> int:
+    if not args.video.is_file():
+        print(f"error: {args.video.name}: no such file", file=sys.stderr)
+        return 1
+    modes = [m.strip() for m in args.modes.split(",") if m.strip()] if args.modes is not None else None
+
+    def submit(client) -> int:  # noqa: ANN001
+        accepted = client.upload(args.video, modes=modes, provider=args.provider, voice=args.voice)
+        if accepted.duplicate:
+            print(f"This file was uploaded before; using video {accepted.video.id}.", file=sys.stderr)
+        print(f"{accepted.video.id}\t{accepted.job.id}", flush=True)
+        return _follow(client, accepted.job.id) if args.wait else 0
+
+    return _run(args, submit)
+
+
+def cmd_watch(args: argparse.Namespace) -> int:
+    return _run(args, lambda client: _follow(client, args.job_id))
+
+
+def cmd_fetch(args: argparse.Namespace) -> int:
+    def fetch(client) -> int:  # noqa: ANN001
+        body = client.export(args.video_id, args.format)
+        if args.output is None:
+            sys.stdout.buffer.write(body)
+            sys.stdout.flush()
+        else:
+            args.output.write_bytes(body)
+            print(f"Wrote {args.output}", file=sys.stderr)
+        return 0
+
+    return _run(args, fetch)
