@@ -8,7 +8,6 @@ import pytest
 from framepilot.api.deps import RateLimit
 from framepilot.api.problems import ApiProblem
 from framepilot.settings import load_settings
-from tests.test_redis_queue import redis_url  # noqa: F401 - the fixture
 
 
 def _hits_until_refused(limit: RateLimit, token_id: str, tries: int = 10) -> tuple[int, ApiProblem | None]:

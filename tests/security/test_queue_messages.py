@@ -15,7 +15,6 @@ from framepilot.store import open_database
 from framepilot.uploads import ingest_path
 from jobs.queue import get_queue
 from jobs.submit import submit_director_notes
-from tests.test_redis_queue import redis_url  # noqa: F401 - a fixture
 from tests.test_worker import WorkerProcess, finished, make_clip, wait_for
 
 pytestmark = [pytest.mark.slow, pytest.mark.timeout(180)]
