@@ -21,7 +21,9 @@ exits, and `make run` stops the worker's whole process group on Ctrl-C.
 from __future__ import annotations
 
 import logging
+import os
 import signal
+import sys
 import threading
 import time
 
@@ -99,6 +101,13 @@ def run_worker(settings: Settings) -> int:
 
     log.info("worker.stopping", signal=signal.Signals(received[0]).name if received else None)
     _shutdown(db, settings, consumer, log)
+    if any(thread.is_alive() for _, thread in consumer.worker_threads):
+        # A job still inside native code (CTranslate2, mediapipe) past the grace period has been
+        # re-queued above; tearing the interpreter down under it can crash the process, so end
+        # here, cleanly and at once.
+        sys.stdout.flush()
+        sys.stderr.flush()
+        os._exit(0)
     return 0
 
 
