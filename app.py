@@ -1,13 +1,16 @@
-"""FramePilot's Streamlit entry point: page registry and sign-in gate."""
+"""FramePilot's Streamlit entry point: page registry and sign-in gate.
+
+Signed out, the only page is the sign-in page; each page also checks sign-in itself
+(`pages.common.require_user`), which draws the sidebar's account corner and sign-out.
+"""
 
 import streamlit as st
 
-from pages.common import current_user, sign_out
+from pages.common import current_user
 
 st.set_page_config(page_title="FramePilot", page_icon=":material/movie:", layout="wide")
 
-user = current_user()
-if user is None:
+if current_user() is None:
     page = st.navigation([st.Page("pages/sign_in.py", title="Sign in", icon=":material/login:")])
 else:
     page = st.navigation(
@@ -24,9 +27,4 @@ else:
             "Usage": [st.Page("pages/costs.py", title="Costs & usage", icon=":material/payments:")],
         }
     )
-    with st.sidebar:
-        st.caption(f"Signed in as {user.email}")
-        if st.button("Sign out", icon=":material/logout:", key="app_sign_out"):
-            sign_out()
-            st.rerun()
 page.run()

@@ -6,6 +6,8 @@ with 0600 permissions. A wrong or lost key raises `DecryptionError`, never garba
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 import os
 from pathlib import Path
 
@@ -43,6 +45,11 @@ def load_or_create_key(data_dir: Path, configured: str | None) -> bytes:
 class Cipher:
     def __init__(self, key: bytes) -> None:
         self._fernet = Fernet(key)
+        self._key = key
+
+    def derive_key(self, purpose: str) -> bytes:
+        """A separate key for one purpose (e.g. signing session cookies), so no key serves two jobs."""
+        return hmac.new(self._key, f"framepilot:{purpose}".encode(), hashlib.sha256).digest()
 
     def encrypt(self, plaintext: str) -> str:
         return self._fernet.encrypt(plaintext.encode("utf-8")).decode("ascii")

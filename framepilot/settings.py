@@ -11,7 +11,10 @@ from pathlib import Path
 from typing import Literal
 
 from cryptography.fernet import Fernet
-from pydantic import AliasChoices, Field, SecretStr, ValidationError, field_validator, model_validator
+from limits import parse_many
+from pydantic import (
+    AliasChoices, Field, SecretStr, ValidationError, ValidationInfo, field_validator, model_validator,
+)
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 ENV_PREFIX = "FRAMEPILOT_"
@@ -56,6 +59,15 @@ class Settings(BaseSettings):
     global_monthly_budget_usd: float | None = Field(None, ge=0)
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
     port: int = Field(8501, ge=1, le=65535)
+    # --- sign-in, sessions and uploads before sign-in (issue 9) ---
+    host: str = Field("127.0.0.1", min_length=1, description="Address the web server listens on.")
+    session_idle_minutes: int = Field(60, ge=1, le=60 * 24 * 30)
+    session_max_days: int = Field(7, ge=1, le=365)
+    signin_account_limits: str = Field("5 per 5 minutes; 20 per hour; 50 per day")
+    signin_client_limits: str = Field("30 per 5 minutes; 200 per hour")
+    upload_session_mb: int | None = Field(None, gt=0, description="default 3 x MAX_UPLOAD_MB")
+    upload_total_mb: int | None = Field(None, gt=0, description="default 10 x MAX_UPLOAD_MB")
+    upload_concurrency: int = Field(4, ge=1, le=256)
 
     @field_validator("log_level", mode="before")
     @classmethod
@@ -74,6 +86,25 @@ class Settings(BaseSettings):
                 ) from None
         return v
 
+    @field_validator("signin_account_limits", "signin_client_limits")
+    @classmethod
+    def _rate_limits(cls, v: str) -> str:
+        try:
+            parse_many(v)
+        except ValueError:
+            raise ValueError("must be rate limits like '5 per 5 minutes; 20 per hour'") from None
+        return v
+
+    @field_validator("upload_session_mb", "upload_total_mb")
+    @classmethod
+    def _upload_caps_fit(cls, v: int | None, info: ValidationInfo) -> int | None:
+        floor = info.data.get("max_upload_mb", 0)
+        if info.field_name == "upload_total_mb":
+            floor = info.data.get("upload_session_mb") or 3 * floor
+        if v is not None and v < floor:
+            raise ValueError(f"must be at least {floor} (MB)")
+        return v
+
     @model_validator(mode="after")
     def _openai_needs_endpoint(self) -> "Settings":
         if self.provider == "openai" and not self.openai_configured:
@@ -88,6 +119,16 @@ class Settings(BaseSettings):
     @property
     def max_upload_bytes(self) -> int:
         return self.max_upload_mb * 1024 * 1024
+
+    @property
+    def upload_session_bytes(self) -> int:
+        """What one browser session may hold in uploads not yet stored."""
+        return (self.upload_session_mb or 3 * self.max_upload_mb) * 1024 * 1024
+
+    @property
+    def upload_total_bytes(self) -> int:
+        """What all sessions together may hold in uploads, including those still arriving."""
+        return (self.upload_total_mb or 10 * self.max_upload_mb) * 1024 * 1024
 
     @property
     def db_path(self) -> Path:
