@@ -10,12 +10,14 @@ import streamlit as st
 from starlette.middleware import Middleware
 
 from framepilot.auth.sessions import SessionPolicy
+from framepilot.logs import configure_logging
 from framepilot.settings import get_settings
 from framepilot.store import open_database
 from framepilot.web.session_routes import session_routes
 from framepilot.web.upload_guard import UploadGuard
 
 settings = get_settings()
+configure_logging(settings.log_level)
 db = open_database(settings)
 
 app = st.App(

@@ -22,7 +22,10 @@ from framepilot.store import repository as repo
 DEMO_EMAIL = "demo@framepilot.local"
 LOGIN_FAILED = "Email or password is incorrect."
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+$")
-log = get_logger(component="accounts")
+
+
+def _log():  # noqa: ANN202 - looked up per event, so the current logging configuration applies
+    return get_logger(component="accounts")
 
 
 class AccountError(ValueError):
@@ -78,18 +81,18 @@ def sign_in(db: Database, email: str, password: str, client: str = "unknown",
     refs = {"account_ref": reference(db, "account", email), "client_ref": reference(db, "client", client)}
     lockout = throttle.attempt(email, client)
     if lockout is not None:
-        log.warning("auth.sign_in.locked", retry_after_s=lockout.retry_after_s, **refs)
+        _log().warning("auth.sign_in.locked", retry_after_s=lockout.retry_after_s, **refs)
         return SignInResult(retry_after_s=lockout.retry_after_s)
     found = repo.user_credentials(db, email) if email else None
     stored_hash = found[1] if found else passwords.DUMMY_HASH
     if not passwords.verify_password(stored_hash, password or "") or found is None or found[0].disabled:
-        log.info("auth.sign_in.failed", **refs)
+        _log().info("auth.sign_in.failed", **refs)
         return SignInResult()
     user = found[0]
     if passwords.needs_rehash(stored_hash):
         repo.set_password_hash(db, user, passwords.hash_password(password))
     throttle.succeeded(email)
-    log.info("auth.sign_in.succeeded", user_id=user.id, client_ref=refs["client_ref"])
+    _log().info("auth.sign_in.succeeded", user_id=user.id, client_ref=refs["client_ref"])
     return SignInResult(user=user)
 
 
@@ -110,21 +113,21 @@ def change_password(db: Database, email: str, new_password: str) -> User:
     user = _account(db, email)
     _check_password(user.email, new_password)
     repo.set_password_hash(db, user, passwords.hash_password(new_password), revoke_sessions=True)
-    log.info("auth.password_changed", user_id=user.id)
+    _log().info("auth.password_changed", user_id=user.id)
     return user
 
 
 def set_disabled(db: Database, email: str, disabled: bool) -> User:
     """Disable (ending every session at once) or re-enable an account."""
     user = repo.set_user_disabled(db, _account(db, email), disabled)
-    log.info("auth.account_disabled" if disabled else "auth.account_enabled", user_id=user.id)
+    _log().info("auth.account_disabled" if disabled else "auth.account_enabled", user_id=user.id)
     return user
 
 
 def set_admin(db: Database, email: str, is_admin: bool) -> User:
     """Grant or remove admin; takes effect on the account's next request."""
     user = repo.set_user_admin(db, _account(db, email), is_admin)
-    log.info("auth.admin_granted" if is_admin else "auth.admin_revoked", user_id=user.id)
+    _log().info("auth.admin_granted" if is_admin else "auth.admin_revoked", user_id=user.id)
     return user
 
 

@@ -99,7 +99,8 @@ def start_session(db: Database, user: User, policy: SessionPolicy, now: datetime
                       expires_at=expires_at)
 
 
-def resolve(db: Database, cookie: str | None, policy: SessionPolicy, now: datetime | None = None) -> ActiveSession | None:
+def resolve(db: Database, cookie: str | None, policy: SessionPolicy,
+            now: datetime | None = None) -> ActiveSession | None:
     """The signed-in session behind a cookie, or None (forged, expired, idle, revoked, disabled)."""
     now = now or _now()
     token = _verified_token(db, cookie, now)
@@ -132,7 +133,8 @@ def issue_code(db: Database, user: User, now: datetime | None = None) -> str:
     return code
 
 
-def redeem_code(db: Database, code: str | None, policy: SessionPolicy, now: datetime | None = None) -> NewSession | None:
+def redeem_code(db: Database, code: str | None, policy: SessionPolicy,
+                now: datetime | None = None) -> NewSession | None:
     """Use the code up and start its user's session; None if unknown, used, expired or disabled."""
     if not code or len(code) > 100:
         return None

@@ -12,7 +12,9 @@ that only loaded the sign-in page. So before Streamlit reads a byte of the body:
 - more than FRAMEPILOT_UPLOAD_CONCURRENCY uploads arriving at once, or more than
   FRAMEPILOT_UPLOAD_TOTAL_MB held and arriving in the whole server: 503 with Retry-After.
 
-Every refusal closes the connection, so an unread body is dropped rather than drained.
+A refused body is never read by the application: uvicorn discards what still arrives
+once the response has gone (and cuts a slow sender off at its keep-alive timeout), so
+the client gets a clean status instead of a reset connection.
 """
 
 from __future__ import annotations
@@ -35,7 +37,6 @@ from framepilot.store import Database
 
 UPLOAD_PATH = re.compile(r"/_stcore/upload_file/(?P<session>[^/]+)/(?P<file>[^/]+)/?$")
 RETRY_AFTER_S = 5
-log = get_logger(component="upload_guard")
 
 
 class StreamlitUploads:
@@ -123,7 +124,8 @@ class UploadGuard:
                 self._arriving[browser_session] += size
                 self._in_progress += 1
         if refusal is not None:
-            log.warning("upload.refused", status=refusal[0], user_id=active.user.id, bytes=size)
+            get_logger(component="upload_guard").warning("upload.refused", status=refusal[0],
+                                                          user_id=active.user.id, bytes=size)
             await self._refuse(send, *refusal)
             return
         try:
@@ -149,7 +151,7 @@ class UploadGuard:
     async def _refuse(send: Send, status: int, message: str, headers: dict[str, str] | None = None) -> None:
         body = json.dumps({"detail": message}).encode()
         raw = [(b"content-type", b"application/json"), (b"content-length", str(len(body)).encode()),
-               (b"connection", b"close"), (b"cache-control", b"no-store")]
+               (b"cache-control", b"no-store")]
         raw += [(k.lower().encode(), v.encode()) for k, v in (headers or {}).items()]
         await send({"type": "http.response.start", "status": status, "headers": raw})
         await send({"type": "http.response.body", "body": body})
