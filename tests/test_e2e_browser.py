@@ -93,6 +93,9 @@ def test_sign_in_upload_watch_review_compare_and_costs_in_a_real_browser(running
     from playwright.sync_api import expect, sync_playwright
 
     ARTIFACTS.mkdir(exist_ok=True)
+    # Signing in loads the page again (for the session cookie), and Plotly's bundle is large:
+    # 5 s, Playwright's default, is too short on a shared 2-core machine.
+    expect.set_options(timeout=30_000)
     with sync_playwright() as pw:
         browser = pw.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
         page = browser.new_page(viewport={"width": 1440, "height": 1000})
