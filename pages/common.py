@@ -115,6 +115,21 @@ def require_user() -> User:
     return user
 
 
+# --- uploads -------------------------------------------------------------------------
+
+
+def release_uploads(files: list) -> None:
+    """Drop Streamlit's in-memory copies of uploads once they are stored. Streamlit keeps them
+    for the browser session's whole life otherwise, and the upload guard counts them against
+    the session's cap (FRAMEPILOT_UPLOAD_SESSION_MB)."""
+    from streamlit.runtime.scriptrunner import get_script_run_ctx
+
+    ctx = get_script_run_ctx()
+    remove = getattr(ctx.uploaded_file_mgr, "remove_file", None) if ctx else None
+    for upload in files if remove else []:
+        remove(session_id=ctx.session_id, file_id=upload.file_id)
+
+
 # --- the video a page is about --------------------------------------------------------
 
 

@@ -17,6 +17,7 @@ from tests.security.web import PASSWORD, WebServer
 pytestmark = pytest.mark.e2e
 
 CHROMIUM = Path("/usr/bin/chromium")
+SAMPLE = Path(__file__).resolve().parents[2] / "framepilot" / "assets" / "sample.mp4"  # 0.4 MB
 ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
         "--disable-sync", "--no-first-run"]
 
@@ -26,9 +27,17 @@ def server(tmp_path):
     if not CHROMIUM.exists():
         pytest.skip("/usr/bin/chromium is not installed")
     pytest.importorskip("playwright.sync_api", reason="playwright is not installed")
-    with WebServer(tmp_path / "data") as running:
+    # 1 MB per browser session: enough for two copies of the sample clip held at once.
+    with WebServer(tmp_path / "data", max_upload_mb=1, upload_session_mb=1) as running:
         accounts.add_user(running.db, "alice@example.com", PASSWORD)
         yield running
+
+
+def sign_in(page, url: str) -> None:  # noqa: ANN001 - a Playwright page
+    page.goto(url)
+    page.get_by_role("textbox", name="Email").fill("alice@example.com")
+    page.get_by_role("textbox", name="Password").fill(PASSWORD)
+    page.get_by_role("button", name=re.compile(r"\bSign in$")).click()
 
 
 def test_a_reload_keeps_you_signed_in_and_sign_out_then_reload_asks_for_the_password(server):
@@ -43,10 +52,7 @@ def test_a_reload_keeps_you_signed_in_and_sign_out_then_reload_asks_for_the_pass
         library = page.get_by_role("heading", name="Library")
         password_box = page.get_by_role("textbox", name="Password")
         try:
-            page.goto(server.url)
-            page.get_by_role("textbox", name="Email").fill("alice@example.com")
-            password_box.fill(PASSWORD)
-            page.get_by_role("button", name=re.compile(r"\bSign in$")).click()
+            sign_in(page, server.url)
             expect(library).to_be_visible()
 
             page.reload()
@@ -75,3 +81,30 @@ def test_a_reload_keeps_you_signed_in_and_sign_out_then_reload_asks_for_the_pass
             raise
         finally:
             browser.close()
+
+
+def test_uploads_already_stored_do_not_count_against_the_sessions_cap(server):
+    """Three uploads of the sample clip, one after another, in one browser session that may
+    hold two: each is released from Streamlit's memory once it is stored."""
+    from playwright.sync_api import expect, sync_playwright
+
+    expect.set_options(timeout=30_000)
+    refused: list[int] = []
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
+        page = browser.new_page()
+        page.on("response", lambda r: refused.append(r.status) if "upload_file" in r.url and r.status >= 400
+                else None)
+        try:
+            sign_in(page, server.url)
+            page.locator('[data-testid="stSidebarNavLink"]', has_text="Upload").click()
+            for _ in range(3):
+                page.locator('[data-testid="stFileUploader"] input[type="file"]').set_input_files(str(SAMPLE))
+                analyse = page.get_by_role("button", name=re.compile(r"\bAnalyse$"))
+                expect(analyse).to_be_enabled()
+                analyse.click()
+                expect(page.locator('[data-testid="stFileUploaderFile"]')).to_have_count(0)
+            expect(page.get_by_text("Analysis · sample.mp4")).to_be_visible()
+        finally:
+            browser.close()
+    assert refused == []
