@@ -2,6 +2,7 @@
 
 import multiprocessing as mp
 import sqlite3
+from importlib import resources
 
 import pytest
 
@@ -16,7 +17,9 @@ def test_migrations_apply_from_empty_then_are_idempotent(tmp_path):
     path = tmp_path / "fresh.sqlite3"
     first = migrate(path)
     second = migrate(path)
-    assert first == ["0001_initial.sql"]
+    shipped = sorted(f.name for f in (resources.files("framepilot.store") / "migrations").iterdir()
+                     if f.name.endswith(".sql"))
+    assert first == shipped and first[0] == "0001_initial.sql"  # every migration, in number order
     assert second == []
     with sqlite3.connect(path) as conn:
         tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
