@@ -98,7 +98,8 @@ def sign_out() -> NoReturn:
     sessions.revoke(database(), _session_cookie())
     st.session_state.clear()
     if oidc_configured() and st.user.get("is_logged_in"):
-        st.logout()
+        st.logout()  # Streamlit's own cookie goes too, and its route takes the browser home
+        st.stop()
     _go_to(SIGN_OUT_PATH, "Signed out: back to the sign-in page")
 
 

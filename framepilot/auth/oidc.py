@@ -14,6 +14,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict
 
+from framepilot.logs import get_logger
 from framepilot.models import User
 from framepilot.store import Database
 from framepilot.store import repository as repo
@@ -46,4 +47,5 @@ def resolve_identity(db: Database, claims: OidcClaims) -> User | None:
         found = repo.user_credentials(db, claims.email)
         if found is not None and repo.link_identity(db, found[0], claims.issuer, claims.subject):
             user = found[0]
+            get_logger(component="oidc").info("auth.identity_linked", user_id=user.id)
     return user if user is not None and not user.disabled else None
