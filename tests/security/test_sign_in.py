@@ -23,6 +23,7 @@ from framepilot.launcher import PROJECT_ROOT
 from framepilot.logs import configure_logging
 from framepilot.settings import get_settings
 from tests.browser import SIGN_IN_BUTTON, Browser, onward_link
+from tests.test_redis_queue import redis_url  # noqa: F401 - a redis-server on a free port, or skip
 
 RIGHT = "correct horse battery"  # user_a's password (tests/conftest.py)
 
@@ -193,3 +194,17 @@ def test_the_session_token_is_stored_only_as_a_hash(db, user_a, settings):
     with db.read() as conn:
         stored = [r[0] for r in conn.execute("SELECT token_hash FROM auth_sessions")]
     assert len(stored) == 1 and token not in stored[0]
+
+
+def test_with_redis_configured_the_counters_live_in_redis(redis_url, monkeypatch, settings, db, user_a):
+    """So that web processes on several machines share one lockout."""
+    import redis
+
+    monkeypatch.setenv("FRAMEPILOT_REDIS_URL", redis_url)
+    get_settings.cache_clear()
+    for _ in range(5):
+        accounts.sign_in(db, "alice@example.com", "wrong guess!", "203.0.113.7")
+    assert accounts.sign_in(db, "alice@example.com", RIGHT, "198.51.100.9").locked
+    assert redis.Redis.from_url(redis_url).keys("*signin-account*")
+    with db.read() as conn:
+        assert conn.execute("SELECT count(*) FROM rate_limits").fetchone()[0] == 0
