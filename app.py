@@ -1,14 +1,16 @@
-"""FramePilot's Streamlit entry point: page registry and sign-in gate."""
+"""FramePilot's Streamlit entry point: page registry and sign-in gate.
+
+Signed out, the only page is the sign-in page; each page also checks sign-in itself
+(`pages.common.require_user`), which draws the sidebar's account corner and sign-out.
+"""
 
 import streamlit as st
 
-from framepilot.ui.safe_text import escape_markdown
-from pages.common import current_user, sign_out
+from pages.common import current_user
 
 st.set_page_config(page_title="FramePilot", page_icon=":material/movie:", layout="wide")
 
-user = current_user()
-if user is None:
+if current_user() is None:
     page = st.navigation([st.Page("pages/sign_in.py", title="Sign in", icon=":material/login:")])
 else:
     page = st.navigation(
@@ -26,9 +28,4 @@ else:
             "Account": [st.Page("pages/account.py", title="Account", icon=":material/key:")],
         }
     )
-    with st.sidebar:
-        st.caption(f"Signed in as {escape_markdown(user.email)}")
-        if st.button("Sign out", icon=":material/logout:", key="app_sign_out"):
-            sign_out()
-            st.rerun()
 page.run()

@@ -24,22 +24,41 @@ def _read_password(prompt: str = "Password: ") -> str:
     return sys.stdin.readline().rstrip("\n")
 
 
+def _user_change(args: argparse.Namespace) -> str:
+    """Run one account change and say what was done; AccountError reaches the caller."""
+    from framepilot import accounts
+
+    db = _db()
+    if args.users_cmd == "add":
+        user = accounts.add_user(db, args.email, _read_password(), is_admin=args.admin)
+        return f"Added user {user.email} (id {user.id}{', admin' if user.is_admin else ''})."
+    if args.users_cmd == "passwd":
+        user = accounts.change_password(db, args.email, _read_password("New password: "))
+        return f"Changed the password of {user.email}; every session of the account is signed out."
+    if args.users_cmd == "disable":
+        user = accounts.set_disabled(db, args.email, True)
+        return f"Disabled {user.email}; every session of the account is signed out."
+    if args.users_cmd == "enable":
+        return f"Enabled {accounts.set_disabled(db, args.email, False).email}."
+    user = accounts.set_admin(db, args.email, args.grant)
+    return f"{user.email} is {'now' if user.is_admin else 'no longer'} an admin."
+
+
 def cmd_users(args: argparse.Namespace) -> int:
     from framepilot import accounts
     from framepilot.store import repository as repo
 
-    db = _db()
-    if args.users_cmd == "add":
-        try:
-            user = accounts.add_user(db, args.email, _read_password(), is_admin=args.admin)
-        except accounts.AccountError as exc:
-            print(f"error: {exc}", file=sys.stderr)
-            return 1
-        print(f"Added user {user.email} (id {user.id}{', admin' if user.is_admin else ''}).")
+    if args.users_cmd == "list":
+        admin = repo.User(id=0, email="cli", is_admin=True)
+        for user in repo.list_users(_db(), admin):
+            flags = [f for f, on in (("admin", user.is_admin), ("disabled", user.disabled)) if on]
+            print(f"{user.id}\t{user.email}\t{','.join(flags)}")
         return 0
-    admin = repo.User(id=0, email="cli", is_admin=True)
-    for user in repo.list_users(db, admin):
-        print(f"{user.id}\t{user.email}\t{'admin' if user.is_admin else ''}")
+    try:
+        print(_user_change(args))
+    except accounts.AccountError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
     return 0
 
 
@@ -99,6 +118,15 @@ def build_parser() -> argparse.ArgumentParser:
     add.add_argument("email")
     add.add_argument("--admin", action="store_true", help="may see everyone's costs")
     users_sub.add_parser("list", help="list accounts")
+    users_sub.add_parser("passwd", help="set a new password (prompt or stdin); ends the account's sessions"
+                         ).add_argument("email")
+    users_sub.add_parser("disable", help="refuse sign-in and end the account's sessions").add_argument("email")
+    users_sub.add_parser("enable", help="allow sign-in again").add_argument("email")
+    admin = users_sub.add_parser("admin", help="grant or remove admin (may see everyone's costs)")
+    admin.add_argument("email")
+    grant = admin.add_mutually_exclusive_group(required=True)
+    grant.add_argument("--grant", action="store_true", dest="grant")
+    grant.add_argument("--revoke", action="store_false", dest="grant")
     users.set_defaults(func=cmd_users)
 
     sub.add_parser("keygen", help="print a new FRAMEPILOT_SECRET_KEY").set_defaults(func=cmd_keygen)

@@ -9,6 +9,8 @@ wrong or lost key raises `DecryptionError`, never garbage.
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 import os
 import re
 from collections.abc import Sequence
@@ -85,6 +87,12 @@ class Cipher:
         keys = [keys] if isinstance(keys, bytes) else list(keys)
         self._current = Fernet(keys[0])
         self._fernet = MultiFernet([Fernet(k) for k in keys])
+        self._key = keys[0]
+
+    def derive_key(self, purpose: str) -> bytes:
+        """A separate key for one purpose (e.g. signing session cookies), so no key serves two
+        jobs. Derived from the current key: a key rotation signs everyone out."""
+        return hmac.new(self._key, f"framepilot:{purpose}".encode(), hashlib.sha256).digest()
 
     def encrypt(self, plaintext: str) -> str:
         return self._fernet.encrypt(plaintext.encode("utf-8")).decode("ascii")

@@ -1,8 +1,11 @@
-"""`make run`: prepare the data folder, then run Streamlit, the worker and the HTTP API
+"""`make run`: prepare the data folder, then run the web server, the worker and the HTTP API
 together.
 
-The upload limit reaches Streamlit here, as `--server.maxUploadSize`, from the one
-setting FRAMEPILOT_MAX_UPLOAD_MB. Ctrl-C (or SIGTERM) stops all three processes.
+The web server is `asgi.py`: Streamlit's app behind FramePilot's HTTP layer (session
+cookie, upload guard). The upload limit reaches Streamlit here, as
+`--server.maxUploadSize`, from the one setting FRAMEPILOT_MAX_UPLOAD_MB, and the listen
+address as `--server.address` from FRAMEPILOT_HOST (127.0.0.1 unless widened).
+Ctrl-C (or SIGTERM) stops all three processes.
 """
 
 from __future__ import annotations
@@ -27,12 +30,18 @@ class AlreadyRunning(RuntimeError):
 
 def streamlit_command(settings: Settings, port: int | None = None) -> list[str]:
     return [
-        sys.executable, "-m", "streamlit", "run", str(PROJECT_ROOT / "app.py"),
+        sys.executable, "-m", "streamlit", "run", str(PROJECT_ROOT / "asgi.py"),
+        "--server.address", settings.host,
         "--server.port", str(port or settings.port),
         "--server.maxUploadSize", str(settings.max_upload_mb),
         "--server.headless", "true",
         "--browser.gatherUsageStats", "false",
     ]
+
+
+def app_url(settings: Settings, port: int | None = None) -> str:
+    host = "localhost" if settings.host in ("127.0.0.1", "0.0.0.0", "::") else settings.host  # noqa: S104
+    return f"http://{host}:{port or settings.port}"
 
 
 def worker_command() -> list[str]:
@@ -92,7 +101,7 @@ def run(settings: Settings, port: int | None = None) -> int:
         subprocess.Popen(api_command(), env=env, cwd=PROJECT_ROOT, start_new_session=True),
         subprocess.Popen(streamlit_command(settings, port), env=env, cwd=PROJECT_ROOT, start_new_session=True),
     ]
-    print(f"  FramePilot: http://localhost:{port or settings.port}  API: http://{settings.host}:{settings.api_port}"
+    print(f"  FramePilot: {app_url(settings, port)}  API: http://{settings.host}:{settings.api_port}"
           "/api/docs  (Ctrl-C stops the app, the API and the worker)", flush=True)
     stopping = False
 

@@ -110,6 +110,7 @@ class User(_Model):
     id: int
     email: str
     is_admin: bool = False
+    disabled: bool = False
 
 
 # --- media ----------------------------------------------------------------------------

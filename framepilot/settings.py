@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Literal
 
 from cryptography.fernet import Fernet
+from limits import parse_many
 from pydantic import (
     AliasChoices,
     Field,
@@ -113,11 +114,20 @@ class Settings(BaseSettings):
     def scratch_bytes(self) -> int:
         return self.scratch_mb * 1024 * 1024
 
-    host: str = Field("127.0.0.1", description="Address the app and the API listen on.")
     api_port: int = Field(8502, ge=1, le=65535, description="Port of the HTTP API (`framepilot api`).")
     api_rate_limit: str = Field(
         "120/minute", description="Requests each API token may make, e.g. '120/minute' or '10/second'."
     )
+
+    # --- sign-in, sessions and uploads before sign-in (issue 9) ---
+    host: str = Field("127.0.0.1", min_length=1, description="Address the web server listens on.")
+    session_idle_minutes: int = Field(60, ge=1, le=60 * 24 * 30)
+    session_max_days: int = Field(7, ge=1, le=365)
+    signin_account_limits: str = Field("5 per 5 minutes; 20 per hour; 50 per day")
+    signin_client_limits: str = Field("30 per 5 minutes; 200 per hour")
+    upload_session_mb: int | None = Field(None, gt=0, description="default 3 x MAX_UPLOAD_MB")
+    upload_total_mb: int | None = Field(None, gt=0, description="default 10 x MAX_UPLOAD_MB")
+    upload_concurrency: int = Field(4, ge=1, le=256)
 
     @field_validator("log_level", mode="before")
     @classmethod
@@ -169,6 +179,25 @@ class Settings(BaseSettings):
             raise ValueError("set FRAMEPILOT_SECRET_KEY or FRAMEPILOT_SECRET_KEY_FILE, not both")
         return v
 
+    @field_validator("signin_account_limits", "signin_client_limits")
+    @classmethod
+    def _rate_limits(cls, v: str) -> str:
+        try:
+            parse_many(v)
+        except ValueError:
+            raise ValueError("must be rate limits like '5 per 5 minutes; 20 per hour'") from None
+        return v
+
+    @field_validator("upload_session_mb", "upload_total_mb")
+    @classmethod
+    def _upload_caps_fit(cls, v: int | None, info: ValidationInfo) -> int | None:
+        floor = info.data.get("max_upload_mb", 0)
+        if info.field_name == "upload_total_mb":
+            floor = info.data.get("upload_session_mb") or 3 * floor
+        if v is not None and v < floor:
+            raise ValueError(f"must be at least {floor} (MB)")
+        return v
+
     @model_validator(mode="after")
     def _openai_needs_endpoint(self) -> "Settings":
         if self.provider == "openai" and not self.openai_configured:
@@ -201,6 +230,16 @@ class Settings(BaseSettings):
 
         info = conninfo_to_dict(url)
         return f"postgresql://{info.get('host', '')}:{info.get('port', '')}/{info.get('dbname', '')}"
+
+    @property
+    def upload_session_bytes(self) -> int:
+        """What one browser session may hold in uploads not yet stored."""
+        return (self.upload_session_mb or 3 * self.max_upload_mb) * 1024 * 1024
+
+    @property
+    def upload_total_bytes(self) -> int:
+        """What all sessions together may hold in uploads, including those still arriving."""
+        return (self.upload_total_mb or 10 * self.max_upload_mb) * 1024 * 1024
 
     @property
     def db_path(self) -> Path:

@@ -1,10 +1,28 @@
 """Shared UI plumbing for pages: the database handle, the signed-in user, the video a page
-is about, and one job's live progress row."""
+is about, and one job's live progress row.
+
+Sign-in is a session cookie (framepilot.auth.sessions) that the browser sends with every
+page load, resolved against the store on every script run. Nothing about the user is
+cached in session state, so a revoked session, a disabled account or a removed admin
+right takes effect on the next run.
+
+Every page calls `require_user()` itself, as well as `app.py` choosing the navigation by
+it. That is defence in depth, and it is also what keeps AppTest honest on Streamlit 1.66+:
+AppTest re-requests the page the last run ended on and, because the page files sit in a
+folder named `pages/`, runs that file alone instead of `app.py`. A gate only in `app.py`
+would then be skipped in tests (a real browser always runs `app.py` first).
+"""
 
 from __future__ import annotations
 
+import json
+from typing import NoReturn
+
 import streamlit as st
 
+from framepilot.auth import sessions
+from framepilot.auth.oidc import OidcClaims, resolve_identity
+from framepilot.auth.sessions import COOKIE_NAME, SessionPolicy
 from framepilot.models import Job, JobStatus, User, Video
 from framepilot.settings import get_settings
 from framepilot.store import Database, open_database
@@ -16,9 +34,9 @@ from framepilot.ui.job_display import (
     status_line,
 )
 from framepilot.ui.safe_text import escape_markdown
+from framepilot.web import SIGN_OUT_PATH, session_url
 from jobs.submit import cancel_job, retry_job
 
-USER_KEY = "auth_user"
 VIDEO_KEY = "common_video"
 NOT_FOUND = "That video was not found. It may have been deleted, or the link is wrong."
 
@@ -44,40 +62,79 @@ def oidc_configured() -> bool:
         return False
 
 
-def _oidc_user() -> User | None:
-    """The local account for an OIDC identity; accounts are never created implicitly."""
+def oidc_user() -> User | None:
+    """The local account for the identity-provider sign-in, matched on its subject."""
     if not oidc_configured() or not st.user.get("is_logged_in"):
         return None
-    found = repo.user_credentials(database(), str(st.user.get("email") or ""))
-    return found[0] if found else None
+    claims = OidcClaims.from_claims(st.user.to_dict())
+    return resolve_identity(database(), claims) if claims else None
+
+
+def _session_cookie() -> str | None:
+    value = st.context.cookies.get(COOKIE_NAME)
+    return value if isinstance(value, str) else None
+
+
+def client_address() -> str:
+    """The connecting address, for sign-in throttling ("local" for this machine)."""
+    address = st.context.ip_address
+    return address if isinstance(address, str) and address else "local"
 
 
 def current_user() -> User | None:
-    data = st.session_state.get(USER_KEY)
-    if data:
-        return User.model_validate(data)
-    user = _oidc_user()
-    if user is not None:
-        sign_in(user)
-    return user
+    """The signed-in user, from the session cookie and the store, on every run."""
+    active = sessions.resolve(database(), _session_cookie(), SessionPolicy.from_settings(get_settings()))
+    return active.user if active else None
 
 
-def sign_in(user: User) -> None:
-    st.session_state[USER_KEY] = user.model_dump()
+def _go_to(url: str, label: str) -> NoReturn:
+    """Send the browser to one of the web layer's routes (a link, in case scripts are off)."""
+    st.html(f"<script>window.location.replace({json.dumps(url)});</script>", unsafe_allow_javascript=True)
+    st.link_button(label, url, icon=":material/arrow_forward:")
+    st.stop()
 
 
-def sign_out() -> None:
+def start_session(user: User) -> NoReturn:
+    """After the password (or identity provider) check: a one-time code, then the cookie route."""
+    _go_to(session_url(sessions.issue_code(database(), user)), "Continue to FramePilot")
+
+
+def sign_out() -> NoReturn:
+    """End the session in the store at once, then let the web layer clear the cookie."""
+    sessions.revoke(database(), _session_cookie())
     st.session_state.clear()
     if oidc_configured() and st.user.get("is_logged_in"):
-        st.logout()
+        st.logout()  # Streamlit's own cookie goes too, and its route takes the browser home
+        st.stop()
+    _go_to(SIGN_OUT_PATH, "Signed out: back to the sign-in page")
 
 
 def require_user() -> User:
+    """The signed-in user, else the sign-in page. Draws the account corner of the sidebar."""
     user = current_user()
     if user is None:
         st.switch_page("pages/sign_in.py")
         st.stop()
+    with st.sidebar:
+        st.caption(f"Signed in as {user.email}")
+        if st.button("Sign out", icon=":material/logout:", key="app_sign_out"):
+            sign_out()
     return user
+
+
+# --- uploads -------------------------------------------------------------------------
+
+
+def release_uploads(files: list) -> None:
+    """Drop Streamlit's in-memory copies of uploads once they are stored. Streamlit keeps them
+    for the browser session's whole life otherwise, and the upload guard counts them against
+    the session's cap (FRAMEPILOT_UPLOAD_SESSION_MB)."""
+    from streamlit.runtime.scriptrunner import get_script_run_ctx
+
+    ctx = get_script_run_ctx()
+    remove = getattr(ctx.uploaded_file_mgr, "remove_file", None) if ctx else None
+    for upload in files if remove else []:
+        remove(session_id=ctx.session_id, file_id=upload.file_id)
 
 
 # --- the video a page is about --------------------------------------------------------
@@ -117,12 +174,17 @@ def chosen_video(db: Database, user: User) -> Video:
 
 
 def _cancel(job_id: str) -> None:
-    cancel_job(database(), current_user(), job_id)
+    user = current_user()
+    if user is not None:
+        cancel_job(database(), user, job_id)
 
 
 def _retry(job_id: str) -> None:
+    user = current_user()
+    if user is None:
+        return
     try:
-        retry_job(database(), get_settings(), current_user(), job_id)
+        retry_job(database(), get_settings(), user, job_id)
     except ValueError:
         st.toast("That job is no longer failed or cancelled.", icon=":material/info:")
 

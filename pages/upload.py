@@ -18,7 +18,7 @@ from framepilot.uploads import (
     ingest_upload,
 )
 from jobs.submit import submit_analysis
-from pages.common import database, job_row, require_user
+from pages.common import database, job_row, release_uploads, require_user
 
 SAMPLE_CLIP = Path(__file__).resolve().parent.parent / "framepilot" / "assets" / "sample.mp4"
 JOBS_KEY = "upload_jobs"  # [{"job": id, "video": id, "name": filename}] submitted in this session
@@ -91,6 +91,7 @@ if analyse or sample:
     for upload in (files or []) if analyse else []:
         _start(upload.name, lambda upload=upload: ingest_upload(db, settings, user, upload.name, upload))
     if analyse:
+        release_uploads(files or [])
         st.session_state.upload_generation += 1
         st.rerun()
 

@@ -4,7 +4,6 @@ the right costs, admins can look at everyone, and a user with no calls gets a he
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 import pytest
 import streamlit as st
@@ -14,10 +13,10 @@ from framepilot import accounts
 from framepilot.models import LLMCall, Operation
 from framepilot.settings import get_settings
 from framepilot.store import repository as repo
+from tests.browser import Browser
 from tests.page_fixtures import analysed_video
 from tests.test_local_usage import by_hand
 
-ROOT = Path(__file__).resolve().parent.parent
 PAGE = "pages/costs.py"
 
 A_CALLS = [  # (model, operation, input, output, cost)
@@ -35,11 +34,12 @@ def record(db, user, calls) -> None:
                                          output_tokens=tout, cost_usd=cost, latency_ms=500.0, user_id=user.id))
 
 
-def costs_page(user) -> AppTest:
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=30)
-    at.session_state["auth_user"] = user.model_dump()
-    at.switch_page(PAGE)
-    return at.run()
+@pytest.fixture
+def costs_page(db, monkeypatch):
+    """The Costs page in a browser signed in as `user`."""
+    def open_page(user) -> AppTest:
+        return Browser(db, monkeypatch).signed_in_as(user).open(PAGE)
+    return open_page
 
 
 def metrics(at: AppTest) -> dict[str, str]:
@@ -57,7 +57,7 @@ def admin(db):
     return accounts.add_user(db, "root@example.com", "the admin passphrase", is_admin=True)
 
 
-def test_a_user_without_calls_gets_the_empty_state(db, user_a):
+def test_a_user_without_calls_gets_the_empty_state(costs_page, db, user_a):
     at = costs_page(user_a)
 
     assert not at.exception
@@ -66,7 +66,7 @@ def test_a_user_without_calls_gets_the_empty_state(db, user_a):
     assert not at.metric and not at.main.get("plotly_chart")
 
 
-def test_the_totals_shown_are_the_users_calls_in_the_store(db, user_a, user_b):
+def test_the_totals_shown_are_the_users_calls_in_the_store(costs_page, db, user_a, user_b):
     record(db, user_a, A_CALLS)
     record(db, user_b, B_CALLS)
 
@@ -81,7 +81,7 @@ def test_the_totals_shown_are_the_users_calls_in_the_store(db, user_a, user_b):
     assert "1 call used a model that has no price" in at.warning[0].value
 
 
-def test_the_stacked_daily_chart_adds_up_to_the_total_per_model(db, user_a, user_b):
+def test_the_stacked_daily_chart_adds_up_to_the_total_per_model(costs_page, db, user_a, user_b):
     record(db, user_a, A_CALLS)
     record(db, user_b, B_CALLS)
 
@@ -97,7 +97,7 @@ def test_the_stacked_daily_chart_adds_up_to_the_total_per_model(db, user_a, user
     assert set(latency["data"][0]["x"]) == {"gpt-4o", "gpt-4o-mini", "mystery-model"}
 
 
-def test_an_admin_sees_everyone_and_can_narrow_to_one_user(db, admin, user_a, user_b):
+def test_an_admin_sees_everyone_and_can_narrow_to_one_user(costs_page, db, admin, user_a, user_b):
     record(db, user_a, A_CALLS)
     record(db, user_b, B_CALLS)
 
@@ -109,7 +109,7 @@ def test_an_admin_sees_everyone_and_can_narrow_to_one_user(db, admin, user_a, us
     assert metrics(at)["Calls"] == "1" and metrics(at)["Cost"] == "$2.50"
 
 
-def test_a_non_admin_has_no_user_picker(db, user_a):
+def test_a_non_admin_has_no_user_picker(costs_page, db, user_a):
     record(db, user_a, A_CALLS)
 
     at = costs_page(user_a)
@@ -117,7 +117,7 @@ def test_a_non_admin_has_no_user_picker(db, user_a):
     assert [s.key for s in at.selectbox] == []
 
 
-def test_the_budget_bar_shows_this_months_spend_against_the_budget(db, user_a, monkeypatch):
+def test_the_budget_bar_shows_this_months_spend_against_the_budget(costs_page, db, user_a, monkeypatch):
     monkeypatch.setenv("FRAMEPILOT_USER_MONTHLY_BUDGET_USD", "5")
     get_settings.cache_clear()
     record(db, user_a, A_CALLS)

@@ -6,18 +6,14 @@ Screenshots of each page go to test-artifacts/.
 
 from __future__ import annotations
 
-import os
 import re
-import signal
-import socket
-import subprocess
-import sys
 import time
-import urllib.request
 from pathlib import Path
 
 import pytest
 
+from bench.web_server import WebServer
+from framepilot import accounts
 from framepilot.ui.review import mmss
 
 pytestmark = pytest.mark.e2e
@@ -45,27 +41,6 @@ LAST_SHOT_JS = """() => {
 }"""
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def _wait_healthy(url: str, proc: subprocess.Popen, log: Path, timeout: float = 90) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if proc.poll() is not None:
-            pytest.fail(f"`framepilot run` exited early:\n{log.read_text()[-3000:]}")
-        try:
-            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as resp:
-                if resp.status == 200:
-                    return
-        except OSError:
-            pass
-        time.sleep(0.5)
-    pytest.fail(f"the app did not come up in {timeout:.0f} s:\n{log.read_text()[-3000:]}")
-
-
 @pytest.fixture
 def running_app(tmp_path):
     if not CHROMIUM.exists():
@@ -74,26 +49,9 @@ def running_app(tmp_path):
     if not SAMPLE.exists():
         pytest.skip("framepilot/assets/sample.mp4 is not there yet")
     # conftest has already cleared the developer's settings and shares the joined model cache.
-    env = dict(os.environ)
-    env.update(FRAMEPILOT_DATA_DIR=str(tmp_path / "data"), FRAMEPILOT_LOG_LEVEL="WARNING")
-    cli = [sys.executable, "-m", "framepilot.cli"]
-    subprocess.run([*cli, "users", "add", EMAIL], input=PASSWORD + "\n", text=True, env=env,
-                   cwd=ROOT, check=True, capture_output=True, timeout=60)
-    port, log = _free_port(), tmp_path / "run.log"
-    with open(log, "w") as out:
-        proc = subprocess.Popen([*cli, "run", "--port", str(port)], env=env, cwd=ROOT, stdout=out,
-                                stderr=subprocess.STDOUT, start_new_session=True)
-    url = f"http://127.0.0.1:{port}"
-    try:
-        _wait_healthy(url, proc, log)
-        yield url
-    finally:
-        os.killpg(proc.pid, signal.SIGTERM)  # the launcher stops the app and the worker
-        try:
-            proc.wait(timeout=40)
-        except subprocess.TimeoutExpired:
-            os.killpg(proc.pid, signal.SIGKILL)
-            proc.wait()
+    with WebServer(tmp_path / "data", app="launcher") as server:  # `framepilot run`: app + worker
+        accounts.add_user(server.db, EMAIL, PASSWORD)
+        yield server.url
 
 
 def _watch_until_done(page, timeout: float) -> list[int]:
@@ -135,6 +93,9 @@ def test_sign_in_upload_watch_review_compare_and_costs_in_a_real_browser(running
     from playwright.sync_api import expect, sync_playwright
 
     ARTIFACTS.mkdir(exist_ok=True)
+    # Signing in loads the page again (for the session cookie), and Plotly's bundle is large:
+    # 5 s, Playwright's default, is too short on a shared 2-core machine.
+    expect.set_options(timeout=30_000)
     with sync_playwright() as pw:
         browser = pw.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
         page = browser.new_page(viewport={"width": 1440, "height": 1000})

@@ -1,5 +1,9 @@
 """The Streamlit pages through AppTest: sign-in gate, upload, library, review, compare, jobs,
-and that one user never sees another's videos or jobs."""
+and that one user never sees another's videos or jobs.
+
+Pages are opened by a `Browser` (tests/browser.py) that carries the session cookie, as a
+real browser does; signing in goes through the form and the session-cookie route.
+"""
 
 from __future__ import annotations
 
@@ -20,22 +24,26 @@ from framepilot.models import (
 )
 from framepilot.store import repository as repo
 from pages.common import NOT_FOUND
+from tests.browser import SIGN_IN_BUTTON, TIMEOUT, Browser, onward_link
 from tests.page_fixtures import analysed_video, make_clip
 
 ROOT = Path(__file__).resolve().parent.parent
 PAGES = ["pages/upload.py", "pages/library.py", "pages/review.py", "pages/compare.py", "pages/jobs.py"]
-TIMEOUT = 30
 
 
-def app(user=None, page: str | None = None, video_id: str | None = None) -> AppTest:
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=TIMEOUT)
-    if user is not None:
-        at.session_state["auth_user"] = user.model_dump()
-    if video_id is not None:
-        at.query_params["video"] = video_id
-    if page is not None:
-        at.switch_page(page)
-    return at.run()
+@pytest.fixture
+def browser(db, monkeypatch) -> Browser:
+    return Browser(db, monkeypatch)
+
+
+@pytest.fixture
+def app(browser):
+    """Open the app in the browser, signed in as `user` when given."""
+    def open_app(user=None, page: str | None = None, video_id: str | None = None) -> AppTest:
+        if user is not None:
+            browser.signed_in_as(user)
+        return browser.open(page, video_id)
+    return open_app
 
 
 def texts(at: AppTest) -> str:
@@ -57,33 +65,27 @@ def ready_video(db, settings, user_a, tmp_path):
 
 
 @pytest.mark.parametrize("page", PAGES)
-def test_a_signed_out_visitor_gets_the_sign_in_page(page):
+def test_a_signed_out_visitor_gets_the_sign_in_page(app, page):
     at = app(page=page)
     assert not at.exception
-    assert at.button(key="FormSubmitter:signin_form-Sign in") is not None
+    assert at.button(key=SIGN_IN_BUTTON) is not None
     assert "Library" not in texts(at) and "Upload" not in [t.value for t in at.title]
 
 
-def test_sign_in_with_the_right_password_opens_the_library(user_a):
-    at = app()
-    at.text_input(key="signin_email").input("alice@example.com")
-    at.text_input(key="signin_password").input("correct horse battery")
-    at.button(key="FormSubmitter:signin_form-Sign in").click().run()
-    assert at.session_state["auth_user"]["email"] == "alice@example.com"
+def test_sign_in_with_the_right_password_opens_the_library(browser, user_a):
+    at = browser.sign_in("alice@example.com", "correct horse battery")
     assert any("Library" in t.value for t in at.title)
+    assert "Signed in as alice@example.com" in [c.value for c in at.sidebar.caption]
 
 
 @pytest.mark.parametrize("email", ["alice@example.com", "nobody@example.com"])
-def test_a_wrong_password_or_unknown_email_shows_the_same_generic_error(user_a, email):
-    at = app()
-    at.text_input(key="signin_email").input(email)
-    at.text_input(key="signin_password").input("wrong password!")
-    at.button(key="FormSubmitter:signin_form-Sign in").click().run()
+def test_a_wrong_password_or_unknown_email_shows_the_same_generic_error(browser, user_a, email):
+    at = browser.submit_sign_in(email, "wrong password!")
     assert [e.value for e in at.error] == [LOGIN_FAILED]
-    assert "auth_user" not in at.session_state
+    assert not at.get("link_button") and browser.session_cookie is None
 
 
-def test_the_organisation_login_is_offered_only_when_oidc_is_configured():
+def test_the_organisation_login_is_offered_only_when_oidc_is_configured(app):
     plain = app()
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=TIMEOUT)
     at.secrets["auth"] = {"redirect_uri": "http://localhost:8501/oauth2callback", "cookie_secret": "c" * 32,
@@ -95,15 +97,16 @@ def test_the_organisation_login_is_offered_only_when_oidc_is_configured():
     assert not at.exception
 
 
-def test_sign_out_ends_the_session(user_a):
+def test_sign_out_ends_the_session(browser, app, user_a):
     at = app(user_a)
     at.sidebar.button(key="app_sign_out").click().run()
-    assert "auth_user" not in at.session_state
-    assert at.button(key="FormSubmitter:signin_form-Sign in") is not None
+    browser.follow(onward_link(at))
+    assert browser.session_cookie is None
+    assert browser.open().button(key=SIGN_IN_BUTTON) is not None
 
 
 @pytest.mark.parametrize("page", PAGES)
-def test_every_page_renders_for_a_signed_in_user_with_no_videos(user_a, page):
+def test_every_page_renders_for_a_signed_in_user_with_no_videos(app, user_a, page):
     at = app(user_a, page)
     assert not at.exception, at.exception
     assert at.title, "every page has a title"
@@ -111,7 +114,7 @@ def test_every_page_renders_for_a_signed_in_user_with_no_videos(user_a, page):
 
 
 @pytest.mark.parametrize("page", PAGES)
-def test_every_page_renders_an_analysed_video(user_a, ready_video, page):
+def test_every_page_renders_an_analysed_video(app, user_a, ready_video, page):
     at = app(user_a, page, video_id=ready_video.id)
     assert not at.exception, at.exception
 
@@ -119,7 +122,7 @@ def test_every_page_renders_an_analysed_video(user_a, ready_video, page):
 # --- upload ---------------------------------------------------------------------------
 
 
-def test_the_upload_page_states_the_one_upload_limit(user_a, monkeypatch):
+def test_the_upload_page_states_the_one_upload_limit(app, user_a, monkeypatch):
     from framepilot.settings import get_settings
 
     monkeypatch.setenv("FRAMEPILOT_MAX_UPLOAD_MB", "7")
@@ -128,7 +131,7 @@ def test_the_upload_page_states_the_one_upload_limit(user_a, monkeypatch):
     assert "Up to 7 MB per file" in texts(at)
 
 
-def test_uploading_a_file_queues_an_analysis_and_shows_its_progress_row(db, user_a, tmp_path):
+def test_uploading_a_file_queues_an_analysis_and_shows_its_progress_row(app, db, user_a, tmp_path):
     clip = make_clip(tmp_path / "my clip.mp4").read_bytes()
     at = app(user_a, "pages/upload.py")
     at.get("file_uploader")[0].set_value(("my clip.mp4", clip, "video/mp4"))
@@ -142,7 +145,7 @@ def test_uploading_a_file_queues_an_analysis_and_shows_its_progress_row(db, user
     assert any("Queued" in (p.proto.text or "") for p in at.get("progress"))
 
 
-def test_uploading_an_analysed_file_again_links_to_its_review_and_queues_nothing(
+def test_uploading_an_analysed_file_again_links_to_its_review_and_queues_nothing(app, 
         db, user_a, ready_video, tmp_path):
     at = app(user_a, "pages/upload.py")
     at.get("file_uploader")[0].set_value(("again.mp4", Path(ready_video.stored_path).read_bytes(), "video/mp4"))
@@ -156,7 +159,7 @@ def test_uploading_an_analysed_file_again_links_to_its_review_and_queues_nothing
 # --- library and review ---------------------------------------------------------------
 
 
-def test_the_library_lists_videos_with_status_and_filters_by_search(db, settings, user_a, ready_video):
+def test_the_library_lists_videos_with_status_and_filters_by_search(app, db, settings, user_a, ready_video):
     at = app(user_a, "pages/library.py")
     body = texts(at)
     assert "talk.mp4" in body and "Ready" in body and "3 shots" in body and "6.0 s" in body
@@ -164,7 +167,7 @@ def test_the_library_lists_videos_with_status_and_filters_by_search(db, settings
     assert "talk.mp4" not in texts(at) and "No video matches" in texts(at)
 
 
-def test_review_shows_a_timeline_with_one_bar_per_shot(user_a, ready_video):
+def test_review_shows_a_timeline_with_one_bar_per_shot(app, user_a, ready_video):
     at = app(user_a, "pages/review.py", video_id=ready_video.id)
     timeline = plotly_specs(at)[0]
     shot_traces = [t for t in timeline["data"] if t.get("meta") == "shot"]
@@ -173,20 +176,20 @@ def test_review_shows_a_timeline_with_one_bar_per_shot(user_a, ready_video):
     assert timeline["layout"]["clickmode"] == "event+select"
 
 
-def test_clicking_a_transcript_line_starts_the_player_there(user_a, ready_video):
+def test_clicking_a_transcript_line_starts_the_player_there(app, user_a, ready_video):
     at = app(user_a, "pages/review.py", video_id=ready_video.id)
     assert at.get("video")[0].proto.start_time == 0
     at.button(key="review_line_1").click().run()
     assert at.get("video")[0].proto.start_time == 3
 
 
-def test_review_offers_the_four_exports(user_a, ready_video):
+def test_review_offers_the_four_exports(app, user_a, ready_video):
     at = app(user_a, "pages/review.py", video_id=ready_video.id)
     labels = {b.proto.label for b in at.get("download_button")}
     assert labels == {"Subtitles (SRT)", "Subtitles (VTT)", "Full analysis (JSON)", "Director notes (Markdown)"}
 
 
-def test_review_of_a_video_still_being_analysed_shows_its_stage_and_progress(db, settings, user_a, tmp_path):
+def test_review_of_a_video_still_being_analysed_shows_its_stage_and_progress(app, db, settings, user_a, tmp_path):
     from framepilot.uploads import ingest_path
 
     video = ingest_path(db, settings, user_a, make_clip(tmp_path / "fresh.mp4")).video
@@ -201,7 +204,7 @@ def test_review_of_a_video_still_being_analysed_shows_its_stage_and_progress(db,
 # --- compare --------------------------------------------------------------------------
 
 
-def test_compare_shows_the_three_modes_side_by_side_with_notes_in_time_order(user_a, ready_video):
+def test_compare_shows_the_three_modes_side_by_side_with_notes_in_time_order(app, user_a, ready_video):
     at = app(user_a, "pages/compare.py", video_id=ready_video.id)
     headed = [c.subheader[0].value for c in at.main.columns if c.subheader]
     assert headed == ["Scene director", "Script rewrite", "Full rewrite"]
@@ -211,7 +214,7 @@ def test_compare_shows_the_three_modes_side_by_side_with_notes_in_time_order(use
     assert 'class="fp-diff-added"' in "".join(h.proto.body for h in at.get("html"))
 
 
-def test_re_running_a_mode_and_voicing_a_script_queue_jobs(db, user_a, ready_video):
+def test_re_running_a_mode_and_voicing_a_script_queue_jobs(app, db, user_a, ready_video):
     at = app(user_a, "pages/compare.py", video_id=ready_video.id)
     at.button(key="compare_rerun_script_rewrite").click().run()
     at.button(key="compare_voice_script_rewrite").click().run()
@@ -223,7 +226,7 @@ def test_re_running_a_mode_and_voicing_a_script_queue_jobs(db, user_a, ready_vid
 # --- jobs -----------------------------------------------------------------------------
 
 
-def test_a_failed_job_shows_its_message_and_retry_queues_it_again(db, user_a, ready_video):
+def test_a_failed_job_shows_its_message_and_retry_queues_it_again(app, db, user_a, ready_video):
     job = repo.create_job(db, user_a, ready_video.id, AnalysisParams(modes=[]))
     repo.finish_job(db, job.id, JobStatus.FAILED, "The file has no video stream.")
     at = app(user_a, "pages/jobs.py")
@@ -232,7 +235,7 @@ def test_a_failed_job_shows_its_message_and_retry_queues_it_again(db, user_a, re
     assert repo.get_job(db, user_a, job.id).status == JobStatus.QUEUED
 
 
-def test_cancel_stops_a_queued_job(db, user_a, ready_video):
+def test_cancel_stops_a_queued_job(app, db, user_a, ready_video):
     job = repo.create_job(db, user_a, ready_video.id, VoiceParams(mode=DirectorMode.SCRIPT_REWRITE))
     at = app(user_a, "pages/jobs.py")
     at.button(key=f"jobs_cancel_{job.id}").click().run()
@@ -242,7 +245,7 @@ def test_cancel_stops_a_queued_job(db, user_a, ready_video):
 # --- isolation and hygiene ------------------------------------------------------------
 
 
-def test_another_user_never_sees_a_video_or_its_jobs_even_with_its_id(db, user_a, user_b, ready_video):
+def test_another_user_never_sees_a_video_or_its_jobs_even_with_its_id(app, db, user_a, user_b, ready_video):
     repo.create_job(db, user_a, ready_video.id, AnalysisParams())
     library = app(user_b, "pages/library.py")
     assert "talk.mp4" not in texts(library) and "No videos yet" in texts(library)

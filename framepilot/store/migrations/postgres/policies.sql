@@ -34,7 +34,11 @@ BEGIN
             ('llm_cache',           'framepilot_acting_user() IS NOT NULL'),
             ('budget_reservations', 'user_id = framepilot_acting_user()'),
             ('budget_locks',        'false'),
-            ('api_tokens',          'user_id = framepilot_acting_user()')
+            ('api_tokens',          'user_id = framepilot_acting_user()'),
+            ('auth_sessions',       'user_id = framepilot_acting_user()'),
+            ('sign_in_codes',       'user_id = framepilot_acting_user()'),
+            ('user_identities',     'user_id = framepilot_acting_user()'),
+            ('rate_limits',         'false')
         ) AS p(tbl, rule_sql)
         WHERE to_regclass(p.tbl) IS NOT NULL
     LOOP
