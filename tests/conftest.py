@@ -36,6 +36,9 @@ def _isolated_env(tmp_path, monkeypatch, models_cache):
     get_settings.cache_clear()
     yield
     get_settings.cache_clear()
+    from tests.page_fixtures import PAGE_PATCHES
+
+    PAGE_PATCHES.undo()
 
 
 @pytest.fixture

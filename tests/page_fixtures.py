@@ -6,6 +6,7 @@ import subprocess
 from pathlib import Path
 
 import imageio_ffmpeg
+import pytest
 from streamlit.testing.v1 import AppTest
 
 from framepilot.models import (
@@ -24,8 +25,8 @@ from framepilot.models import (
     VideoStatus,
     Word,
 )
-from framepilot.settings import Settings
-from framepilot.store import Database
+from framepilot.settings import Settings, get_settings
+from framepilot.store import Database, open_database
 from framepilot.store import repository as repo
 from framepilot.uploads import ingest_path
 
@@ -98,11 +99,12 @@ def analysed_video(db: Database, settings: Settings, user: User, folder: Path, n
     return repo.get_video(db, user, video.id)
 
 
-def open_page(user: User, path: str, video_id: str | None = None, timeout: float = 30) -> AppTest:
-    """The app signed in as `user`, run on the page `path` (with ?video= when given)."""
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=timeout)
-    at.session_state["auth_user"] = user.model_dump()
-    if video_id is not None:
-        at.query_params["video"] = video_id
-    at.switch_page(path)
-    return at.run()
+# Undone after every test by the autouse fixture in conftest.
+PAGE_PATCHES = pytest.MonkeyPatch()
+
+
+def open_page(user: User, path: str, video_id: str | None = None) -> AppTest:
+    """The app as a browser signed in as `user` sees it, on the page `path` (with ?video=)."""
+    from tests.browser import Browser
+
+    return Browser(open_database(get_settings()), PAGE_PATCHES).signed_in_as(user).open(path, video_id)

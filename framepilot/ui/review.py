@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 # Re-exported so pages format times and name modes exactly as the exports do.
 from framepilot.director.timecode import clock as mmss  # noqa: F401
 from framepilot.director.timecode import clock_range as time_range
+from framepilot.exports import MODE_TITLES  # noqa: F401
 from framepilot.models import (
     DirectorMode,
     DirectorNote,

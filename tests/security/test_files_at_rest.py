@@ -38,6 +38,7 @@ from framepilot.service import load_analysis
 from framepilot.settings import get_settings
 from framepilot.store import Database, open_database
 from framepilot.store import repository as repo
+from framepilot.store.sqlite import SQLiteDatabase
 from framepilot.uploads import ingest_path
 from tests.page_fixtures import analysed_video, make_clip
 from tests.test_worker import WorkerProcess, wait_for
@@ -191,7 +192,7 @@ def test_an_interrupted_rotation_finishes_when_run_again(db, settings, user_a, t
     ids = [store_secrets(db, user_a, tmp_path, "before.mp4")]
     new = generate_key().encode()
     write_key_file(settings.key_path, [new, old])  # where a rotation that died had got to
-    halfway = Database(db.path, Cipher([new, old]))
+    halfway = SQLiteDatabase(db.path, Cipher([new, old]))
     ids.append(store_secrets(halfway, user_a, tmp_path, "during.mp4"))
 
     done = framepilot("keys", "rotate")

@@ -14,13 +14,20 @@ import pytest
 import streamlit as st
 from streamlit.testing.v1 import AppTest
 
-import framepilot.store.db as store_db
+import framepilot.store.sqlite as store_db
 from framepilot.budget import budget_status
 from framepilot.crypto import UNREADABLE_MESSAGE, Cipher, generate_key
-from framepilot.models import DirectorMode, DirectorResult, JobType, Segment, Transcript
+from framepilot.models import (
+    AnalysisParams,
+    DirectorMode,
+    DirectorResult,
+    Segment,
+    Transcript,
+)
 from framepilot.providers.openai.voice import OpenAIVoice
-from framepilot.store import Database
+from framepilot.store import SYSTEM, Database
 from framepilot.store import repository as repo
+from framepilot.store.sqlite import SQLiteDatabase
 from framepilot.uploads import UploadFailed, ingest_path
 from framepilot.usage import BudgetExceeded, CallContext
 from tests.fake_openai import fake_settings
@@ -40,7 +47,7 @@ def _fresh_cached_handles():
 @pytest.fixture
 def foreign(db) -> Database:
     """The same store written through another key (a restored backup, a wrong key file)."""
-    return Database(db.path, Cipher(generate_key().encode()))
+    return SQLiteDatabase(db.path, Cipher(generate_key().encode()))
 
 
 # --- a row that cannot be decrypted ---------------------------------------------------------
@@ -49,7 +56,7 @@ def foreign(db) -> Database:
 def test_one_unreadable_video_does_not_hide_the_others(db, settings, user_a, foreign, tmp_path):
     good = ingest_path(db, settings, user_a, make_clip(tmp_path / "good.mp4")).video
     lost = ingest_path(foreign, settings, user_a, make_clip(tmp_path / "lost.mp4", colour_shift=7)).video
-    repo.create_job(db, user_a, JobType.VIDEO_ANALYSIS, lost.id, {})
+    repo.create_job(db, user_a, lost.id, AnalysisParams())
 
     videos = {v.id: v for v in repo.list_videos(db, user_a)}
     library, jobs = open_page(user_a, "pages/library.py"), open_page(user_a, "pages/jobs.py")
@@ -86,6 +93,12 @@ def test_an_unreadable_transcript_or_note_is_flagged_and_the_rest_of_the_review_
 # --- uploads ---------------------------------------------------------------------------------
 
 
+def _stored(settings, user) -> list[str]:  # noqa: ANN001
+    """The files in the user's uploads folder."""
+    folder = settings.uploads_dir / str(user.id)
+    return sorted(os.listdir(folder)) if folder.is_dir() else []
+
+
 def test_a_failed_database_insert_after_an_upload_leaves_no_file(db, settings, user_a, tmp_path, monkeypatch):
     clip = make_clip(tmp_path / "clip.mp4")
     monkeypatch.setattr(store_db, "BUSY_TIMEOUT_MS", 100)
@@ -97,7 +110,7 @@ def test_a_failed_database_insert_after_an_upload_leaves_no_file(db, settings, u
     finally:
         other.execute("ROLLBACK")
         other.close()
-    assert os.listdir(settings.uploads_dir) == []
+    assert _stored(settings, user_a) == []
 
 
 def test_the_same_file_uploaded_twice_at_once_is_stored_once(db, settings, user_a, tmp_path, monkeypatch):
@@ -113,7 +126,7 @@ def test_the_same_file_uploaded_twice_at_once_is_stored_once(db, settings, user_
     second = ingest_path(db, settings, user_a, clip)
 
     assert (first.duplicate, second.duplicate, second.video.id) == (False, True, first.video.id)
-    assert os.listdir(settings.uploads_dir) == [Path(first.video.stored_path).name]
+    assert _stored(settings, user_a) == [Path(first.video.stored_path).name]
 
 
 @pytest.mark.parametrize("failure", ["disk", "database"])
@@ -152,7 +165,7 @@ def test_a_batch_upload_goes_on_past_a_file_that_cannot_be_stored(db, settings, 
     assert error.startswith("“b.mp4”: The file could not be")
     assert sorted(v.filename for v in repo.list_videos(db, user_a)) == ["a.mp4", "c.mp4"]
     assert len(repo.list_jobs(db, user_a)) == 2
-    assert len(os.listdir(settings.uploads_dir)) == 2, "no orphan or partial file"
+    assert len(_stored(settings, user_a)) == 2, "no orphan or partial file"
 
 
 # --- budgets ---------------------------------------------------------------------------------
@@ -186,5 +199,5 @@ def test_concurrent_paid_calls_never_spend_past_a_small_budget(fake_openai, db, 
     assert sorted(outcomes) == ["refused"] * 4 + ["spoken"] * 2
     assert spent == pytest.approx(2 * VOICE_CHARS * 15 / 1e6) and spent <= BUDGET_USD
     assert len(fake_openai.requests_to("/audio/speech")) == 2
-    with db.read() as conn:
+    with db.read(SYSTEM) as conn:
         assert conn.execute("SELECT count(*) FROM budget_reservations").fetchone()[0] == 0  # all settled

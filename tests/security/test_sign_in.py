@@ -22,6 +22,7 @@ from framepilot.auth.throttle import SignInThrottle
 from framepilot.launcher import PROJECT_ROOT
 from framepilot.logs import configure_logging
 from framepilot.settings import get_settings
+from framepilot.store import SYSTEM
 from tests.browser import SIGN_IN_BUTTON, Browser, onward_link
 
 RIGHT = "correct horse battery"  # user_a's password (tests/conftest.py)
@@ -149,7 +150,7 @@ def test_admin_rights_are_read_from_the_store_on_every_run(settings, browser, db
     from framepilot.models import LLMCall
     from framepilot.store import repository as repo
 
-    repo.record_llm_call(db, LLMCall(provider="openai", model="gpt-4o", operation="director", input_tokens=1,
+    repo.record_llm_call(db, LLMCall(provider="openai", model="gpt-4o", operation="direct.scene_director", input_tokens=1,
                                      output_tokens=1, cost_usd=0.5, latency_ms=1.0, user_id=user_a.id))
     def user_picker(at) -> list:  # noqa: ANN001 - only admins may look at other users' costs
         return [s for s in at.selectbox if s.key == "costs_user"]
@@ -190,7 +191,7 @@ def test_the_session_token_is_stored_only_as_a_hash(db, user_a, settings):
     cookie = sessions.start_session(db, user_a, SessionPolicy.from_settings(settings)).cookie.get_secret_value()
     token = cookie.split(".")[0]
     assert token.encode() not in settings.db_path.read_bytes()
-    with db.read() as conn:
+    with db.read(SYSTEM) as conn:
         stored = [r[0] for r in conn.execute("SELECT token_hash FROM auth_sessions")]
     assert len(stored) == 1 and token not in stored[0]
 
@@ -205,5 +206,5 @@ def test_with_redis_configured_the_counters_live_in_redis(redis_url, monkeypatch
         accounts.sign_in(db, "alice@example.com", "wrong guess!", "203.0.113.7")
     assert accounts.sign_in(db, "alice@example.com", RIGHT, "198.51.100.9").locked
     assert redis.Redis.from_url(redis_url).keys("*signin-account*")
-    with db.read() as conn:
+    with db.read(SYSTEM) as conn:
         assert conn.execute("SELECT count(*) FROM rate_limits").fetchone()[0] == 0

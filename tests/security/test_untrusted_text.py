@@ -117,7 +117,7 @@ def hostile_video(db, settings, user_a, tmp_path):
             original_script=HOSTILE, script=[HOSTILE, "Let's fix it."],
             shot_list=[ShotListItem(number=1, scale=ShotScale.CU, framing=HOSTILE, duration_s=2.0,
                                     line=HOSTILE)]))
-    repo.record_llm_call(db, LLMCall(provider="openai", model="gpt-4o-mini", operation="director",
+    repo.record_llm_call(db, LLMCall(provider="openai", model="gpt-4o-mini", operation="direct.scene_director",
                                      cost_usd=0.02, user_id=user_a.id, video_id=video.id,
                                      created_at=datetime.now(timezone.utc)))
     return repo.get_video(db, user_a, video.id)
