@@ -7,6 +7,7 @@ import streamlit as st
 from framepilot.auth import tokens
 from framepilot.settings import get_settings
 from framepilot.store import repository as repo
+from framepilot.ui.safe_text import escape_markdown
 from pages.common import database, require_user
 
 NEW_SECRET_KEY = "account_new_secret"  # (name, token) of the token created on the last run
@@ -15,7 +16,7 @@ EXPIRY_CHOICES = {30: "in 30 days", 90: "in 90 days", 365: "in a year", None: "n
 user = require_user()
 db, settings = database(), get_settings()
 st.title(":material/key: Account")
-st.caption(f"Signed in as {user.email}")
+st.caption(f"Signed in as {escape_markdown(user.email)}")
 
 st.subheader("API tokens")
 st.write(

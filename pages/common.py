@@ -116,7 +116,7 @@ def require_user() -> User:
         st.switch_page("pages/sign_in.py")
         st.stop()
     with st.sidebar:
-        st.caption(f"Signed in as {user.email}")
+        st.caption(f"Signed in as {escape_markdown(user.email)}")
         if st.button("Sign out", icon=":material/logout:", key="app_sign_out"):
             sign_out()
     return user
