@@ -39,8 +39,10 @@ def test_clean_clone_has_everything_make_test_needs(tmp_path):
     tracked = subprocess.run(["git", "ls-files"], cwd=PROJECT_ROOT, capture_output=True, text=True).stdout.split()
     if not tracked:
         pytest.skip("nothing committed yet")
-    for needed in ("Makefile", ".ci/run", "pyproject.toml", "requirements-nodeps.txt", "app.py",
-                   "framepilot/store/migrations/0001_initial.sql", "tests/conftest.py"):
+    for needed in ("Makefile", ".ci/run", "pyproject.toml", "requirements.lock", "requirements-nodeps.txt",
+                   "app.py", "asgi.py", "framepilot/store/migrations/sqlite/0001_initial.sql",
+                   "framepilot/store/migrations/postgres/0001_initial.sql",
+                   "framepilot/store/migrations/postgres/policies.sql", "tests/conftest.py"):
         assert needed in tracked, f"{needed} is not committed"
     clone = tmp_path / "clone"
     subprocess.run(["git", "clone", "-q", str(PROJECT_ROOT), str(clone)], check=True)
