@@ -6,7 +6,7 @@ Field names of `AnalysisResult` are the stable `framepilot analyze --json` forma
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from enum import StrEnum
 from typing import Annotated, Literal
 
@@ -441,6 +441,19 @@ class LLMCall(_Model):
     video_id: str | None = None
     job_id: str | None = None
     created_at: datetime | None = None
+
+
+class UsageScope(_Model):
+    """Which usage rows a read covers: one user's (None: everyone's, for admins only), the
+    inclusive UTC days, and the providers and models (empty: all)."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    user_id: int | None = None
+    start: date | None = None
+    end: date | None = None
+    providers: tuple[str, ...] = ()
+    models: tuple[str, ...] = ()
 
 
 class BudgetReservation(_Model):

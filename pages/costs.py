@@ -20,8 +20,7 @@ user = require_user()
 db = database()
 st.title(":material/payments: Costs & usage")
 
-with st.spinner("Reading the usage history…"):  # seconds only the first time, at a million calls
-    options = analytics.filter_options(db, user)
+options = analytics.filter_options(db, user)
 if options.calls == 0:
     st.info(
         "No AI calls yet. Every transcription, shot analysis, director note and voice-over is "
@@ -96,7 +95,7 @@ def show_spend() -> None:
     if totals.cost_usd <= 0:
         st.info("Cost per day, per job type and per video appear here once a priced call runs (the openai "
                 "provider). Local calls cost nothing: their price is the compute above.", icon=":material/money_off:")
-        st.markdown("**Latency per model**")
+        st.markdown("**Latency per model** (approximate p50/p95)")
         chart(charts.latency(report.models), "costs_chart_latency", "No calls to time.")
         return
     st.markdown("**Cost per day**")
@@ -108,7 +107,7 @@ def show_spend() -> None:
               "No cost by operation.")
     left, right = st.columns(2)
     with left:
-        st.markdown("**Latency per model**")
+        st.markdown("**Latency per model** (approximate p50/p95)")
         chart(charts.latency(report.models), "costs_chart_latency", "No calls to time.")
     with right:
         st.markdown("**Cost per job type**")
@@ -182,6 +181,7 @@ else:
     show_estimate()
     show_spend()
 
+LATENCY_HELP = "Approximate: read from latency buckets (1, 1.5, 2, 3, 5, 7 ms per decade), within a few percent."
 st.subheader(":material/table: Usage per model")
 st.dataframe(
     [m.model_dump() for m in report.models],
@@ -194,8 +194,8 @@ st.dataframe(
         "tts_characters": st.column_config.NumberColumn("characters"),
         "audio_minutes": st.column_config.NumberColumn("audio min", format="%.1f"),
         "compute_seconds": st.column_config.NumberColumn("CPU s", format="%.1f"),
-        "latency_p50_ms": st.column_config.NumberColumn("p50 ms", format="%.0f"),
-        "latency_p95_ms": st.column_config.NumberColumn("p95 ms", format="%.0f"),
+        "latency_p50_ms": st.column_config.NumberColumn("≈ p50 ms", format="%.0f", help=LATENCY_HELP),
+        "latency_p95_ms": st.column_config.NumberColumn("≈ p95 ms", format="%.0f", help=LATENCY_HELP),
     },
     key="costs_models_table",
 )

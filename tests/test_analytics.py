@@ -1,5 +1,5 @@
-"""The analytics engine: sums that match the rows, row-level security on every query, an
-incremental snapshot that survives a restart, and a CSV of exactly the filtered rows."""
+"""The analytics engine: sums that match the rows, row-level security on every query, new
+calls visible at once, and a CSV of exactly the filtered rows."""
 
 from __future__ import annotations
 
@@ -11,11 +11,8 @@ import numpy as np
 import pytest
 
 from framepilot import accounts, analytics
-from framepilot.analytics import snapshot as snapshot_module
-from framepilot.analytics.snapshot import CallSnapshot
 from framepilot.models import AnalysisParams, LLMCall, Operation, VoiceParams
 from framepilot.settings import load_settings
-from framepilot.store import SYSTEM
 from framepilot.store import repository as repo
 
 DIRECT, REWRITE, SHOTS = Operation.DIRECT_SCENE_DIRECTOR, Operation.DIRECT_SCRIPT_REWRITE, Operation.ANALYSE_SHOTS
@@ -53,11 +50,6 @@ def record_at(db, user, when: str, model: str, operation: Operation, cost: float
     repo.record_llm_calls_bulk(db, [(*(values[c] for c in repo._CALL_COLUMNS), when)])
 
 
-def segment(after: int, last: int) -> str:
-    """The file name the snapshot gives the segment of ids (after, last]."""
-    return f"calls-v{snapshot_module.FORMAT_VERSION}-{after:012d}-{last:012d}.arrow"
-
-
 @pytest.fixture
 def admin(db):
     return accounts.add_user(db, "root@example.com", "the admin passphrase", is_admin=True)
@@ -91,7 +83,7 @@ def test_totals_equal_the_hand_computed_sums_of_the_users_rows(db, user_a, two_u
     assert totals.tts_characters == 1500
 
 
-def test_model_usage_gives_cost_tokens_and_exact_latency_percentiles(db, user_a):
+def test_model_usage_gives_cost_tokens_and_latency_percentiles_within_a_few_percent(db, user_a):
     latencies = [float(v) for v in range(1, 101)]
     for latency in latencies:
         record(db, user_a, ("openai", "gpt-4o-mini", DIRECT, 10, 2, 0.0, 0, 0.001, latency, "ok", False))
@@ -102,8 +94,8 @@ def test_model_usage_gives_cost_tokens_and_exact_latency_percentiles(db, user_a)
     mini = usage["gpt-4o-mini"]
     assert (mini.calls, mini.input_tokens, mini.output_tokens) == (100, 1000, 200)
     assert mini.cost_usd == pytest.approx(0.1)
-    assert mini.latency_p50_ms == pytest.approx(np.percentile(latencies, 50))
-    assert mini.latency_p95_ms == pytest.approx(np.percentile(latencies, 95))
+    assert mini.latency_p50_ms == pytest.approx(np.percentile(latencies, 50), rel=0.05)
+    assert mini.latency_p95_ms == pytest.approx(np.percentile(latencies, 95), rel=0.05)
     assert usage["whisper-1"].audio_minutes == pytest.approx(0.5)
     assert list(usage) == ["gpt-4o-mini", "whisper-1"]  # most expensive first
 
@@ -215,10 +207,10 @@ def test_budget_usage_is_this_months_spend_against_the_configured_budget(db, use
     assert mine.budget_usd == 0.05 and mine.fraction == pytest.approx(0.0321 / 0.05)
 
 
-# --- the snapshot -------------------------------------------------------------------------
+# --- freshness ------------------------------------------------------------------------------
 
 
-def test_the_snapshot_picks_up_calls_written_after_the_first_query(db, user_a):
+def test_calls_written_after_a_first_query_count_in_the_next_one(db, user_a):
     record(db, user_a, A_CALLS[0])
     assert analytics.totals(db, user_a, EVERYTHING).calls == 1
 
@@ -228,90 +220,6 @@ def test_the_snapshot_picks_up_calls_written_after_the_first_query(db, user_a):
     after = analytics.totals(db, user_a, EVERYTHING)
     assert after.calls == 4
     assert after.cost_usd == pytest.approx(sum(c[7] for c in A_CALLS[:4]))
-
-
-def test_a_restarted_process_reads_the_segment_files_and_only_the_new_rows(db, user_a, monkeypatch):
-    monkeypatch.setattr(snapshot_module, "PERSIST_MIN_ROWS", 3)
-    for spec in A_CALLS:
-        record(db, user_a, spec)
-    first = analytics.snapshot_for(db)
-    assert first.table().num_rows == len(A_CALLS)
-    folder = first.folder
-    assert [p.name for p in folder.glob("*.arrow")] == [segment(0, 6)]
-
-    record(db, user_a, B_CALLS[0])
-    fetched_after = []
-    real_fetch = repo.llm_call_rows_for_analytics
-    monkeypatch.setattr(repo, "llm_call_rows_for_analytics",
-                        lambda db, after_id, limit: fetched_after.append(after_id) or real_fetch(db, after_id, limit))
-    restarted = CallSnapshot(db, folder)  # a new process: nothing in memory
-
-    table = restarted.table()
-    assert table.num_rows == len(A_CALLS) + 1
-    assert table["id"].to_pylist() == list(range(1, len(A_CALLS) + 2))
-    assert fetched_after[0] == len(A_CALLS)  # SQLite was asked only for what the files lack
-
-
-def test_overlapping_segments_from_two_processes_are_never_counted_twice(db, user_a, monkeypatch):
-    monkeypatch.setattr(snapshot_module, "PERSIST_MIN_ROWS", 2)
-    for spec in A_CALLS[:2]:
-        record(db, user_a, spec)
-    folder = analytics.snapshot_for(db).folder
-    one = CallSnapshot(db, folder)
-    one.table()  # writes (0, 2]
-    for spec in A_CALLS[2:4]:
-        record(db, user_a, spec)
-    two = CallSnapshot(db, folder)
-    two.table()  # reads (0, 2], writes (2, 4]
-    stale = CallSnapshot(db, folder.parent / "elsewhere")
-    stale.table()  # writes (0, 4] elsewhere; moved in, it overlaps both
-    (folder.parent / "elsewhere" / segment(0, 4)).rename(folder / segment(0, 4))
-
-    fresh = CallSnapshot(db, folder).table()
-
-    assert len(list(folder.glob("*.arrow"))) == 3
-    assert fresh["id"].to_pylist() == [1, 2, 3, 4]
-
-
-def test_many_segments_are_compacted_into_one(db, user_a, monkeypatch):
-    monkeypatch.setattr(snapshot_module, "PERSIST_MIN_ROWS", 1)
-    monkeypatch.setattr(snapshot_module, "MAX_SEGMENTS", 3)
-    snap = analytics.snapshot_for(db)
-    for spec in A_CALLS:
-        record(db, user_a, spec)
-        snap.table()
-
-    # (0,1] (1,2] (2,3] were merged into (0,4] when the fourth arrived; then (4,5] and (5,6].
-    assert sorted(p.name for p in snap.folder.glob("*.arrow")) == [segment(0, 4), segment(4, 5), segment(5, 6)]
-    assert CallSnapshot(db, snap.folder).table()["id"].to_pylist() == [1, 2, 3, 4, 5, 6]
-
-
-def test_segments_from_another_store_are_ignored(tmp_path, db, user_a, monkeypatch):
-    monkeypatch.setattr(snapshot_module, "PERSIST_MIN_ROWS", 1)
-    for spec in A_CALLS:
-        record(db, user_a, spec)
-    folder = tmp_path / "moved-analytics"
-    CallSnapshot(db, folder).table()  # files that cover ids 1..6
-    with db.connect(SYSTEM) as conn:  # the store is replaced by one with fewer calls
-        conn.execute("DELETE FROM llm_calls WHERE id > 2")
-
-    assert CallSnapshot(db, folder).table()["id"].to_pylist() == [1, 2]
-
-
-def test_a_damaged_segment_is_dropped_and_its_rows_read_from_the_store(db, user_a, monkeypatch):
-    monkeypatch.setattr(snapshot_module, "PERSIST_MIN_ROWS", 1)
-    for spec in A_CALLS:
-        record(db, user_a, spec)
-    folder = analytics.snapshot_for(db).folder
-    CallSnapshot(db, folder).table()
-    (segment,) = folder.glob("*.arrow")
-    segment.write_bytes(b"not an Arrow file at all")
-
-    table = CallSnapshot(db, folder).table()
-
-    assert table["id"].to_pylist() == [1, 2, 3, 4, 5, 6]
-    assert [p.name for p in folder.glob("*.arrow")] == [segment.name]  # rewritten from the store
-    assert CallSnapshot(db, folder).table().num_rows == 6
 
 
 # --- CSV ----------------------------------------------------------------------------------

@@ -134,10 +134,10 @@ def test_the_budget_bar_shows_this_months_spend_against_the_budget(costs_page, d
 LOCAL_CALLS = [  # (operation, model, compute seconds, audio seconds, characters)
     ("transcribe", "faster-whisper-base", 12.0, 90.0, 0),
     ("analyse_shots", "mediapipe-0.10.21", 6.0, 0.0, 0),
-    ("direct:scene_director", "rules", 0.1, 0.0, 1200),
-    ("direct:script_rewrite", "rules", 0.1, 0.0, 1200),
-    ("direct:full_rewrite", "rules", 0.1, 0.0, 1200),
-    ("tts", "hibari-heart", 4.0, 0.0, 500),
+    ("direct.scene_director", "rules", 0.1, 0.0, 1200),
+    ("direct.script_rewrite", "rules", 0.1, 0.0, 1200),
+    ("direct.full_rewrite", "rules", 0.1, 0.0, 1200),
+    ("synthesise", "hibari-heart", 4.0, 0.0, 500),
 ]
 
 

@@ -49,8 +49,8 @@ def one_local_analysis(db, settings, user, name: str = "talk.mp4", shots: int = 
     local(db, user, "transcribe", "faster-whisper-base", video_id=video, compute=12.0, audio=audio)
     local(db, user, "analyse_shots", "mediapipe-0.10.21", video_id=video, compute=6.0)
     for mode in MODES:
-        local(db, user, f"direct:{mode}", "rules", video_id=video, compute=0.1, characters=transcript_chars)
-    local(db, user, "tts", "hibari-heart", video_id=video, compute=4.0, characters=voiced_chars)
+        local(db, user, f"direct.{mode}", "rules", video_id=video, compute=0.1, characters=transcript_chars)
+    local(db, user, "synthesise", "hibari-heart", video_id=video, compute=4.0, characters=voiced_chars)
     return video
 
 
@@ -72,11 +72,11 @@ def test_compute_is_summed_per_stage_model_and_video(db, settings, user_a):
     assert all(v.compute_seconds == pytest.approx(22.3) for v in compute.top_videos)
 
 
-def test_both_spellings_of_a_step_are_one_stage(db, settings, user_a):
-    local(db, user_a, "direct:scene_director", "rules", compute=1.0)
+def test_both_providers_calls_of_a_step_are_one_stage(db, settings, user_a):
+    local(db, user_a, "direct.scene_director", "rules", compute=1.0)
     local(db, user_a, "direct.scene_director", "gpt-4o-mini", provider="openai", compute=0.5, cost=0.001)
-    local(db, user_a, "direct.full_rewrite.repair", "gpt-4o-mini", provider="openai", compute=0.25, cost=0.001)
-    local(db, user_a, "tts", "hibari-heart", compute=2.0)
+    local(db, user_a, "direct.full_rewrite", "gpt-4o-mini", provider="openai", compute=0.25, cost=0.001)
+    local(db, user_a, "synthesise", "hibari-heart", compute=2.0)
     local(db, user_a, "synthesise", "tts-1", provider="openai", compute=0.5, cost=0.001)
 
     compute = analytics.cost_report(db, settings, user_a, EVERYTHING).compute

@@ -2,14 +2,10 @@
 the rows stored before, so the Costs page shows each step once."""
 
 import sqlite3
-from pathlib import Path
 
-import pyarrow as pa
-import pyarrow.feather as feather
 import pytest
 
 from framepilot import accounts, analytics
-from framepilot.analytics import snapshot as snapshot_module
 from framepilot.models import DirectorMode, Operation
 from framepilot.providers.local.director import LocalDirector
 from framepilot.providers.local.voice import LocalVoice
@@ -72,15 +68,9 @@ def test_migration_0004_gives_old_rows_the_shared_operation_names(settings, stor
 
 
 def test_after_the_migration_the_costs_page_groups_each_step_once(settings, store_from_before_0004):
-    old, user = store_from_before_0004
-    # A snapshot the Costs page persisted before the upgrade, still holding the old names.
-    rows = repo.llm_call_rows_for_analytics(old, 0, 100)
-    folder = Path(old.path).parent / "analytics"
-    folder.mkdir()
-    stale = folder / f"calls-v1-{0:012d}-{rows[-1][0]:012d}.arrow"
-    feather.write_feather(pa.Table.from_batches([snapshot_module.rows_to_batch(rows)]), stale)
+    _, user = store_from_before_0004
 
-    db = open_database(settings)
+    db = open_database(settings)  # 0004 renames, then 0007 rolls the renamed rows up
     report = analytics.cost_report(db, settings, user, analytics.Filters())
 
     series = {name: sum(costs) for name, costs in report.cost_by_operation.series.items()}
@@ -89,7 +79,6 @@ def test_after_the_migration_the_costs_page_groups_each_step_once(settings, stor
         "transcribe": 0.0, "analyse_shots": 0.05,
     })
     assert set(series) <= set(Operation)
-    assert not stale.exists()
 
 
 def test_both_providers_account_a_director_mode_under_the_same_operation(fake_openai):

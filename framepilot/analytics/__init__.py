@@ -1,39 +1,22 @@
-"""Cost and usage analytics: DuckDB over an incremental Arrow snapshot of `llm_calls`.
+"""Cost and usage analytics: DuckDB over usage rollups that the store keeps at write time.
 
-SQLite stays the system of record; a DuckDB *file* cannot be shared by the web and worker
-processes (FIELD-NOTES, "Storage across processes"). So the reading process keeps its own
-columnar copy (`snapshot.py`): every user's calls as an in-memory, dictionary-encoded Arrow
-table, caught up by id on each query and persisted as Arrow IPC segment files under
-`<data_dir>/analytics/`, so that a restart reads those files, not the whole SQLite table.
-`queries.py` cuts that table to the rows the acting user may see (row-level security, in
-pyarrow, before DuckDB sees anything) and runs fixed DuckDB SQL over the result, returning
-pydantic models. `compute.py` sums the machine time of the same rows (what the local
-provider costs), and `estimate.py` prices local work on the configured openai models.
+Every `llm_calls` row is added, in the same transaction, to three rollup tables (migration
+0007, `framepilot/store/repository/llm_usage.py`): sums per user, UTC day, provider, model,
+operation and job type; the same per video; and a latency histogram per model. A page view
+reads only the rollup rows in scope (a few thousand, whatever the number of calls) into one
+Arrow table and runs fixed DuckDB SQL over it (`queries.py`), returning pydantic models; the
+top videos, the shots local calls read and the latency histogram are summed by the store.
+`compute.py` sums the machine time of the same rows, `estimate.py` prices local work on the
+configured OpenAI models, and `latency.py` reads approximate p50/p95 from the histogram.
 
-Measured on this 2-core machine with 1,000,000 synthetic calls (5 users, 90 days), every
-query of the Costs page together (totals, daily cost by model and by operation, per-model
-usage with latency p50/p95, top videos, job types, filter options), warm:
+Row-level security: `queries.usage_scope` names whose rows a query reads (the acting user's;
+anyone's for an admin), the repository reads only those, and on PostgreSQL the tables'
+policies enforce the same. Nothing is cached in the web process, so the page costs the same
+in a new process as in a warm one. Measured in `bench/bench_analytics.py` at 1 and 10
+million calls; its last output is in bench/results/bench_analytics.txt.
 
-| where the data sits                                  | one user | admin, all rows |
-|------------------------------------------------------|----------|-----------------|
-| Arrow in memory, pre-filtered in pyarrow (chosen)    | 60 ms    | 120-160 ms      |
-| Arrow in memory, filtered by DuckDB in a view        | 77 ms    | 225 ms          |
-| DuckDB in-memory table                               | 95 ms    | 257 ms          |
-| `read_parquet` over one zstd Parquet file per query  | 158 ms   | 283 ms          |
-
-The in-memory table costs about 145 MB per million calls (230 MB without dictionary
-encoding). Building it from SQLite the first time costs 10-15 s per million calls (the
-sqlite3 module's row fetch and the conversion to Arrow; the ADBC SQLite driver did it in
-2.6 s but would be one more dependency for a one-time cost); every later start loads the
-segment files (0.05-0.1 s) and fetches only newer rows. `bench/bench_analytics.py`
-measures the whole path, the page included; its last output is in
-bench/results/bench_analytics.txt.
-
-Assumptions: `llm_calls` is append-only (no UPDATE or DELETE anywhere in the repository; a
-migration that rewrites stored rows bumps `snapshot.FORMAT_VERSION`, as 0004 did),
-users are never deleted (a deleted user's calls keep their old user_id in the snapshot, and
-SQLite may hand that id to a new user: delete `<data_dir>/analytics/` if that ever changes),
-and a job's type is read when its calls are first snapshotted.
+The previous design (an in-memory Arrow snapshot of every call, persisted as Arrow IPC
+segments) needed about 145 MB and 10-15 s to build per million calls; it is gone.
 """
 
 from framepilot.analytics.compute import ComputeReport, VideoCompute
@@ -54,19 +37,20 @@ from framepilot.analytics.queries import (
     daily_cost,
     effective_user_id,
     export_csv,
+    iter_csv,
     filter_options,
     job_type_costs,
     model_usage,
-    scoped_calls,
+    scoped_usage,
     totals,
+    usage_scope,
     video_costs,
 )
-from framepilot.analytics.snapshot import CallSnapshot, snapshot_for
 
 __all__ = [
-    "NO_JOB", "BudgetUsage", "CallSnapshot", "ComputeReport", "CostEstimate", "CostReport", "DailySeries",
+    "NO_JOB", "BudgetUsage", "ComputeReport", "CostEstimate", "CostReport", "DailySeries",
     "FilterOptions", "Filters", "JobTypeCost", "ModelUsage", "StageEstimate", "Totals", "VideoCompute",
     "VideoCost", "budget_usage", "cost_report", "daily_cost",
-    "effective_user_id", "export_csv", "filter_options", "job_type_costs", "model_usage",
-    "scoped_calls", "snapshot_for", "totals", "video_costs",
+    "effective_user_id", "export_csv", "filter_options", "iter_csv", "job_type_costs", "model_usage",
+    "scoped_usage", "totals", "usage_scope", "video_costs",
 ]

@@ -1,8 +1,8 @@
-"""DuckDB over one already-scoped Arrow table: the only way the analytics modules run SQL,
-and the two query shapes several reports share (sums per day; totals per video).
+"""DuckDB over one already-scoped Arrow table of daily usage rollup rows: the only way the
+analytics modules run SQL, and the query shape several reports share (sums per day).
 
-The table is registered as `calls` on a private cursor, and nothing else is visible there,
-so a query can only ever read rows that `queries.scoped_calls` let through.
+The table is registered as `usage` on a private cursor, and nothing else is visible there,
+so a query can only ever read rows that `queries.scoped_usage` let through.
 """
 
 from __future__ import annotations
@@ -26,8 +26,8 @@ class Result(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
 
 
-def _cursor(calls: pa.Table, **tables: pa.Table) -> duckdb.DuckDBPyConnection:
-    """A private DuckDB cursor on which `calls` is the scoped table and nothing else is
+def _cursor(usage: pa.Table, **tables: pa.Table) -> duckdb.DuckDBPyConnection:
+    """A private DuckDB cursor on which `usage` is the scoped table and nothing else is
     (but `tables`, which the caller derived from rows the user may see)."""
     global _duck
     with _duck_lock:
@@ -36,15 +36,15 @@ def _cursor(calls: pa.Table, **tables: pa.Table) -> duckdb.DuckDBPyConnection:
             _duck.execute("SET python_enable_replacements = false")
         cursor = _duck.cursor()
     cursor.execute("SET python_enable_replacements = false")
-    cursor.register("calls", calls)
+    cursor.register("usage", usage)
     for name, table in tables.items():
         cursor.register(name, table)
     return cursor
 
 
-def run_sql(calls: pa.Table, sql: str, **tables: pa.Table) -> list[tuple]:
-    """The rows of `sql` over `calls` (fixed SQL only: it takes no values from the UI)."""
-    cursor = _cursor(calls, **tables)
+def run_sql(usage: pa.Table, sql: str, **tables: pa.Table) -> list[tuple]:
+    """The rows of `sql` over `usage` (fixed SQL only: it takes no values from the UI)."""
+    cursor = _cursor(usage, **tables)
     try:
         return cursor.execute(sql).fetchall()
     finally:
@@ -52,8 +52,8 @@ def run_sql(calls: pa.Table, sql: str, **tables: pa.Table) -> list[tuple]:
 
 
 _DAILY_SQL = """
-SELECT CAST(created_at AS DATE) AS day, CAST({column} AS VARCHAR) AS key, {sums}
-FROM calls GROUP BY ALL ORDER BY day
+SELECT CAST(day AS DATE) AS day, {column} AS key, {sums}
+FROM usage GROUP BY ALL ORDER BY day
 """
 SUMMABLE = ("cost_usd", "compute_seconds")
 
@@ -81,11 +81,11 @@ def _largest_first(series: dict[str, list[float]]) -> dict[str, list[float]]:
     return dict(sorted(series.items(), key=lambda kv: (-sum(kv[1]), kv[0])))
 
 
-def daily_sums(calls: pa.Table, by: Literal["model", "operation"], values: tuple[str, ...]) -> dict[str, DailySeries]:
+def daily_sums(usage: pa.Table, by: Literal["model", "operation"], values: tuple[str, ...]) -> dict[str, DailySeries]:
     """Each of `values` summed per UTC day and `by`, in one scan."""
     if by not in ("model", "operation") or not set(values) <= set(SUMMABLE):
         raise ValueError(f"cannot sum {values!r} per day by {by!r}")
-    rows = run_sql(calls, _DAILY_SQL.format(column=by, sums=", ".join(f"sum({v})" for v in values)))
+    rows = run_sql(usage, _DAILY_SQL.format(column=by, sums=", ".join(f"sum({v})" for v in values)))
     days = sorted({row[0] for row in rows})
     position = {day: i for i, day in enumerate(days)}
     summed: dict[str, dict[str, list[float]]] = {v: {} for v in values}
@@ -95,8 +95,8 @@ def daily_sums(calls: pa.Table, by: Literal["model", "operation"], values: tuple
     return {value: DailySeries(days=days, series=_largest_first(series)) for value, series in summed.items()}
 
 
-def daily_series(calls: pa.Table, by: Literal["model", "operation"], value: str = "cost_usd") -> DailySeries:
-    return daily_sums(calls, by, (value,))[value]
+def daily_series(usage: pa.Table, by: Literal["model", "operation"], value: str = "cost_usd") -> DailySeries:
+    return daily_sums(usage, by, (value,))[value]
 
 
 class VideoTotals(NamedTuple):
@@ -104,15 +104,3 @@ class VideoTotals(NamedTuple):
     cost_usd: float
     compute_seconds: float
     audio_seconds: float
-
-
-_VIDEOS_SQL = """
-SELECT CAST(video_id AS VARCHAR), count(*), coalesce(sum(cost_usd), 0), coalesce(sum(compute_seconds), 0),
-       coalesce(sum(audio_seconds), 0)
-FROM calls WHERE video_id IS NOT NULL GROUP BY 1
-"""
-
-
-def video_totals(calls: pa.Table) -> dict[str, VideoTotals]:
-    """Calls, cost, compute and audio per video, in one scan (for the cost and compute charts)."""
-    return {video: VideoTotals(*totals) for video, *totals in run_sql(calls, _VIDEOS_SQL)}

@@ -13,14 +13,13 @@ Only successful local calls are estimated; openai calls already carry their real
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable
 from dataclasses import dataclass
 
 import pyarrow as pa
 
 from framepilot.analytics.duck import Result, run_sql
 from framepilot.analytics.steps import stage_of
-from framepilot.models import LLMCall, Stage, User
+from framepilot.models import LLMCall, Operation, Stage, UsageScope, User
 from framepilot.pricing import apply_cost, image_tokens
 from framepilot.settings import Settings
 from framepilot.store import Database
@@ -39,10 +38,8 @@ KEYFRAME_SIZE = (512, 288)
 KEYFRAME_DETAIL = "low"
 
 _LOCAL_WORK_SQL = """
-SELECT CAST(c.operation AS VARCHAR), count(*), coalesce(sum(c.audio_seconds), 0),
-       coalesce(sum(c.characters), 0), coalesce(sum(s.shots), 0)
-FROM calls c LEFT JOIN shots s ON CAST(c.video_id AS VARCHAR) = s.video_id
-WHERE c.provider = 'local' AND c.status = 'ok' AND NOT c.cache_hit
+SELECT operation, sum(fresh_ok_calls), sum(fresh_ok_audio_seconds), sum(fresh_ok_characters)
+FROM usage WHERE provider = 'local' AND fresh_ok_calls > 0
 GROUP BY 1
 """
 
@@ -81,6 +78,11 @@ class CostEstimate(Result):
         return not self.stages
 
 
+# Pricing reads only the model and the usage; the call needs some operation of its stage.
+_PRICED_AS = {Stage.TRANSCRIBE: Operation.TRANSCRIBE, Stage.CINEMATIC: Operation.ANALYSE_SHOTS,
+              Stage.DIRECT: Operation.DIRECT_SCENE_DIRECTOR, Stage.VOICE: Operation.SYNTHESISE}
+
+
 @dataclass
 class _StageWork:
     """What the local calls of one stage did, summed; `shots` counts a video's shots once per call."""
@@ -106,7 +108,7 @@ def _priced(stage: Stage, model: str, work: _StageWork) -> StageEstimate:
         usage = {"input_tokens": round(work.calls * DIRECTOR_PROMPT_TOKENS + work.shots * DIRECTOR_TOKENS_PER_SHOT
                                        + work.characters * DIRECTOR_TOKENS_PER_TRANSCRIPT_CHARACTER),
                  "output_tokens": work.calls * DIRECTOR_REPLY_TOKENS}
-    call = apply_cost(LLMCall(provider="openai", model=model, operation=stage.value, **usage))
+    call = apply_cost(LLMCall(provider="openai", model=model, operation=_PRICED_AS[stage], **usage))
     return StageEstimate(
         stage=stage.value, model=model, calls=work.calls, audio_minutes=work.audio_seconds / 60,
         characters=work.characters, shots=work.shots if stage in (Stage.CINEMATIC, Stage.DIRECT) else 0,
@@ -125,15 +127,14 @@ def estimate_models(settings: Settings) -> dict[Stage, str]:
     }
 
 
-def openai_estimate(db: Database, settings: Settings, user: User, calls: pa.Table,
-                    video_ids: Iterable[str]) -> CostEstimate:
-    """The estimate for the successful local calls in an already-scoped table; `video_ids`
-    are the videos in it (their shot counts come from the store)."""
-    shots = repo.shot_counts(db, user, list(video_ids))
-    shots_table = pa.table({"video_id": pa.array(list(shots), pa.string()),
-                            "shots": pa.array(list(shots.values()), pa.int64())})
+def openai_estimate(db: Database, settings: Settings, user: User, usage: pa.Table,
+                    scope: UsageScope) -> CostEstimate:
+    """The estimate for the successful local calls in an already-scoped rollup table; the
+    shots they read come from the store, for the same `scope`."""
+    shots = repo.local_shot_reads(db, user, scope)
     by_stage: dict[Stage, _StageWork] = defaultdict(_StageWork)
-    for operation, count, audio_seconds, characters, shots_read in run_sql(calls, _LOCAL_WORK_SQL, shots=shots_table):
+    for operation, count, audio_seconds, characters in run_sql(usage, _LOCAL_WORK_SQL):
+        shots_read = shots.get(operation, 0)
         stage = stage_of(operation)
         if stage is None:
             continue

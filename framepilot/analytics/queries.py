@@ -1,21 +1,22 @@
 """Typed cost and usage queries for the Costs page, each for an acting user and `Filters`.
 
-Row-level security lives in one place, `scoped_calls`: it cuts the snapshot down to the
-rows the acting user may see (their own; everyone's or one chosen user's for admins) and
-the page's filters, *before* DuckDB sees anything. The SQL below only ever reads that
-already-scoped table, registered as `calls` on a private DuckDB cursor, and takes no values
-from the UI. Days are UTC days.
+Row-level security lives in one place, `usage_scope`: the rows a query reads are the acting
+user's own (everyone's or one chosen user's for admins) within the page's filters, and the
+store reads only those (on PostgreSQL its policies enforce the same). The daily rollup rows
+in scope (thousands, whatever the number of calls) become one Arrow table, registered as
+`usage` on a private DuckDB cursor; the SQL below only ever reads that table and takes no
+values from the UI. Days are UTC days.
 """
 
 from __future__ import annotations
 
+import csv
 import io
-from datetime import date, datetime, time, timedelta
+from collections.abc import Iterator
+from datetime import date, datetime
 from typing import Literal
 
 import pyarrow as pa
-import pyarrow.compute as pc
-import pyarrow.csv as pacsv
 from pydantic import Field
 
 from framepilot import budget
@@ -27,13 +28,13 @@ from framepilot.analytics.duck import (
     daily_series,
     daily_sums,
     run_sql,
-    video_totals,
 )
 from framepilot.analytics.estimate import CostEstimate, openai_estimate
-from framepilot.analytics.snapshot import snapshot_for
-from framepilot.models import User
+from framepilot.analytics.latency import approximate_quantile
+from framepilot.models import UsageScope, User
 from framepilot.settings import Settings
 from framepilot.store import Database
+from framepilot.store import repository as repo
 
 NO_JOB = "(no job)"
 
@@ -72,6 +73,8 @@ class Totals(Result):
 
 
 class ModelUsage(Result):
+    """Per model; the latency percentiles are approximate (read from a bucketed histogram)."""
+
     provider: str
     model: str
     calls: int
@@ -115,7 +118,7 @@ class BudgetUsage(Result):
 
 
 class CostReport(Result):
-    """Everything the Costs page shows, from one scoping of the snapshot."""
+    """Everything the Costs page shows, from one scoping of the usage rollups."""
 
     filters: Filters
     totals: Totals
@@ -137,71 +140,73 @@ def effective_user_id(user: User, filters: Filters) -> int | None:
     return filters.user_id if user.is_admin else user.id
 
 
-def scoped_calls(db: Database, user: User, filters: Filters) -> pa.Table:
-    """The caught-up snapshot cut to the rows `user` may see that match `filters`."""
-    table = snapshot_for(db).table()
-    conditions = []
-    owner = effective_user_id(user, filters)
-    if owner is not None:
-        conditions.append(pc.equal(table["user_id"], pa.scalar(owner, pa.int64())))
-    if filters.start is not None:
-        since = datetime.combine(filters.start, time.min)
-        conditions.append(pc.greater_equal(table["created_at"], pa.scalar(since, pa.timestamp("us"))))
-    if filters.end is not None:
-        until = datetime.combine(filters.end + timedelta(days=1), time.min)
-        conditions.append(pc.less(table["created_at"], pa.scalar(until, pa.timestamp("us"))))
-    for column, wanted in (("provider", filters.providers), ("model", filters.models)):
-        if wanted:
-            conditions.append(pc.is_in(table[column], value_set=pa.array(list(wanted), pa.string())))
-    if not conditions:
-        return table
-    mask = conditions[0]
-    for condition in conditions[1:]:
-        mask = pc.and_kleene(mask, condition)
-    return table.filter(mask)
+def usage_scope(user: User, filters: Filters) -> UsageScope:
+    return UsageScope(user_id=effective_user_id(user, filters), start=filters.start, end=filters.end,
+                      providers=filters.providers, models=filters.models)
+
+
+_USAGE_SCHEMA = pa.schema([
+    (name, pa.string() if name in ("day", "provider", "model", "operation", "job_type")
+     else pa.float64() if name.endswith(("usd", "seconds", "latency_ms")) else pa.int64())
+    for name in repo.DAILY_COLUMNS
+])
+
+
+def scoped_usage(db: Database, user: User, filters: Filters) -> pa.Table:
+    """The daily rollup rows `user` may see that match `filters`, as Arrow."""
+    rows = repo.usage_daily_rows(db, user, usage_scope(user, filters))
+    columns = list(zip(*rows)) if rows else [()] * len(_USAGE_SCHEMA)
+    return pa.Table.from_arrays([pa.array(c, type=f.type) for c, f in zip(columns, _USAGE_SCHEMA)],
+                                schema=_USAGE_SCHEMA)
 
 
 # --- queries over a scoped table ------------------------------------------------------
 
 _TOTALS_SQL = """
-SELECT count(*), coalesce(sum(cost_usd), 0), count(*) FILTER (WHERE cost_usd IS NULL),
-       count(*) FILTER (WHERE status <> 'ok'), count(*) FILTER (WHERE cache_hit),
+SELECT coalesce(sum(calls), 0), coalesce(sum(cost_usd), 0), coalesce(sum(unknown_cost_calls), 0),
+       coalesce(sum(error_calls), 0), coalesce(sum(cache_hits), 0),
        coalesce(sum(input_tokens), 0), coalesce(sum(output_tokens), 0),
        coalesce(sum(audio_seconds), 0) / 60.0, coalesce(sum(characters), 0),
        coalesce(sum(compute_seconds), 0), coalesce(sum(latency_ms), 0) / 1000.0
-FROM calls
+FROM usage
 """
 
 _MODELS_SQL = """
-SELECT provider, model, count(*), coalesce(sum(cost_usd), 0),
-       count(*) FILTER (WHERE cost_usd IS NULL), sum(input_tokens), sum(output_tokens),
-       sum(audio_seconds) / 60.0, sum(characters), sum(compute_seconds), quantile_cont(latency_ms, [0.5, 0.95])
-FROM calls GROUP BY ALL ORDER BY 4 DESC, 3 DESC
+SELECT provider, model, sum(calls), sum(cost_usd), sum(unknown_cost_calls), sum(input_tokens),
+       sum(output_tokens), sum(audio_seconds) / 60.0, sum(characters), sum(compute_seconds)
+FROM usage GROUP BY ALL ORDER BY 4 DESC, 3 DESC
 """
 
 _JOB_TYPES_SQL = """
-SELECT coalesce(CAST(job_type AS VARCHAR), '{no_job}'), count(*), coalesce(sum(cost_usd), 0) AS cost
-FROM calls GROUP BY ALL ORDER BY cost DESC
+SELECT CASE WHEN job_type = '' THEN '{no_job}' ELSE job_type END, sum(calls), sum(cost_usd) AS cost
+FROM usage GROUP BY ALL ORDER BY cost DESC
 """
 
-_SPAN_SQL = "SELECT count(*), CAST(min(created_at) AS DATE), CAST(max(created_at) AS DATE) FROM calls"
-_PAIRS_SQL = "SELECT DISTINCT CAST(provider AS VARCHAR), CAST(model AS VARCHAR) FROM calls"
 
-
-def _totals(calls: pa.Table) -> Totals:
-    row = run_sql(calls, _TOTALS_SQL)[0]
+def _totals(usage: pa.Table) -> Totals:
+    row = run_sql(usage, _TOTALS_SQL)[0]
     keys = ("calls", "cost_usd", "unknown_cost_calls", "error_calls", "cache_hits",
             "input_tokens", "output_tokens", "audio_minutes", "tts_characters", "compute_seconds", "wall_seconds")
     return Totals(**dict(zip(keys, row)))
 
 
-def _model_usage(calls: pa.Table) -> list[ModelUsage]:
+def _model_usage(db: Database, user: User, filters: Filters, usage: pa.Table) -> list[ModelUsage]:
+    histograms: dict[tuple[str, str], dict[int, int]] = {}
+    for provider, model, bucket, calls in repo.latency_histogram(db, user, usage_scope(user, filters)):
+        histograms.setdefault((provider, model), {})[bucket] = calls
     keys = ("provider", "model", "calls", "cost_usd", "unknown_cost_calls", "input_tokens",
             "output_tokens", "audio_minutes", "tts_characters", "compute_seconds")
-    usage = []
-    for *row, (p50, p95) in run_sql(calls, _MODELS_SQL):
-        usage.append(ModelUsage(**dict(zip(keys, row)), latency_p50_ms=p50, latency_p95_ms=p95))
-    return usage
+    usage_rows = []
+    for row in run_sql(usage, _MODELS_SQL):
+        counts = histograms.get((row[0], row[1]), {})
+        usage_rows.append(ModelUsage(**dict(zip(keys, row)), latency_p50_ms=approximate_quantile(counts, 0.5),
+                                     latency_p95_ms=approximate_quantile(counts, 0.95)))
+    return usage_rows
+
+
+def _videos(db: Database, user: User, filters: Filters, limit: int) -> tuple[int, dict[str, VideoTotals]]:
+    count, rows = repo.top_videos(db, user, usage_scope(user, filters), limit)
+    return count, {video: VideoTotals(*totals) for video, *totals in rows}
 
 
 def _video_costs(videos: dict[str, VideoTotals], limit: int) -> list[VideoCost]:
@@ -210,64 +215,62 @@ def _video_costs(videos: dict[str, VideoTotals], limit: int) -> list[VideoCost]:
     return [VideoCost(video_id=v, calls=t.calls, cost_usd=t.cost_usd) for v, t in ranked[:limit]]
 
 
-def _job_type_costs(calls: pa.Table) -> list[JobTypeCost]:
-    rows = run_sql(calls, _JOB_TYPES_SQL.format(no_job=NO_JOB))
+def _job_type_costs(usage: pa.Table) -> list[JobTypeCost]:
+    rows = run_sql(usage, _JOB_TYPES_SQL.format(no_job=NO_JOB))
     return [JobTypeCost(job_type=t, calls=n, cost_usd=c) for t, n, c in rows]
 
 
 def _budgets(db: Database, settings: Settings, user: User, filters: Filters) -> list[BudgetUsage]:
     """The viewed user's month against the per-user budget; for admins also everyone's month
-    against the global budget. Same month and limits as `framepilot.budget`, summed from the
-    snapshot (15 ms at 1M calls, where `budget.budget_status` over SQLite takes 110-170 ms).
-    The page's other filters do not apply to budgets."""
-    month = budget.month_start().date()
+    against the global budget. Same month, limits and sums as `framepilot.budget`. The page's
+    other filters do not apply to budgets."""
+    month = budget.month_start()
     owner = effective_user_id(user, filters)
     usages = []
     if owner is not None:
-        calls = scoped_calls(db, user, Filters(start=month, user_id=owner))
-        usages.append(BudgetUsage(scope="user", user_id=owner, month_start=month,
-                                  spent_usd=pc.sum(calls["cost_usd"]).as_py() or 0.0,
+        usages.append(BudgetUsage(scope="user", user_id=owner, month_start=month.date(),
+                                  spent_usd=repo.month_spend_usd(db, owner, month),
                                   budget_usd=settings.user_monthly_budget_usd))
     if user.is_admin:
-        calls = scoped_calls(db, user, Filters(start=month))
-        usages.append(BudgetUsage(scope="global", user_id=None, month_start=month,
-                                  spent_usd=pc.sum(calls["cost_usd"]).as_py() or 0.0,
+        usages.append(BudgetUsage(scope="global", user_id=None, month_start=month.date(),
+                                  spent_usd=repo.month_spend_usd(db, None, month),
                                   budget_usd=settings.global_monthly_budget_usd))
     return usages
 
 
-# --- public API: one scoping per call --------------------------------------------------
+# --- public API -------------------------------------------------------------------------
 
 
 def filter_options(db: Database, user: User) -> FilterOptions:
     """What the filters can offer this user: their providers, models and days with calls."""
-    calls = scoped_calls(db, user, Filters())
-    count, first, last = run_sql(calls, _SPAN_SQL)[0]
-    pairs = run_sql(calls, _PAIRS_SQL)
-    return FilterOptions(calls=count, providers=sorted({p for p, _ in pairs}),
-                         models=sorted({m for _, m in pairs}), first_day=first, last_day=last)
+    rows = repo.usage_overview(db, user, None if user.is_admin else user.id)
+    return FilterOptions(
+        calls=sum(r[2] for r in rows), providers=sorted({r[0] for r in rows}), models=sorted({r[1] for r in rows}),
+        first_day=date.fromisoformat(min(r[3] for r in rows)) if rows else None,
+        last_day=date.fromisoformat(max(r[4] for r in rows)) if rows else None,
+    )
 
 
 def totals(db: Database, user: User, filters: Filters) -> Totals:
-    return _totals(scoped_calls(db, user, filters))
+    return _totals(scoped_usage(db, user, filters))
 
 
 def daily_cost(db: Database, user: User, filters: Filters, by: Literal["model", "operation"]) -> DailySeries:
-    return daily_series(scoped_calls(db, user, filters), by)
+    return daily_series(scoped_usage(db, user, filters), by)
 
 
 def model_usage(db: Database, user: User, filters: Filters) -> list[ModelUsage]:
-    """Calls, cost, tokens, audio, characters and latency p50/p95 per model."""
-    return _model_usage(scoped_calls(db, user, filters))
+    """Calls, cost, tokens, audio, characters and approximate latency p50/p95 per model."""
+    return _model_usage(db, user, filters, scoped_usage(db, user, filters))
 
 
 def video_costs(db: Database, user: User, filters: Filters, limit: int = 15) -> list[VideoCost]:
     """The most expensive videos first."""
-    return _video_costs(video_totals(scoped_calls(db, user, filters)), limit)
+    return _video_costs(_videos(db, user, filters, limit)[1], limit)
 
 
 def job_type_costs(db: Database, user: User, filters: Filters) -> list[JobTypeCost]:
-    return _job_type_costs(scoped_calls(db, user, filters))
+    return _job_type_costs(scoped_usage(db, user, filters))
 
 
 def budget_usage(db: Database, settings: Settings, user: User, filters: Filters) -> list[BudgetUsage]:
@@ -277,39 +280,61 @@ def budget_usage(db: Database, settings: Settings, user: User, filters: Filters)
 def cost_report(
     db: Database, settings: Settings, user: User, filters: Filters, video_limit: int = 15
 ) -> CostReport:
-    calls = scoped_calls(db, user, filters)
-    totals = _totals(calls)
-    models = _model_usage(calls)
-    by_operation = daily_sums(calls, "operation", ("cost_usd", "compute_seconds"))
-    videos = video_totals(calls)
+    usage = scoped_usage(db, user, filters)
+    totals = _totals(usage)
+    models = _model_usage(db, user, filters, usage)
+    by_operation = daily_sums(usage, "operation", ("cost_usd", "compute_seconds"))
+    video_count, videos = _videos(db, user, filters, video_limit)
     compute_by_model: dict[str, float] = {}
     for m in models:
         compute_by_model[m.model] = compute_by_model.get(m.model, 0.0) + m.compute_seconds
     return CostReport(
         filters=filters,
         totals=totals,
-        cost_by_model=daily_series(calls, "model"),
+        cost_by_model=daily_series(usage, "model"),
         cost_by_operation=by_operation["cost_usd"],
         models=models,
         videos=_video_costs(videos, video_limit),
-        job_types=_job_type_costs(calls),
+        job_types=_job_type_costs(usage),
         budgets=_budgets(db, settings, user, filters),
         compute=compute_report(
             compute_seconds=totals.compute_seconds, wall_seconds=totals.wall_seconds,
             audio_minutes=totals.audio_minutes, by_model=compute_by_model,
-            per_day_by_operation=by_operation["compute_seconds"], videos=videos, video_limit=video_limit,
+            per_day_by_operation=by_operation["compute_seconds"], videos=videos, video_count=video_count,
+            video_limit=video_limit,
         ),
-        estimate=openai_estimate(db, settings, user, calls, videos),
+        estimate=openai_estimate(db, settings, user, usage, usage_scope(user, filters)),
     )
+
+
+# --- the calls themselves, as CSV ---------------------------------------------------------
+
+
+def _csv_value(column: str, value: object) -> object:
+    if value is None:
+        return None
+    if column == "created_at":  # stored as ISO text with 3 or 6 fraction digits: one spelling
+        return f"{datetime.fromisoformat(value):%Y-%m-%d %H:%M:%S.%f}Z"
+    if column == "cache_hit":
+        return "true" if value else "false"
+    return value
+
+
+def iter_csv(db: Database, user: User, filters: Filters) -> Iterator[bytes]:
+    """The filtered calls as CSV (UTC timestamps), oldest first, in chunks of a few thousand
+    rows: memory stays flat however many calls match."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n", quoting=csv.QUOTE_NONNUMERIC)  # text quoted, as before
+    writer.writerow(repo.EXPORT_CALL_COLUMNS)
+    for rows in repo.iter_llm_calls(db, user, usage_scope(user, filters)):
+        writer.writerows([_csv_value(c, v) for c, v in zip(repo.EXPORT_CALL_COLUMNS, row)] for row in rows)
+        yield buffer.getvalue().encode()
+        buffer.seek(0)
+        buffer.truncate()
+    if buffer.tell():
+        yield buffer.getvalue().encode()
 
 
 def export_csv(db: Database, user: User, filters: Filters) -> bytes:
-    """The filtered rows as CSV (UTC timestamps), oldest first."""
-    calls = scoped_calls(db, user, filters)
-    calls = calls.set_column(
-        calls.schema.get_field_index("created_at"), "created_at",
-        pc.cast(calls["created_at"], pa.timestamp("us", tz="UTC")),
-    )
-    buffer = io.BytesIO()
-    pacsv.write_csv(calls, buffer)
-    return buffer.getvalue()
+    """The whole CSV at once (the page's download button needs bytes)."""
+    return b"".join(iter_csv(db, user, filters))

@@ -1,5 +1,6 @@
 """`/api/usage`: the caller's AI cost summary, the same figures as the Costs page
-(`framepilot.analytics`), or the calls themselves as CSV when asked with `Accept: text/csv`."""
+(`framepilot.analytics`), or the calls themselves as CSV when asked with `Accept: text/csv`
+(streamed in chunks, so a large export never sits whole in memory)."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ from datetime import date
 from typing import Annotated
 
 from fastapi import APIRouter, Query, Request, Response
+from fastapi.responses import StreamingResponse
 
 from framepilot import analytics
 from framepilot.api.deps import CallerDep, DbDep, SettingsDep
@@ -51,7 +53,7 @@ def usage(
     filters = analytics.Filters(start=start, end=end, user_id=user_id if user_id is not None else user.id,
                                 providers=tuple(provider or ()), models=tuple(model or ()))
     if _wants_csv(request):
-        return Response(analytics.export_csv(db, user, filters), media_type="text/csv; charset=utf-8",
-                        headers={"Content-Disposition": 'attachment; filename="framepilot-usage.csv"'})
+        return StreamingResponse(analytics.iter_csv(db, user, filters), media_type="text/csv; charset=utf-8",
+                                 headers={"Content-Disposition": 'attachment; filename="framepilot-usage.csv"'})
     report = analytics.cost_report(db, settings, user, filters)
     return Response(report.model_dump_json(), media_type="application/json")

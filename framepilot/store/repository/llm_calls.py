@@ -14,6 +14,7 @@ from framepilot.models import (
 )
 from framepilot.store.db import SYSTEM, Connection, Database, Row
 from framepilot.store.repository._common import _now, _stamp, _ts, new_id
+from framepilot.store.repository.llm_usage import add_to_rollups, spend_since
 
 # --- llm calls and cache --------------------------------------------------------------
 
@@ -32,26 +33,28 @@ def _call_values(call: LLMCall) -> tuple:
     return tuple(data[c] for c in _CALL_COLUMNS)
 
 
+_INSERT_CALL = (f"INSERT INTO llm_calls({', '.join(_CALL_COLUMNS)}, created_at)"
+                f" VALUES ({', '.join('?' * (len(_CALL_COLUMNS) + 1))})")
+
+
 def record_llm_call(db: Database, call: LLMCall, settles: str | None = None) -> int:
-    """Record a call; `settles` names the budget reservation its real cost replaces (atomically)."""
+    """Record a call and add it to the usage rollups; `settles` names the budget reservation
+    its real cost replaces. All in one transaction."""
+    values = (*_call_values(call), _stamp(call.created_at) if call.created_at else _now())
     with db.connect(SYSTEM) as conn:
         if settles is not None:
             conn.execute("DELETE FROM budget_reservations WHERE id = ?", (settles,))
-        cur = conn.execute(
-            f"INSERT INTO llm_calls({', '.join(_CALL_COLUMNS)}) VALUES ({', '.join('?' * len(_CALL_COLUMNS))}) RETURNING id",
-            _call_values(call),
-        )
-        return cur.fetchone()[0]
+        call_id = conn.execute(_INSERT_CALL + " RETURNING id", values).fetchone()[0]
+        add_to_rollups(conn, [dict(zip(_CALL_COLUMNS + ("created_at",), values))])
+        return call_id
 
 
 def record_llm_calls_bulk(db: Database, calls: list[tuple]) -> None:
-    """For benchmarks and imports: rows as tuples in `_CALL_COLUMNS` order plus created_at."""
+    """For benchmarks and imports: rows as tuples in `_CALL_COLUMNS` order plus created_at
+    (UTC ISO text), added to the usage rollups in the same transaction."""
     with db.connect(SYSTEM) as conn:
-        conn.executemany(
-            f"INSERT INTO llm_calls({', '.join(_CALL_COLUMNS)}, created_at)"
-            f" VALUES ({', '.join('?' * (len(_CALL_COLUMNS) + 1))})",
-            calls,
-        )
+        conn.executemany(_INSERT_CALL, calls)
+        add_to_rollups(conn, (dict(zip(_CALL_COLUMNS + ("created_at",), row)) for row in calls))
 
 
 def _call(row: Row) -> LLMCall:
@@ -91,17 +94,14 @@ def llm_call_rows_after(
 
 
 def month_spend_usd(db: Database, user_id: int | None, month_start: datetime) -> float:
-    """Spend since `month_start`, for one user or (None) everyone: the budget status."""
+    """Spend from the UTC day of `month_start` on, for one user or (None) everyone: the budget
+    status (read from the daily rollup, so it costs the same at 10 million calls as at ten)."""
     with db.read(SYSTEM) as conn:
         return _spend(conn, user_id, month_start)
 
 
 def _spend(conn: Connection, user_id: int | None, since: datetime) -> float:
-    sql, args = "SELECT coalesce(sum(cost_usd), 0) FROM llm_calls WHERE created_at >= ?", [_stamp(since)]
-    if user_id is not None:
-        sql += " AND user_id = ?"
-        args.append(user_id)
-    return float(conn.execute(sql, args).fetchone()[0])
+    return spend_since(conn, user_id, since.astimezone(timezone.utc).date())
 
 
 def _reserved(conn: Connection, user_id: int | None, now: str) -> float:
@@ -150,31 +150,3 @@ def reserve_budget(
     return BudgetReservation(id=reservation)
 
 
-
-# --- analytics: the snapshot's feed (system side), and labels for the Costs page -------
-
-ANALYTICS_CALL_COLUMNS = (
-    "id", "created_at", "user_id", "video_id", "job_id", "job_type", "provider", "model",
-    "operation", "prompt_version", "input_tokens", "output_tokens", "cached_tokens", "image_tokens",
-    "audio_seconds", "characters", "compute_seconds", "cost_usd", "price_date", "latency_ms",
-    "status", "error", "retries", "cache_hit",
-)
-
-
-def llm_call_rows_for_analytics(db: Database, after_id: int, limit: int) -> list[tuple]:
-    """Every user's calls with id > after_id, oldest first, in `ANALYTICS_CALL_COLUMNS` order
-    (job_type joined from jobs). System side: only `framepilot.analytics` reads this, and it
-    applies row-level security (the acting user's user_id) on every query it answers."""
-    cols = ", ".join("j.type" if c == "job_type" else f"c.{c}" for c in ANALYTICS_CALL_COLUMNS)
-    with db.read(SYSTEM) as conn:
-        return conn.execute(
-            f"SELECT {cols} FROM llm_calls c LEFT JOIN jobs j ON j.id = c.job_id"
-            " WHERE c.id > ? ORDER BY c.id LIMIT ?",
-            (after_id, limit),
-        ).fetchall()
-
-
-def max_llm_call_id(db: Database) -> int:
-    """The newest call's id (0 when none): tells the snapshot whether its files fit this store."""
-    with db.read(SYSTEM) as conn:
-        return conn.execute("SELECT coalesce(max(id), 0) FROM llm_calls").fetchone()[0]
