@@ -173,7 +173,8 @@ class ShotSpan(_Model):
     end_s: float
     start_frame: int
     end_frame: int = Field(description="Last frame of the shot, inclusive")
-    transition_in: str = Field("cut", description="start, cut, fade or dissolve")
+    transition_in: str = Field("cut", description="How the shot begins: start (the first shot), cut, jump "
+                               "(a jump cut: same framing, another take), fade or dissolve")
     keyframe_path: str | None = None
 
     @property

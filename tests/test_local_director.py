@@ -194,6 +194,16 @@ def test_two_neighbouring_shots_at_the_same_scale_are_flagged_as_a_jump_cut():
     assert "the cut at 00:04" in jump.note
 
 
+def test_a_detected_jump_cut_is_named_as_one_with_its_evidence():
+    text, shots, duration = clean_talk()
+    shots[1] = shots[1].model_copy(update={"scale": shots[0].scale, "transition_in": "jump"})
+
+    (jump,) = notes_of(scene(text, shots, duration), "cut")
+
+    assert "the cut at 00:04 is a jump cut" in jump.note
+    assert jump.evidence == "shots 1 and 2 both MCU; same framing either side of the cut"
+
+
 def test_filler_words_are_listed_with_their_timestamps():
     # 'um' is word 2 of a sentence starting at 11.5 s; 'like' is set off by commas at 14.0 s.
     text = transcript(spoken("It is, um, the key light.", 11.5), spoken("It was, like, really soft.", 13.2))

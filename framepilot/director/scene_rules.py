@@ -383,16 +383,19 @@ def punch_in_moments(r: Reading) -> list[Sentence]:
 def jump_cuts(r: Reading) -> list[DirectorNote]:
     notes = []
     for position, (a, b) in enumerate(zip(r.shots, r.shots[1:])):
-        if a.scale is None or a.scale != b.scale or b.transition_in != "cut":
+        detected = b.transition_in == "jump"  # same framing either side: another take
+        if a.scale is None or a.scale != b.scale or b.transition_in not in ("cut", "jump"):
             continue
         target, _ = one_step(a.scale)
         cut = b.start_s
+        what = "is a jump cut" if detected else "reads as a jump cut"
+        evidence = f"shots {position + 1} and {position + 2} both {a.scale.value}"
         notes.append(note(max(cut - JUMP_CUT_MARGIN_S, 0.0), min(cut + JUMP_CUT_MARGIN_S, r.duration), "cut",
                           "suggestion",
                           f"Shots {position + 1} and {position + 2} are both {a.scale.value}, so the cut at "
-                          f"{clock(cut)} reads as a jump cut. Change the scale by at least one step "
+                          f"{clock(cut)} {what}. Change the scale by at least one step "
                           f"(e.g. {target.value}) or cover the cut with B-roll.",
-                          f"shots {position + 1} and {position + 2} both {a.scale.value}"))
+                          evidence + ("; same framing either side of the cut" if detected else "")))
     return notes
 
 
