@@ -16,6 +16,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+from framepilot.edit.video_edit import cut_list_of
 from framepilot.logs import get_logger, log_stage
 from framepilot.models import (
     AnalysisResult,
@@ -270,12 +271,16 @@ def load_analysis(db: Database, user: User, video_id: str) -> AnalysisResult | N
     for result in repo.list_director_results(db, user, video_id):
         director.setdefault(result.mode.value, result)
     voiceovers = repo.list_voiceovers(db, user, video_id)
+    shots = repo.get_shots(db, user, video_id)
+    transcript = repo.get_transcript(db, user, video_id)
+    cuts = cut_list_of(video.probe, shots, transcript, repo.cut_choices(db, user, video_id)).cuts if transcript else []
     return AnalysisResult(
         video=video.probe,
-        shots=repo.get_shots(db, user, video_id),
-        transcript=repo.get_transcript(db, user, video_id) or Transcript(),
+        shots=shots,
+        transcript=transcript or Transcript(),
         director=director,
         voiceover=voiceovers[0] if voiceovers else None,
+        cuts=cuts,
         usage=repo.list_llm_calls(db, user, video_id=video_id),
         timings={k: round(v, 3) for k, v in repo.completed_stages(db, user, video_id).items()},
     )

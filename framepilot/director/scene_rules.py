@@ -28,6 +28,7 @@ from framepilot.director.spoken_text import (
     is_english,
     rebuild,
     split_sentences,
+    spoken_language,
     transcript_tokens,
 )
 from framepilot.director.timecode import clock
@@ -107,7 +108,7 @@ def read_inputs(inputs: DirectorInputs) -> Reading:
     english = is_english(transcript.language)
     tokens = [] if transcript.no_speech else transcript_tokens(transcript, inputs.probe.duration_s)
     sentences = split_sentences(tokens)
-    cut = disfluencies(sentences, english)
+    cut = disfluencies(sentences, spoken_language(transcript.language) if english else "other")
     remove = {t.index for d in cut for t in d.tokens}
     return Reading(
         duration=inputs.probe.duration_s,

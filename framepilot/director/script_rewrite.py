@@ -24,6 +24,7 @@ from framepilot.director.spoken_text import (
     normalise,
     rebuild,
     split_sentences,
+    spoken_language,
     transcript_tokens,
 )
 from framepilot.director.timecode import clock
@@ -82,7 +83,7 @@ def tighten(transcript: Transcript, duration_s: float | None = None) -> TightScr
     retakes = find_retakes(sentences)
     dropped = {r.dropped.index for r in retakes}
     kept = [s for s in sentences if s.index not in dropped]
-    cut = disfluencies(kept, english)
+    cut = disfluencies(kept, spoken_language(transcript.language) if english else "other")
     remove = {t.index for d in cut for t in d.tokens}
     lines: list[ScriptLine] = []
     splits: list[tuple[Sentence, int]] = []

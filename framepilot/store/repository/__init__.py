@@ -10,6 +10,7 @@ package re-exports every aggregate's public functions.
 
 from framepilot.store.repository._common import NotFound, new_id
 from framepilot.store.repository.cache import *  # noqa: F403
+from framepilot.store.repository.edits import *  # noqa: F403
 from framepilot.store.repository.jobs import *  # noqa: F403
 from framepilot.store.repository.llm_calls import *  # noqa: F403
 from framepilot.store.repository.llm_calls import _CALL_COLUMNS  # noqa: F401 - benchmarks and tests build rows

@@ -1,0 +1,70 @@
+"""The edit of one stored video: its suggested cuts with the user's on/off choices.
+
+Pages, the API and the job worker call these; they read the store through the repository
+and leave every decision about what to cut to `cutlist`.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pydantic import BaseModel
+
+from framepilot.edit.cutlist import suggest_cuts, with_choices
+from framepilot.edit.timeline import FORMATS, TimelineFormat, file_name, timeline_text
+from framepilot.models import CutList, Shot, Transcript, User, VideoProbe
+from framepilot.store import Database
+from framepilot.store import repository as repo
+
+
+class NotReady(RuntimeError):
+    """The video has no transcript yet, so there is no edit to export or render."""
+
+
+class ExportedTimeline(BaseModel):
+    """One timeline file for download."""
+
+    file_name: str
+    mime_type: str
+    label: str
+    text: str
+
+
+def cut_list_of(probe: VideoProbe, shots: list[Shot], transcript: Transcript, choices: dict[str, bool]) -> CutList:
+    """The cut list of an analysed video. Frames are the decoded ones (the shots tile them)."""
+    frame_count = shots[-1].end_frame + 1 if shots else probe.frame_count
+    return with_choices(suggest_cuts(transcript, probe.fps, frame_count), choices)
+
+
+def load_cut_list(db: Database, user: User, video_id: str) -> CutList | None:
+    """The video's cut list with this user's choices, or None until it has been transcribed."""
+    probe = repo.get_video(db, user, video_id).probe
+    transcript = repo.get_transcript(db, user, video_id)
+    if probe is None or transcript is None:
+        return None
+    return cut_list_of(probe, repo.get_shots(db, user, video_id), transcript, repo.cut_choices(db, user, video_id))
+
+
+def choose_cuts(db: Database, user: User, video_id: str, choices: dict[str, bool]) -> CutList | None:
+    """Switch cuts on or off by id; returns the updated cut list. Unknown ids raise KeyError."""
+    current = load_cut_list(db, user, video_id)
+    if current is None:
+        return None
+    unknown = set(choices) - {c.id for c in current.cuts}
+    if unknown:
+        raise KeyError(f"no such cut: {', '.join(sorted(unknown))}")
+    repo.save_cut_choices(db, user, video_id, choices)
+    return with_choices(current, choices)
+
+
+def export_timeline(db: Database, user: User, video_id: str, fmt: TimelineFormat) -> ExportedTimeline:
+    """The edit (enabled cuts removed) as a timeline file whose clips point at the original video."""
+    cut_list = load_cut_list(db, user, video_id)
+    if cut_list is None:
+        raise NotReady("This video has not been transcribed yet, so there is no edit to export.")
+    video = repo.get_video(db, user, video_id)
+    stem = Path(video.filename).stem or "video"
+    has_audio = bool(video.probe and video.probe.has_audio)
+    _adapter, _suffix, mime, label = FORMATS[fmt]
+    return ExportedTimeline(file_name=file_name(stem, fmt), mime_type=mime, label=label,
+                            text=timeline_text(cut_list, Path(video.stored_path), stem, fmt, has_audio))
