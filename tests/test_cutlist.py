@@ -10,22 +10,16 @@ import pytest
 
 from framepilot.edit.cutlist import HANDLE_FRAMES, SILENCE_MIN_S, suggest_cuts
 from framepilot.edit.video_edit import choose_cuts, load_cut_list
-from framepilot.models import Cut, CutKind, CutList, Segment, Shot, Transcript, VideoProbe, Word
+from framepilot.models import Cut, CutKind, CutList, Segment, Shot, Transcript, VideoProbe
 from framepilot.store import repository as repo
+from tests.transcripts import spoken, transcript
 
 FPS = 25
-STEP_S = 0.35  # a word every 0.35 s: about 170 wpm
-WORD_S = 0.28
 
 
-def said(text: str, start: float, step: float = STEP_S) -> Segment:
-    words = [Word(word=f" {w}", start=round(start + i * step, 3), end=round(start + i * step + WORD_S, 3))
-             for i, w in enumerate(text.split())]
-    return Segment(start=words[0].start, end=words[-1].end, text=f" {text}", words=words)
-
-
-def transcript(*segments: Segment, language: str = "en") -> Transcript:
-    return Transcript(language=language, segments=list(segments), text="".join(s.text for s in segments).strip())
+def said(text: str, start: float) -> Segment:
+    """A word every 0.35 s (about 170 wpm), each 0.28 s long."""
+    return spoken(text, start, step=0.35, length=0.28)
 
 
 def cuts_of(*segments: Segment, seconds: float = 10.0, language: str = "en") -> CutList:
