@@ -185,9 +185,11 @@ class _Run:
 
 def failure_message(exc: Exception) -> str:
     """The text a user sees for a failure: our own message, or a generic one naming the type."""
+    from framepilot.edit.video_edit import NotReady
+    from framepilot.pipeline.preview import PreviewError
     from framepilot.pipeline.probe import InvalidVideo
 
-    if isinstance(exc, (InvalidVideo, ProviderError, BudgetExceeded, AnalysisFailed)):
+    if isinstance(exc, (InvalidVideo, ProviderError, BudgetExceeded, AnalysisFailed, NotReady, PreviewError)):
         return str(exc)
     return f"Processing failed unexpectedly ({type(exc).__name__}). Retry, or try another file."
 

@@ -17,8 +17,9 @@ from huey import Huey
 from huey.api import TaskWrapper
 
 from framepilot import service
+from framepilot.edit import video_edit
 from framepilot.logs import get_logger
-from framepilot.models import DirectorMode, Job, JobStatus, JobType, VideoStatus
+from framepilot.models import CutList, DirectorMode, Job, JobStatus, JobType, VideoStatus
 from framepilot.progress import Cancelled, ProgressFn
 from framepilot.settings import Settings
 from framepilot.store import Database, open_database
@@ -77,13 +78,16 @@ def run_service(db: Database, settings: Settings, job: Job, progress: ProgressFn
             modes=[DirectorMode(m) for m in params.get("modes", list(DirectorMode))],
             provider=provider, job_id=job.id, progress=progress,
         )
+    elif job.type == JobType.RENDER_EDIT:
+        video_edit.render_preview(db, settings, user, job.video_id, CutList.model_validate(params["cut_list"]),
+                                  progress=progress)
     elif job.type == JobType.TTS:
         service.voice_script(
             db, settings, user, job.video_id,
             mode=DirectorMode(params.get("mode", DirectorMode.SCRIPT_REWRITE)),
             provider=provider, job_id=job.id, progress=progress,
         )
-    else:  # pragma: no cover - the table's CHECK constraint allows only the three types
+    else:  # pragma: no cover - the table's CHECK constraint allows only the known types
         raise ValueError(f"unknown job type {job.type}")
 
 

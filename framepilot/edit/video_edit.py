@@ -11,8 +11,11 @@ from pathlib import Path
 from pydantic import BaseModel
 
 from framepilot.edit.cutlist import suggest_cuts, with_choices
+from framepilot.edit.render import RenderedEdit, edit_key, render_edit
 from framepilot.edit.timeline import FORMATS, TimelineFormat, file_name, timeline_text
-from framepilot.models import CutList, Shot, Transcript, User, VideoProbe
+from framepilot.models import CutList, Shot, Stage, Transcript, User, Video, VideoProbe
+from framepilot.progress import ProgressFn, ProgressTracker
+from framepilot.settings import Settings
 from framepilot.store import Database
 from framepilot.store import repository as repo
 
@@ -68,3 +71,29 @@ def export_timeline(db: Database, user: User, video_id: str, fmt: TimelineFormat
     _adapter, _suffix, mime, label = FORMATS[fmt]
     return ExportedTimeline(file_name=file_name(stem, fmt), mime_type=mime, label=label,
                             text=timeline_text(cut_list, Path(video.stored_path), stem, fmt, has_audio))
+
+
+def preview_path(settings: Settings, video: Video, cut_list: CutList) -> Path:
+    """Where the tightened preview of this edit is (or will be) kept: one file per kept-range set."""
+    return settings.artifacts_dir / video.id / f"edit_{edit_key(cut_list)}.mp4"
+
+
+def rendered_preview(settings: Settings, db: Database, user: User, video_id: str, cut_list: CutList) -> Path | None:
+    """The tightened preview of exactly this edit, if it has been rendered."""
+    path = preview_path(settings, repo.get_video(db, user, video_id), cut_list)
+    return path if path.is_file() else None
+
+
+def render_preview(db: Database, settings: Settings, user: User, video_id: str, cut_list: CutList,
+                   progress: ProgressFn | None = None) -> RenderedEdit:
+    """Render the tightened preview of `cut_list` (the job's snapshot of the user's choices)."""
+    video = repo.get_video(db, user, video_id)
+    if video.probe is None:
+        raise NotReady("This video has not been analysed yet, so there is no edit to render.")
+    tracker = ProgressTracker([Stage.RENDER], progress)
+    tracker.start(Stage.RENDER)
+    rendered = render_edit(Path(video.stored_path), cut_list, preview_path(settings, video, cut_list),
+                           has_audio=video.probe.has_audio, height=video.probe.display_height,
+                           progress=tracker.within(Stage.RENDER))
+    tracker.finish(Stage.RENDER)
+    return rendered
