@@ -10,7 +10,7 @@ from pathlib import Path
 import opentimelineio as otio
 import pytest
 
-from framepilot.edit.timeline import FORMATS, TimelineFormat, timeline_rate, timeline_text
+from framepilot.edit.timeline import FORMATS, TimelineError, TimelineFormat, timeline_rate, timeline_text
 from framepilot.edit.video_edit import NotReady, choose_cuts, export_timeline
 from framepilot.models import Cut, CutKind, CutList, Shot, VideoProbe
 from framepilot.store import repository as repo
@@ -74,6 +74,11 @@ def test_fcpxml_at_29_97_counts_in_ntsc_frames(tmp_path):
     frame = Fraction(1001, 30000)
     spine = re.findall(r'<clip name="[^"]*" offset="[^"]+" duration="([^"]+)s" start="([^"]+)s">', text)
     assert [(Fraction(start) / frame, Fraction(duration) / frame) for duration, start in spine] == kept(CUT_LIST)
+
+
+def test_an_edl_at_a_rate_timecode_cannot_count_is_refused_with_the_reason(tmp_path):
+    with pytest.raises(TimelineError, match="no 10 fps; use OpenTimelineIO"):
+        timeline_text(CUT_LIST.model_copy(update={"fps": 10.0}), tmp_path / "v.mp4", "v", TimelineFormat.EDL)
 
 
 def test_a_video_without_sound_exports_a_video_track_only(tmp_path):

@@ -46,6 +46,10 @@ FORMATS: dict[TimelineFormat, tuple[str, str, str, str]] = {
 EDL_REEL = "AX"
 
 
+class TimelineError(ValueError):
+    """The edit cannot be written in this format; the message says why."""
+
+
 def timeline_rate(fps: float) -> float:
     """The editors' name for a measured frame rate: 29.97 is 30000/1001, 30.0002 is 30."""
     for rate in (*NTSC_RATES, float(round(fps))):
@@ -82,11 +86,15 @@ def timeline_text(cut_list: CutList, media_path: Path, name: str, fmt: TimelineF
                   has_audio: bool = True) -> str:
     """The edit written in one of the editor formats."""
     adapter = FORMATS[fmt][0]
+    rate = timeline_rate(cut_list.fps)
+    if fmt != TimelineFormat.OTIO and not otio.opentime.RationalTime.is_valid_timecode_rate(rate):
+        raise TimelineError(f"{FORMATS[fmt][3]} counts in SMPTE timecode, which has no {cut_list.fps:g} fps; "
+                            "use OpenTimelineIO.")
     if fmt == TimelineFormat.FCPXML:
         _teach_fcpxml_exact_ntsc_rates()
     timeline = build_timeline(cut_list, media_path, name, has_audio and fmt != TimelineFormat.EDL)
     if fmt == TimelineFormat.EDL:
-        return otio.adapters.write_to_string(timeline, adapter_name=adapter, rate=timeline_rate(cut_list.fps))
+        return otio.adapters.write_to_string(timeline, adapter_name=adapter, rate=rate)
     return otio.adapters.write_to_string(timeline, adapter_name=adapter)
 
 
