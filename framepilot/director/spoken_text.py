@@ -450,9 +450,11 @@ def cluster_by_time(items: list[Disfluency], window_s: float) -> list[list[Disfl
     return groups
 
 
-def evidence_list(items: list[Disfluency], limit: int = 6) -> str:
-    """"'um' at 12.3 s, 'like' at 14.0 s" (and how many more)."""
-    shown = [f"'{d.label}' at {d.start:.1f} s" if not d.label.startswith("repeated")
+def evidence_list(items: list[Disfluency], limit: int = 6, language: str = "en") -> str:
+    """"'um' at 12.3 s, 'like' at 14.0 s" (and how many more); `language` "tr" writes it in Turkish."""
+    from framepilot.director.language import say  # the phrasebook reads this module's vocabularies
+
+    shown = [say("evidence.at", language, label=d.label, t=d.start) if not d.label.startswith("repeated")
              else f"{d.label} at {d.start:.1f} s" for d in items[:limit]]
     more = len(items) - limit
-    return ", ".join(shown) + (f" and {more} more" if more > 0 else "")
+    return ", ".join(shown) + (say("evidence.more", language, more=more) if more > 0 else "")
