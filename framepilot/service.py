@@ -16,7 +16,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from framepilot.edit.video_edit import cut_list_of
+from framepilot.edit.cutlist import cut_list_of
 from framepilot.logs import get_logger, log_stage
 from framepilot.models import (
     AnalysisResult,

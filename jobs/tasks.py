@@ -17,7 +17,6 @@ from huey import Huey
 from huey.api import TaskWrapper
 
 from framepilot import service
-from framepilot.edit import video_edit
 from framepilot.logs import get_logger
 from framepilot.models import CutList, DirectorMode, Job, JobStatus, JobType, VideoStatus
 from framepilot.progress import Cancelled, ProgressFn
@@ -79,6 +78,8 @@ def run_service(db: Database, settings: Settings, job: Job, progress: ProgressFn
             provider=provider, job_id=job.id, progress=progress,
         )
     elif job.type == JobType.RENDER_EDIT:
+        from framepilot.edit import video_edit  # the worker loads the edit's libraries only when it renders
+
         video_edit.render_preview(db, settings, user, job.video_id, CutList.model_validate(params["cut_list"]),
                                   progress=progress)
     elif job.type == JobType.TTS:

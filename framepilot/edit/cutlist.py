@@ -30,7 +30,7 @@ from framepilot.director.spoken_text import (
     spoken_language,
     transcript_tokens,
 )
-from framepilot.models import Cut, CutKind, CutList, Transcript
+from framepilot.models import Cut, CutKind, CutList, Shot, Transcript, VideoProbe
 
 HANDLE_FRAMES = 3
 SILENCE_MIN_S = 0.7
@@ -197,3 +197,10 @@ def with_choices(cut_list: CutList, choices: dict[str, bool]) -> CutList:
     """The cut list with the user's on/off choices (by cut id) applied; unknown ids are ignored."""
     cuts = [c.model_copy(update={"enabled": choices.get(c.id, c.enabled)}) for c in cut_list.cuts]
     return cut_list.model_copy(update={"cuts": cuts})
+
+
+def cut_list_of(probe: VideoProbe, shots: list[Shot], transcript: Transcript, choices: dict[str, bool]) -> CutList:
+    """The cut list of an analysed video with the user's choices. Frames are the decoded ones
+    (the shots tile them)."""
+    frame_count = shots[-1].end_frame + 1 if shots else probe.frame_count
+    return with_choices(suggest_cuts(transcript, probe.fps, frame_count), choices)

@@ -10,10 +10,10 @@ from pathlib import Path
 
 from pydantic import BaseModel
 
-from framepilot.edit.cutlist import suggest_cuts, with_choices
+from framepilot.edit.cutlist import cut_list_of, with_choices
 from framepilot.edit.render import RenderedEdit, edit_key, render_edit
 from framepilot.edit.timeline import FORMATS, TimelineFormat, file_name, timeline_text
-from framepilot.models import CutList, Shot, Stage, Transcript, User, Video, VideoProbe
+from framepilot.models import CutList, Stage, User, Video
 from framepilot.progress import ProgressFn, ProgressTracker
 from framepilot.settings import Settings
 from framepilot.store import Database
@@ -31,12 +31,6 @@ class ExportedTimeline(BaseModel):
     mime_type: str
     label: str
     text: str
-
-
-def cut_list_of(probe: VideoProbe, shots: list[Shot], transcript: Transcript, choices: dict[str, bool]) -> CutList:
-    """The cut list of an analysed video. Frames are the decoded ones (the shots tile them)."""
-    frame_count = shots[-1].end_frame + 1 if shots else probe.frame_count
-    return with_choices(suggest_cuts(transcript, probe.fps, frame_count), choices)
 
 
 def load_cut_list(db: Database, user: User, video_id: str) -> CutList | None:
