@@ -154,8 +154,9 @@ def test_turkish_fillers_are_cut():
                 said("Hani her şeyi ışık belirler.", 5.0)]
     cut_list = cuts_of(*segments, language="tr")
 
-    fillers = [c.words for c in cut_list.cuts if c.kind == CutKind.FILLER]
-    assert fillers == [["Şey"], ["ııı"], ["Eee"], ["yani"], ["Hani"]]
+    fillers = [c for c in cut_list.cuts if c.kind == CutKind.FILLER]
+    assert [c.words for c in fillers] == [["Şey"], ["ııı"], ["Eee"], ["yani"], ["Hani"]]
+    assert fillers[0].reason == "Dolgu kelimesi “şey”"  # reasons follow the transcript's language
     assert_kept_words_are_untouched(cut_list, segments)
 
 

@@ -8,6 +8,8 @@ Rules, each with a named threshold and the measurement it cites:
 - slow start: the silence before the first word;
 - tail: what runs on after the last word, beyond TAIL_KEEP_S.
 
+Reasons and evidence are written in Turkish for a Turkish transcript, otherwise in English.
+
 Every cut begins and ends in the gap between two words, HANDLE_FRAMES frames of air away
 from the kept words (less when the gap is narrower), and is snapped to whole frames, so an
 exported timeline and the rendered preview agree to the frame. Where two rules cover the same
@@ -20,6 +22,7 @@ import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from framepilot.director.language import notes_language, say
 from framepilot.director.spoken_text import (
     Disfluency,
     Retake,
@@ -85,60 +88,61 @@ class _Gaps:
         return nxt.start - min(self.handle, gap / 2)
 
 
-def _silences(tokens: Sequence[Token], handle: float) -> list[_Span]:
+def _silences(tokens: Sequence[Token], handle: float, lang: str) -> list[_Span]:
     spans = []
     for a, b in zip(tokens, tokens[1:]):
         gap = b.start - a.end
         if gap > SILENCE_MIN_S:
             spans.append(_Span(
                 a.end + handle, b.start - handle, CutKind.SILENCE,
-                f"A pause of {gap:.1f} s between “{_word(a)}” and “{_word(b)}”",
-                f"speech stops at {a.end:.2f} s and resumes at {b.start:.2f} s; {2 * handle:.2f} s of it is kept"))
+                say("cut.silence", lang, gap=gap, a=_word(a), b=_word(b)),
+                say("cut.silence.evidence", lang, end=a.end, start=b.start, kept=2 * handle)))
     return spans
 
 
-def _disfluency(d: Disfluency, gaps: _Gaps) -> _Span:
+def _disfluency(d: Disfluency, gaps: _Gaps, lang: str) -> _Span:
     first, last = d.tokens[0].index, d.tokens[-1].index
     said = " ".join(t.text.strip() for t in d.tokens)
     if d.kind == "filler":
-        kind, reason = CutKind.FILLER, f"Filler “{d.label}”"
+        kind, reason = CutKind.FILLER, say("cut.filler", lang, label=d.label)
     else:
         kind = CutKind.FALSE_START
-        reason = (f"False start: {d.label}" if d.label.startswith("repeated")
-                  else f"False start: “{d.label}”, the word is broken off and said again")
-    evidence = f"“{said}” at {d.start:.2f}–{d.end:.2f} s"
-    pauses = [f"{p:.1f} s pause {where}" for p, where in zip(gaps.pause_around(first, last), ("before", "after"))
-              if p > SILENCE_MIN_S]
+        repeated = d.label.removeprefix("repeated ") if d.label.startswith("repeated ") else None
+        reason = (say("cut.repeat", lang, phrase=repeated) if repeated is not None
+                  else say("cut.broken", lang, label=d.label))
+    evidence = say("cut.said", lang, said=said, start=d.start, end=d.end)
+    pauses = [say("cut.pause", lang, p=p, where=say(f"cut.{where}", lang))
+              for p, where in zip(gaps.pause_around(first, last), ("before", "after")) if p > SILENCE_MIN_S]
     if pauses:
-        evidence += f", with the {' and the '.join(pauses)} it"
+        evidence += say("cut.pause_around", lang, pauses=say("cut.and", lang).join(pauses))
     return _Span(gaps.before(first), gaps.after(last), kind, reason, evidence, tuple(_word(t) for t in d.tokens))
 
 
-def _retakes(retakes: list[Retake], gaps: _Gaps) -> list[_Span]:
+def _retakes(retakes: list[Retake], gaps: _Gaps, lang: str) -> list[_Span]:
     spans = []
     for retake in retakes:
         dropped, kept = retake.dropped, retake.kept
         spans.append(_Span(
             gaps.before(dropped.tokens[0].index), gaps.after(kept.tokens[0].index - 1), CutKind.RETAKE,
-            f"Retake: the sentence is said again at {kept.start:.1f} s; the last complete take stays",
-            f"“{dropped.text}” at {dropped.start:.2f}–{dropped.end:.2f} s, said again from {kept.start:.2f} s",
+            say("cut.retake", lang, again=kept.start),
+            say("cut.retake.evidence", lang, text=dropped.text, start=dropped.start, end=dropped.end,
+                again=kept.start),
             tuple(_word(t) for t in dropped.tokens)))
     return spans
 
 
-def _ends(tokens: Sequence[Token], handle: float, end_s: float) -> list[_Span]:
+def _ends(tokens: Sequence[Token], handle: float, end_s: float, lang: str) -> list[_Span]:
     spans = []
     first, last = tokens[0], tokens[-1]
     if first.start > SLOW_START_MIN_S:
         spans.append(_Span(0.0, first.start - handle, CutKind.SLOW_START,
-                           f"Nothing is said for the first {first.start:.1f} s",
-                           f"first word “{_word(first)}” at {first.start:.2f} s"))
+                           say("cut.slow_start", lang, first=first.start),
+                           say("cut.slow_start.evidence", lang, word=_word(first), first=first.start)))
     tail = end_s - last.end
     if tail > TAIL_KEEP_S + handle:
-        spans.append(_Span(last.end + TAIL_KEEP_S, end_s, CutKind.TAIL,
-                           f"{tail:.1f} s run on after the last word",
-                           f"last word “{_word(last)}” ends at {last.end:.2f} s, the video at {end_s:.2f} s; "
-                           f"{TAIL_KEEP_S:g} s is kept"))
+        spans.append(_Span(last.end + TAIL_KEEP_S, end_s, CutKind.TAIL, say("cut.tail", lang, tail=tail),
+                           say("cut.tail.evidence", lang, word=_word(last), last=last.end, end=end_s,
+                               keep=TAIL_KEEP_S)))
     return spans
 
 
@@ -187,8 +191,10 @@ def suggest_cuts(transcript: Transcript, fps: float, frame_count: int) -> CutLis
     retakes = find_retakes(sentences, language)
     dropped = {r.dropped.index for r in retakes}
     kept_sentences = [s for s in sentences if s.index not in dropped]
-    spans = _retakes(retakes, gaps) + [_disfluency(d, gaps) for d in disfluencies(kept_sentences, language)]
-    spans += _silences(tokens, handle) + _ends(tokens, handle, end_s)
+    lang = notes_language(transcript.language)
+    spans = _retakes(retakes, gaps, lang)
+    spans += [_disfluency(d, gaps, lang) for d in disfluencies(kept_sentences, language)]
+    spans += _silences(tokens, handle, lang) + _ends(tokens, handle, end_s, lang)
     cuts = [c for span in spans if (c := _to_cut(span, fps, frame_count)) is not None]
     return cut_list.model_copy(update={"cuts": _without_overlaps(cuts, fps)})
 
