@@ -1,4 +1,4 @@
-"""`make eval`: accuracy on ../shared/media (WER, hard-cut F1, shot scale). Skips when absent."""
+"""`make eval`: accuracy on ../shared/media (WER, hard-cut and jump-cut F1, shot scale). Skips when absent."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 
 MEDIA = Path(os.environ.get("FRAMEPILOT_SHARED_MEDIA", Path(__file__).resolve().parents[2] / "shared" / "media"))
-EVALS = ["eval_transcribe", "eval_shots", "eval_scale"]
+EVALS = ["eval_transcribe", "eval_shots", "eval_jumpcuts", "eval_cutlist", "eval_scale"]
 
 
 def main() -> int:

@@ -1,8 +1,9 @@
 """Shot-boundary accuracy of detect_shots on ../shared/media (cuts/ and talking/ clips).
 
 Hard cuts: a detected "cut" boundary matches a true cut within +-2 frames (one-to-one);
-precision, recall and F1 per file and over all files. Single-shot clips report any
-boundary at all as a false cut. Gradual transitions are scored apart: a fade-out + fade-in
+precision, recall and F1 per file and over all files. A "jump" boundary (a jump cut, see
+eval_jumpcuts.py) on these clips is a false cut: none of them has one. Single-shot clips
+report any boundary at all as a false cut. Gradual transitions are scored apart: a fade-out + fade-in
 through black counts as one expected transition, as does a dissolve; a fade-in after a hard
 cut to black, or a fade-out at the very end, is part of a shot and expects no boundary (the
 rule detect_shots follows; see framepilot/pipeline/transitions.py).
@@ -69,9 +70,11 @@ def score_file(entry: dict, media_dir: Path, work: Path) -> dict:
     detection = detect_shots(path, probe_video(path), work / path.stem)
     seconds = time.perf_counter() - started
     cuts = [s.start_frame for s in detection.spans if s.transition_in == "cut"]
+    jumps = [s.start_frame for s in detection.spans if s.transition_in == "jump"]
     gradual = [s.start_frame for s in detection.spans if s.transition_in in ("fade", "dissolve")]
     truth = true_cuts(entry)
     tp = match(cuts, truth)
+    cuts += jumps  # every jump boundary here is a false one
     expected = expected_gradual(entry)
     gradual_hits = sum(any(a <= f <= b for f in gradual) for a, b in expected)
     stray_gradual = sum(not any(a <= f <= b for a, b in expected) for f in gradual)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+from collections import Counter
 from pathlib import Path
 
 from framepilot.cli_output import stage_progress
@@ -53,6 +54,11 @@ def summarise(result: AnalysisResult) -> str:
     else:
         lines.append(f"Transcript: {t.language or '?'}, {plural(len(t.segments), 'segment')}, "
                      f"{plural(len(t.words), 'word', thousands=True)}")
+    if result.cuts:
+        kept = sum(c.end_s - c.start_s for c in result.cuts if c.enabled)
+        by_kind = ", ".join(f"{k} {n}" for k, n in sorted(Counter(c.kind.value for c in result.cuts).items()))
+        lines.append(f"Edit: {len(result.cuts)} suggested cuts ({by_kind}) remove {kept:.1f} s of "
+                     f"{v.duration_s:.1f} s")
     for mode, d in result.director.items():
         lines.append(f"Director [{mode}] ({d.provider}/{d.model}, {d.prompt_version}): {d.summary}")
         for note in d.notes[:8]:

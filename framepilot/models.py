@@ -66,6 +66,7 @@ class JobType(StrEnum):
     VIDEO_ANALYSIS = "video_analysis"
     DIRECTOR_NOTES = "director_notes"
     TTS = "tts"
+    RENDER_EDIT = "render_edit"
 
 
 class JobStatus(StrEnum):
@@ -97,6 +98,7 @@ class Stage(StrEnum):
     CINEMATIC = "cinematic"
     DIRECT = "direct"
     VOICE = "voice"
+    RENDER = "render"  # the tightened preview of the edit (its own job)
 
 
 class _Model(BaseModel):
@@ -200,7 +202,8 @@ class ShotSpan(_Model):
     end_s: float
     start_frame: int
     end_frame: int = Field(description="Last frame of the shot, inclusive")
-    transition_in: str = Field("cut", description="start, cut, fade or dissolve")
+    transition_in: str = Field("cut", description="How the shot begins: start (the first shot), cut, jump "
+                               "(a jump cut: same framing, another take), fade or dissolve")
     keyframe_path: str | None = None
 
     @property
@@ -333,6 +336,90 @@ class Voiceover(_Model):
     duration_s: float
 
 
+# --- edit -----------------------------------------------------------------------------
+
+
+class CutKind(StrEnum):
+    """Why a stretch is suggested for removal. These values are part of the stable JSON."""
+
+    SILENCE = "silence"
+    FILLER = "filler"
+    FALSE_START = "false_start"
+    RETAKE = "retake"
+    SLOW_START = "slow_start"
+    TAIL = "tail"
+
+
+class Cut(_Model):
+    """One suggested removal: a range on frame boundaries (between words, with handles), why,
+    and the measurement behind it. `enabled` is the user's choice (suggested cuts start on)."""
+
+    id: str = Field(description="Stable for the same transcript: kind and first frame")
+    start_s: float
+    end_s: float
+    start_frame: int
+    end_frame: int = Field(description="First frame after the cut (exclusive)")
+    kind: CutKind
+    reason: str
+    evidence: str = Field(description="The measurement behind the cut")
+    words: list[str] = Field(default_factory=list, description="The words it removes")
+    enabled: bool = True
+
+    @property
+    def frames(self) -> int:
+        return self.end_frame - self.start_frame
+
+
+class KeptRange(_Model):
+    """A stretch of the original that stays in the edit: frames [start_frame, end_frame)."""
+
+    start_frame: int
+    end_frame: int
+    start_s: float
+    end_s: float
+
+    @property
+    def frames(self) -> int:
+        return self.end_frame - self.start_frame
+
+
+class CutList(_Model):
+    """A video's suggested cuts; the edit is the video minus the enabled ones."""
+
+    fps: float
+    frame_count: int
+    language: str | None = None
+    cuts: list[Cut] = Field(default_factory=list)
+
+    @property
+    def duration_s(self) -> float:
+        return self.frame_count / self.fps
+
+    def kept_ranges(self) -> list[KeptRange]:
+        """What the enabled cuts leave, in order; touching or overlapping cuts act as one."""
+        ranges: list[KeptRange] = []
+        position = 0
+        for cut in sorted((c for c in self.cuts if c.enabled), key=lambda c: c.start_frame):
+            if cut.start_frame > position:
+                ranges.append(self._range(position, min(cut.start_frame, self.frame_count)))
+            position = max(position, cut.end_frame)
+        if position < self.frame_count:
+            ranges.append(self._range(position, self.frame_count))
+        return ranges
+
+    def _range(self, start: int, end: int) -> KeptRange:
+        return KeptRange(start_frame=start, end_frame=end, start_s=round(start / self.fps, 4),
+                         end_s=round(end / self.fps, 4))
+
+    @property
+    def kept_frames(self) -> int:
+        return sum(r.frames for r in self.kept_ranges())
+
+    @property
+    def kept_duration_s(self) -> float:
+        return self.kept_frames / self.fps
+
+
 # --- jobs and usage -------------------------------------------------------------------
 
 
@@ -388,9 +475,24 @@ class VoiceParams(_JobParams):
         return [self.mode]
 
 
+class RenderEditParams(_JobParams):
+    """A render_edit job: the tightened preview of this cut list (a snapshot of the user's
+    choices when it was queued); `edit_key` identifies the edit so a same edit reuses its job."""
+
+    type: Literal[JobType.RENDER_EDIT] = JobType.RENDER_EDIT
+    edit_key: str
+    cut_list: CutList
+
+    @property
+    def director_modes(self) -> list[DirectorMode]:
+        return []
+
+
 # What a job runs, one model per job type. Stored as JSON beside the job's type column;
 # the repository parses it once (old rows included) into one of these.
-JobParams = Annotated[AnalysisParams | DirectorNotesParams | VoiceParams, Field(discriminator="type")]
+JobParams = Annotated[
+    AnalysisParams | DirectorNotesParams | VoiceParams | RenderEditParams, Field(discriminator="type")
+]
 
 
 class Job(_Model):
@@ -473,6 +575,7 @@ class AnalysisResult(_Model):
     transcript: Transcript
     director: dict[str, DirectorResult] = Field(default_factory=dict)
     voiceover: Voiceover | None = None
+    cuts: list[Cut] = Field(default_factory=list, description="Suggested removals (the edit), in time order")
     usage: list[LLMCall] = Field(default_factory=list)
     timings: dict[str, float] = Field(default_factory=dict)
 

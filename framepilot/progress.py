@@ -20,6 +20,7 @@ STAGE_WEIGHTS: dict[Stage, float] = {
     Stage.CINEMATIC: 20,
     Stage.DIRECT: 12,
     Stage.VOICE: 8,
+    Stage.RENDER: 10,
 }
 
 

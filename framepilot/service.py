@@ -16,6 +16,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from framepilot.exports import to_json
+from framepilot.edit.cutlist import cut_list_of
 from framepilot.logs import get_logger, log_stage
 from framepilot.models import (
     AnalysisResult,
@@ -205,9 +206,11 @@ class _Run:
 
 def failure_message(exc: Exception) -> str:
     """The text a user sees for a failure: our own message, or a generic one naming the type."""
+    from framepilot.edit.video_edit import NotReady
+    from framepilot.pipeline.preview import PreviewError
     from framepilot.pipeline.probe import InvalidVideo
 
-    if isinstance(exc, (InvalidVideo, ProviderError, BudgetExceeded, AnalysisFailed)):
+    if isinstance(exc, (InvalidVideo, ProviderError, BudgetExceeded, AnalysisFailed, NotReady, PreviewError)):
         return str(exc)
     return f"Processing failed unexpectedly ({type(exc).__name__}). Retry, or try another file."
 
@@ -316,12 +319,16 @@ def load_analysis(db: Database, user: User, video_id: str) -> AnalysisResult | N
         if result.unreadable is None:
             director.setdefault(result.mode.value, result)
     voiceovers = repo.list_voiceovers(db, user, video_id)
+    shots = repo.get_shots(db, user, video_id)
+    transcript = repo.get_transcript(db, user, video_id)
+    cuts = cut_list_of(video.probe, shots, transcript, repo.cut_choices(db, user, video_id)).cuts if transcript else []
     return AnalysisResult(
         video=video.probe,
-        shots=repo.get_shots(db, user, video_id),
-        transcript=repo.get_transcript(db, user, video_id) or Transcript(),
+        shots=shots,
+        transcript=transcript or Transcript(),
         director=director,
         voiceover=voiceovers[0] if voiceovers else None,
+        cuts=cuts,
         usage=repo.list_llm_calls(db, user, video_id=video_id),
         timings={k: round(v, 3) for k, v in repo.completed_stages(db, user, video_id).items()},
     )

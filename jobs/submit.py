@@ -11,6 +11,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from framepilot.edit import video_edit
+from framepilot.edit.render import edit_key
 from framepilot.logs import get_logger
 from framepilot.models import (
     AnalysisParams,
@@ -22,6 +24,7 @@ from framepilot.models import (
     JobType,
     User,
     VideoStatus,
+    RenderEditParams,
     VoiceParams,
 )
 from framepilot.settings import Settings
@@ -74,6 +77,20 @@ def submit_tts(
     if existing is not None:
         return Submission(existing, reused=True)
     params = VoiceParams(mode=mode, provider=provider or settings.provider)
+    return Submission(_create(db, settings, user, video_id, params), reused=False)
+
+
+def submit_render(db: Database, settings: Settings, user: User, video_id: str) -> Submission:
+    """Queue the tightened preview of the edit as the user has chosen it now (a job already
+    rendering the same edit is returned instead). Raises NotReady before transcription."""
+    cut_list = video_edit.load_cut_list(db, user, video_id)
+    if cut_list is None:
+        raise video_edit.NotReady("This video has not been transcribed yet, so there is no edit to render.")
+    key = edit_key(cut_list)
+    for job in repo.list_jobs(db, user, statuses=IN_FLIGHT, video_id=video_id):
+        if isinstance(job.params, RenderEditParams) and job.params.edit_key == key:
+            return Submission(job, reused=True)
+    params = RenderEditParams(edit_key=key, cut_list=cut_list)
     return Submission(_create(db, settings, user, video_id, params), reused=False)
 
 

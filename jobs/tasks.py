@@ -26,6 +26,7 @@ from framepilot.models import (
     Job,
     JobStatus,
     JobType,
+    RenderEditParams,
     VideoStatus,
     VoiceParams,
 )
@@ -90,6 +91,10 @@ def run_service(db: Database, settings: Settings, job: Job, progress: ProgressFn
         case VoiceParams(mode=mode, provider=provider):
             service.voice_script(db, settings, user, job.video_id, mode=mode,
                                  provider=provider, job_id=job.id, progress=progress)
+        case RenderEditParams(cut_list=cut_list):
+            from framepilot.edit import video_edit  # the worker loads the edit's libraries only when it renders
+
+            video_edit.render_preview(db, settings, user, job.video_id, cut_list, progress=progress)
         case _:
             assert_never(job.params)
 

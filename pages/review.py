@@ -22,6 +22,7 @@ from framepilot.ui.review import (
 from framepilot.ui.safe_text import escape_markdown
 from framepilot.wording import plural
 from pages.common import chosen_video, database, require_user
+from pages.review_edit import edit_panel
 
 START_KEY = "review_start"  # {"video": id, "t": seconds}: where the player starts
 
@@ -98,9 +99,9 @@ st.plotly_chart(
     config={"displayModeBar": False},
 )
 
-shots_tab, transcript_tab, charts_tab, voice_tab, export_tab = st.tabs([
+shots_tab, transcript_tab, charts_tab, voice_tab, export_tab, edit_tab = st.tabs([
     ":material/photo_library: Shots", ":material/subtitles: Transcript", ":material/bar_chart: Charts",
-    ":material/record_voice_over: Voiceover", ":material/download: Export",
+    ":material/record_voice_over: Voiceover", ":material/download: Export", ":material/content_cut: Edit",
 ])
 
 with shots_tab:
@@ -174,3 +175,7 @@ with export_tab:
     active = repo.list_jobs(db, user, statuses=[JobStatus.QUEUED, JobStatus.RUNNING], video_id=video.id)
     if active:
         st.caption(f"A job for this video is running: {progress_text(active[0])}.")
+
+# --- the edit (issue 13): its own module, so this page only places it ---------------------
+with edit_tab:
+    edit_panel(db, user, video)

@@ -129,6 +129,43 @@ def zoom_clip(out: Path, seconds: float = 3.0, fps: int = FPS, rate: float = 0.1
     return out
 
 
+def _presenter_frame(t: float, background: np.ndarray) -> np.ndarray:
+    """A drawn presenter at time `t`: head and shoulders swaying slowly, the mouth moving, in
+    front of a fixed textured wall (a talk-to-camera framing that never changes)."""
+    frame = background.copy()
+    x = int(round(160 + 24 * np.sin(2 * np.pi * t / 3.0)))  # sways 24 px either side every 3 s
+    y = int(round(104 + 6 * np.sin(2 * np.pi * t / 2.2)))
+    cv2.ellipse(frame, (x, 236), (88, 56), 0, 180, 360, (70, 60, 150), -1)  # shoulders
+    cv2.ellipse(frame, (x, y), (40, 52), 0, 0, 360, (120, 160, 215), -1)  # face
+    cv2.ellipse(frame, (x, y - 44), (42, 22), 0, 180, 360, (40, 40, 60), -1)  # hair
+    for eye in (-15, 15):
+        cv2.circle(frame, (x + eye, y - 10), 5, (40, 40, 40), -1)
+    mouth = 3 + int(round(8 * abs(np.sin(2 * np.pi * t * 2.5))))  # speaking
+    cv2.ellipse(frame, (x, y + 24), (14, mouth), 0, 0, 360, (50, 40, 120), -1)
+    return frame
+
+
+def presenter_clip(out: Path, seconds: float = 6.0, removed: tuple[float, float] | None = None,
+                   fps: int = FPS) -> int | None:
+    """A continuous take of a drawn presenter; with `removed=(start_s, end_s)` that stretch is
+    cut out, making a jump cut. Returns the jump cut's first frame in the new file (or None)."""
+    background = cv2.imread(str(texture(out.with_suffix(".png"), 320, 240, seed=3)))
+    background = cv2.addWeighted(background, 0.5, np.full_like(background, 128), 0.5, 0)  # a quieter wall
+    frames = range(int(round(seconds * fps)))
+    if removed is not None:
+        first, last = int(round(removed[0] * fps)), int(round(removed[1] * fps))
+        frames = [f for f in frames if not first <= f < last]
+    raw = b"".join(_presenter_frame(f / fps, background).tobytes() for f in frames)
+    done = subprocess.run(
+        [FFMPEG, "-nostdin", "-v", "error", "-y", "-f", "rawvideo", "-pix_fmt", "bgr24", "-s", SIZE,
+         "-r", str(fps), "-i", "pipe:0", *_h264("-crf", "18"), str(out)],
+        input=raw, capture_output=True,
+    )
+    if done.returncode != 0:
+        raise RuntimeError(f"ffmpeg failed: {done.stderr.decode(errors='replace')[-500:]}")
+    return None if removed is None else int(round(removed[0] * fps))
+
+
 def late_audio_clip(out: Path, seconds: float = 3.0, delay_s: float = 0.5) -> Path:
     """Picture from 0 s, a tone that only starts at `delay_s` (as when audio is muxed late)."""
     ffmpeg("-f", "lavfi", "-i", f"testsrc2=size={SIZE}:rate={FPS}:duration={seconds}",

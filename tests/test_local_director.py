@@ -17,32 +17,16 @@ from framepilot.models import (
     DirectorResult,
     Exposure,
     Operation,
-    Segment,
     Shot,
     ShotScale,
     Transcript,
     VideoProbe,
-    Word,
 )
 from framepilot.providers.base import Director
 from framepilot.providers.local.director import LocalDirector
 from framepilot.store import repository as repo
 from framepilot.usage import CallContext
-
-WORD_STEP_S = 0.4  # 150 wpm
-WORD_LENGTH_S = 0.3
-
-
-def spoken(text: str, start: float, step: float = WORD_STEP_S) -> Segment:
-    """A segment as Whisper gives it: words with a leading space and attached punctuation."""
-    words = [Word(word=f" {w}", start=round(start + i * step, 3), end=round(start + i * step + WORD_LENGTH_S, 3))
-             for i, w in enumerate(text.split())]
-    return Segment(start=words[0].start, end=words[-1].end, text=f" {text}", words=words)
-
-
-def transcript(*segments: Segment, language: str = "en") -> Transcript:
-    return Transcript(language=language, language_probability=0.99, segments=list(segments),
-                      text="".join(s.text for s in segments).strip(), provider="local", model="test")
+from tests.transcripts import spoken, transcript
 
 
 def probe(duration: float) -> VideoProbe:
@@ -194,6 +178,16 @@ def test_two_neighbouring_shots_at_the_same_scale_are_flagged_as_a_jump_cut():
     assert (jump.start_s, jump.end_s) == (4.0, 5.0)
     assert jump.evidence == "shots 1 and 2 both MCU"
     assert "the cut at 00:04" in jump.note
+
+
+def test_a_detected_jump_cut_is_named_as_one_with_its_evidence():
+    text, shots, duration = clean_talk()
+    shots[1] = shots[1].model_copy(update={"scale": shots[0].scale, "transition_in": "jump"})
+
+    (jump,) = notes_of(scene(text, shots, duration), "cut")
+
+    assert "the cut at 00:04 is a jump cut" in jump.note
+    assert jump.evidence == "shots 1 and 2 both MCU; same framing either side of the cut"
 
 
 def test_filler_words_are_listed_with_their_timestamps():
@@ -359,14 +353,90 @@ def test_notes_are_sorted_by_start_and_the_summary_counts_categories():
     assert result.summary.startswith(f"{len(result.notes)} notes:")
 
 
-def test_fillers_are_only_judged_in_english():
+def test_other_languages_get_english_notes_with_a_label_saying_so():
     text = transcript(spoken("Es ist, like, muy importante la luz.", 0.4), language="es")
 
     result = scene(text, [shot(0, 0.0, 4.0)], 4.0)
 
     assert notes_of(result, "filler") == []
-    assert "English only" in result.summary
+    assert result.summary.startswith("English notes: the transcript is in Spanish")
     assert result.language == "es"
+    rewrite = direct(DirectorMode.SCRIPT_REWRITE, text, [shot(0, 0.0, 4.0)], 4.0)
+    assert rewrite.summary.startswith("English notes: the transcript is in Spanish")
+
+
+# --- Turkish ------------------------------------------------------------------------------
+
+
+def test_a_turkish_transcript_gets_turkish_notes_on_its_own_fillers_and_pauses():
+    text = transcript(spoken("Şey, bugün size ışık hakkında konuşacağım.", 3.6),
+                      spoken("Eee yani, en önemli şey pencere.", 7.6), language="tr")
+
+    result = scene(text, [shot(0, 0.0, 10.5)], 10.5)
+
+    (hook,) = notes_of(result, "hook")[:1]
+    assert hook.note.startswith("İlk 3.6 saniyede hiçbir şey söylenmiyor")
+    (fillers,) = notes_of(result, "filler")
+    assert fillers.note.startswith("3 dolgu kelimesi (“şey”, “eee”, “yani”)")
+    assert "3.6 sn'de 'şey'" in fillers.evidence
+    (pause,) = notes_of(result, "silence")
+    assert pause.note.startswith("“konuşacağım” ile “Eee” arasında ölü an") and pause.evidence.endswith("sn sessizlik")
+    assert result.summary.startswith(f"{len(result.notes)} not:") and "dolgu kelimesi 1" in result.summary
+
+
+def test_turkish_pace_is_judged_by_turkish_norms():
+    # 100 words a minute: comfortable for Turkish (longer words), slow for English.
+    line = "Işığı pencerenin yanına koyun ve yüzünüzü ona doğru çevirin lütfen arkadaşlar"
+    segments = [spoken(line, 0.4 + i * 7.0, step=0.6) for i in range(4)]
+    turkish = scene(transcript(*segments, language="tr"), [shot(0, 0.0, 28.0)], 28.0)
+    english = scene(transcript(*segments, language="en"), [shot(0, 0.0, 28.0)], 28.0)
+
+    assert notes_of(turkish, "pacing") == []
+    (slow,) = notes_of(english, "pacing")
+    assert "below the comfortable 130–170 wpm" in slow.note
+
+
+def test_turkish_line_strength_moves_a_strong_question_over_a_greeting():
+    text = transcript(spoken("Merhaba arkadaşlar, kanalıma hoş geldiniz.", 0.4),
+                      spoken("Neden herkes bu üç hatayı yapıyor?", 3.0), language="tr")
+
+    result = scene(text, [shot(0, 0.0, 6.0)], 6.0)
+
+    (hook,) = notes_of(result, "hook")
+    assert hook.note.startswith("Video bir selamlamayla açılıyor")
+    assert "“Neden herkes bu üç hatayı yapıyor?”" in hook.note
+    assert "puan" in hook.evidence and "bir selamlama" in hook.evidence
+
+
+def test_a_turkish_script_rewrite_drops_turkish_fillers_and_reports_in_turkish():
+    text = transcript(spoken("Şey, ışık çok önemli.", 0.4), spoken("Yani pencereyi kullanın, hani güneş gibi.", 2.5),
+                      language="tr")
+
+    result = direct(DirectorMode.SCRIPT_REWRITE, text, [shot(0, 0.0, 6.0)], 6.0)
+
+    joined = " ".join(result.script).lower()
+    assert "şey" not in joined and "yani" not in joined and "hani" not in joined
+    assert "çok önemli" in joined and "pencereyi kullanın" in joined
+    assert result.summary.startswith("Metin yeniden yazıldı: 3 dolgu kelimesi kesildi")
+
+
+def test_a_turkish_full_rewrite_keeps_the_speakers_own_call_to_action_at_the_end():
+    text = transcript(spoken("Abone olmayı unutmayın.", 0.4), spoken("Işık her şeydir.", 2.4),
+                      spoken("Pencere ışığı en güzel ışıktır.", 4.0), language="tr")
+
+    result = direct(DirectorMode.FULL_REWRITE, text, [shot(0, 0.0, 7.0)], 7.0)
+
+    assert result.script[-1] == "Abone olmayı unutmayın."
+
+
+def test_a_turkish_full_rewrite_without_a_call_to_action_closes_with_one_in_turkish():
+    text = transcript(spoken("Işık her şeydir.", 0.4), spoken("Pencere ışığı en güzel ışıktır.", 2.0),
+                      spoken("Doğal ışık ücretsizdir.", 4.0), language="tr")
+
+    result = direct(DirectorMode.FULL_REWRITE, text, [shot(0, 0.0, 6.0)], 6.0)
+
+    assert result.script[-1] in ("Işık hakkında daha fazlası için takip edin.", "Bunun gibi videolar için takip edin.")
+    assert result.shot_list[-1].line == result.script[-1]
 
 
 # --- script rewrite ---------------------------------------------------------------------

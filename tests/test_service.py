@@ -41,7 +41,13 @@ def test_analyze_json_has_the_stable_structure(analysed):
     assert set(result) >= {"video", "shots", "transcript", "director", "usage", "timings"}
     shot = result["shots"][0]
     assert set(shot) >= {"index", "start_s", "end_s", "start_frame", "end_frame", "scale", "movement",
-                         "exposure", "issues"}
+                         "exposure", "issues", "transition_in"}
+    assert [s["transition_in"] for s in result["shots"]][0] == "start"
+    assert {s["transition_in"] for s in result["shots"][1:]} <= {"cut", "jump", "fade", "dissolve"}
+    assert result["cuts"], "the sample has pauses and a tail to cut"
+    for cut in result["cuts"]:
+        assert set(cut) >= {"start_s", "end_s", "kind", "reason", "evidence", "enabled"}
+        assert 0 <= cut["start_s"] < cut["end_s"] <= result["video"]["duration_s"] + 0.05
     segment = result["transcript"]["segments"][0]
     assert set(segment) >= {"start", "end", "text", "words"}
     assert set(segment["words"][0]) >= {"word", "start", "end"}
@@ -59,7 +65,7 @@ def test_analyze_finds_several_shots_speech_and_records_every_ai_call(analysed):
     assert {"transcribe", "analyse_shots"} <= operations
     assert any(op.startswith("direct") for op in operations)
     assert all(c["provider"] == "local" and c["cost_usd"] == 0 for c in result["usage"])
-    assert "Shots:" in summary and "Transcript:" in summary
+    assert "Shots:" in summary and "Transcript:" in summary and "Edit:" in summary
 
 
 def test_a_rerun_skips_stored_stages_and_pays_nothing_twice(db, settings, user_a):

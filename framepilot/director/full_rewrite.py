@@ -50,6 +50,14 @@ MIN_KEY_SCORE = 2.0
 MAX_SILENT_SHOT_S = 4.0
 CTA_WORDS = frozenset({"follow", "subscribe", "comment", "comments", "link", "share", "save", "dm",
                        "join", "download"})
+# Turkish builds the call to action on these stems: "abone olun", "takip edin", "yorumlara yazın".
+CTA_STEMS_TR = ("abone", "takip", "yorum", "beğen", "paylaş", "link", "bağlantı", "kaydet", "katıl", "indir")
+TOPIC_STOPWORDS_TR = frozenset({
+    "için", "daha", "olarak", "kadar", "sonra", "şimdi", "gibi", "çünkü", "ancak", "bunu", "şunu", "bunun",
+    "şöyle", "böyle", "yani", "aslında", "diye", "olan", "olur", "değil", "bence", "şeyi", "şeyler", "biraz",
+    "önce", "hepsi", "herkes", "burada", "orada", "nasıl", "neden", "size", "sizin", "bizim", "benim", "video",
+    "videoda", "bugün", "kullanın", "yapın", "yapıyor", "oluyor",
+})
 TOPIC_STOPWORDS = frozenset({
     "about", "after", "again", "also", "always", "because", "before", "being", "could", "doing",
     "don't", "every", "everyone", "going", "gonna", "have", "here", "it's", "just", "know",
@@ -112,14 +120,19 @@ def line_seconds(text: str) -> float:
     return round(max(MIN_SHOT_S, len(text.split()) * 60.0 / TARGET_WPM), 1)
 
 
-def is_call_to_action(text: str) -> bool:
-    return bool(CTA_WORDS & {normalise(w) for w in text.split()})
+def is_call_to_action(text: str, spoken: str = "en") -> bool:
+    """Does the line ask the viewer to act (follow, subscribe, comment...; in Turkish too)?"""
+    words = {normalise(w, spoken) for w in text.split()}
+    if spoken == "tr":
+        return any(w.startswith(CTA_STEMS_TR) for w in words)
+    return bool(CTA_WORDS & words)
 
 
 def plan_script(tight: TightScript) -> tuple[list[PlannedLine], list[ScriptLine]]:
     """Hook, body in spoken order (trimmed to MAX_SCRIPT_S, weakest lines first), closing CTA."""
     hook, rest = tight.lines[0], tight.lines[1:]
-    own_cta = next((line for line in reversed(rest) if tight.english and is_call_to_action(line.text)), None)
+    own_cta = next((line for line in reversed(rest)
+                    if tight.spoken != "other" and is_call_to_action(line.text, tight.spoken)), None)
     body = [line for line in rest if line is not own_cta]
     closing = own_cta.text if own_cta else closing_line(tight)
     budget = MAX_SCRIPT_S - line_seconds(hook.text) - (line_seconds(closing) if closing else 0.0)
@@ -148,21 +161,27 @@ def key_lines(body: list[ScriptLine]) -> list[ScriptLine]:
 
 
 def closing_line(tight: TightScript) -> str | None:
-    """A call to action about the video's own topic; None for non-English transcripts (the
-    local engine writes English only, and a voiceover must not switch language)."""
-    if not tight.english:
+    """A call to action about the video's own topic, in English or Turkish; None for other
+    languages (a voiceover must not switch language)."""
+    if tight.spoken == "other":
         return None
-    topic = main_topic(tight.lines)
+    topic = main_topic(tight.lines, tight.spoken)
+    if tight.spoken == "tr":
+        if not topic:
+            return "Bunun gibi videolar için takip edin."
+        first = "İ" if topic[0] == "i" else topic[0].upper()
+        return f"{first}{topic[1:]} hakkında daha fazlası için takip edin."
     return f"Follow for more on {topic}." if topic else "Follow for more videos like this one."
 
 
-def main_topic(lines: list[ScriptLine]) -> str | None:
+def main_topic(lines: list[ScriptLine], spoken: str = "en") -> str | None:
     """The content word said most often (at least twice), e.g. 'lighting'."""
+    stopwords = TOPIC_STOPWORDS_TR if spoken == "tr" else TOPIC_STOPWORDS
     counts: Counter[str] = Counter()
     for line in lines:
         for word in line.text.split():
-            norm = normalise(word)
-            if len(norm) >= 4 and norm.isalpha() and norm not in TOPIC_STOPWORDS:
+            norm = normalise(word, spoken)
+            if len(norm) >= 4 and norm.isalpha() and norm not in stopwords:
                 counts[norm] += 1
     if not counts:
         return None
@@ -253,7 +272,7 @@ def plan_notes(tight: TightScript, plan: list[PlannedLine], trimmed: list[Script
             start_s=last.start, end_s=max(last.end, duration), category="structure", severity="suggestion",
             note=f"Add a closing call to action: “{closing.text}”",
             evidence="no call to action (follow, subscribe, comment, link) in the transcript"))
-    elif not tight.english:
+    elif tight.spoken == "other":
         notes.append(DirectorNote(
             start_s=0.0, end_s=duration, category="structure", severity="suggestion",
             note="End with a call to action in the video's language (the local director writes "

@@ -9,8 +9,8 @@ The heuristic (points add up; each reason is kept so notes can cite it):
 - strong claim words ("never", "best", "mistake", "secret"...) +1 each, at most +3
 - a greeting or warm-up ("hi guys", "welcome back", "in this video") -3: the classic weak open
 - starts mid-thought ("and", "but", "so") or leans on what came before ("it", "that's") -1
-Ties go to the earlier line. Word lists are English; other languages score on length,
-numbers and questions only.
+Ties go to the earlier line. Word lists are English and Turkish ("sen/siz", "asla", "en iyi",
+"merhaba"...); other languages score on length, numbers and questions only.
 """
 
 from __future__ import annotations
@@ -40,52 +40,102 @@ _DIGIT = re.compile(r"\d")
 
 
 @dataclass(frozen=True)
+class _Vocabulary:
+    strong: frozenset[str]
+    numbers: frozenset[str]
+    viewer: frozenset[str]
+    viewer_endings: tuple[str, ...]  # Turkish says "you" with a verb ending ("yapabilirsiniz")
+    question_openers: tuple[str, ...]
+    greetings: tuple[str, ...]
+    mid_thought: frozenset[str]
+    reasons: dict[str, str]
+
+
+_ENGLISH = _Vocabulary(STRONG_WORDS, NUMBER_WORDS, VIEWER_WORDS, (), QUESTION_OPENERS, GREETINGS,
+                       MID_THOUGHT_OPENERS, {
+                           "few": "only {n} words", "words": "{n} words", "long": "{n} words, long",
+                           "number": "a number", "question": "a question", "viewer": "speaks to 'you'",
+                           "word": "'{w}'", "greeting": "a greeting", "starts": "starts with '{w}'",
+                           "score": "score {score:g}"})
+_TURKISH = _Vocabulary(
+    strong=frozenset({"asla", "hiçbir", "hep", "herkes", "kimse", "en", "sır", "sırrı", "hata", "hatası", "hatalar",
+                      "dur", "tek", "ücretsiz", "bedava", "kolay", "basit", "gerçek", "yanlış", "kesinlikle",
+                      "sorun", "çözüm", "neden", "mutlaka", "büyük", "hemen", "yasak", "şok"}),
+    numbers=frozenset({"iki", "üç", "dört", "beş", "altı", "yedi", "sekiz", "dokuz", "on", "yirmi", "elli", "yüz",
+                       "bin", "milyon", "milyar", "yüzde", "yarım", "kat"}),
+    viewer=frozenset({"sen", "siz", "senin", "sizin", "sana", "size", "seni", "sizi", "sende", "sizde"}),
+    viewer_endings=("siniz", "sınız", "sunuz", "sünüz", "misiniz", "mısınız", "musunuz", "müsünüz"),
+    question_openers=("neden ", "niçin ", "nasıl ", "ne zaman ", "hiç ", "biliyor musunuz", "sizce "),
+    greetings=("merhaba", "selam", "herkese merhaba", "hoş geldiniz", "kanalıma hoş geldiniz", "bu videoda",
+               "bugünkü videoda", "izlediğiniz için teşekkürler", "nasılsınız"),
+    mid_thought=frozenset({"ve", "ama", "fakat", "yani", "çünkü", "o", "bu", "şu", "sonra", "ayrıca", "ki"}),
+    reasons={"few": "yalnızca {n} kelime", "words": "{n} kelime", "long": "{n} kelime, uzun", "number": "bir sayı",
+             "question": "bir soru", "viewer": "izleyiciye sesleniyor", "word": "'{w}'", "greeting": "bir selamlama",
+             "starts": "'{w}' ile başlıyor", "score": "puan {score:g}"})
+VOCABULARIES = {"en": _ENGLISH, "tr": _TURKISH}
+
+
+@dataclass(frozen=True)
 class LineStrength:
     score: float
     reasons: tuple[str, ...]
+    language: str = "en"
 
     def describe(self) -> str:
-        """'score 6: a question, speaks to "you", 9 words'."""
-        return f"score {self.score:g}: " + ", ".join(self.reasons) if self.reasons else f"score {self.score:g}"
+        """'score 6: a question, speaks to "you", 9 words' (in Turkish for Turkish lines)."""
+        head = VOCABULARIES.get(self.language, _ENGLISH).reasons["score"].format(score=self.score)
+        return f"{head}: " + ", ".join(self.reasons) if self.reasons else head
 
 
-def score_line(text: str, english: bool = True) -> LineStrength:
-    words = [normalise(w) for w in text.split()]
+def score_line(text: str, language: str = "en") -> LineStrength:
+    """`language` is a spoken_language code: "en", "tr" or "other" (length, numbers, questions only)."""
+    vocabulary = VOCABULARIES.get(language)
+    known = vocabulary is not None
+    vocabulary = vocabulary or _ENGLISH
+    reason = vocabulary.reasons
+    words = [normalise(w, language) for w in text.split()]
     words = [w for w in words if w]
-    lowered = text.strip().lower()
+    lowered = _lower(text.strip(), language)
     score, reasons = 0.0, []
 
-    def add(points: float, reason: str) -> None:
+    def add(points: float, why: str) -> None:
         nonlocal score
         score += points
-        reasons.append(reason)
+        reasons.append(why)
 
     n = len(words)
     if n < 4:
-        add(-2, f"only {n} words")
+        add(-2, reason["few"].format(n=n))
     elif n <= 16:
-        add(2, f"{n} words")
+        add(2, reason["words"].format(n=n))
     elif n <= 25:
-        add(0.5, f"{n} words")
+        add(0.5, reason["words"].format(n=n))
     else:
-        add(-1, f"{n} words, long")
-    if _DIGIT.search(text) or (english and NUMBER_WORDS & set(words)):
-        add(2, "a number")
-    if lowered.rstrip("\"'”’ ").endswith("?") or (english and lowered.startswith(QUESTION_OPENERS)):
-        add(2, "a question")
-    if not english:
-        return LineStrength(score, tuple(reasons))
-    if VIEWER_WORDS & set(words):
-        add(2, "speaks to 'you'")
-    strong = [w for w in dict.fromkeys(words) if w in STRONG_WORDS][:3]
+        add(-1, reason["long"].format(n=n))
+    if _DIGIT.search(text) or (known and vocabulary.numbers & set(words)):
+        add(2, reason["number"])
+    if lowered.rstrip("\"'”’ ").endswith("?") or (known and lowered.startswith(vocabulary.question_openers)):
+        add(2, reason["question"])
+    if not known:
+        return LineStrength(score, tuple(reasons), language)
+    if vocabulary.viewer & set(words) or any(w.endswith(vocabulary.viewer_endings) for w in words if
+                                               vocabulary.viewer_endings):
+        add(2, reason["viewer"])
+    strong = [w for w in dict.fromkeys(words) if w in vocabulary.strong][:3]
     for word in strong:
-        add(1, f"'{word}'")
-    if lowered.startswith(GREETINGS):
-        add(-3, "a greeting")
-    elif words and words[0] in MID_THOUGHT_OPENERS:
-        add(-1, f"starts with '{words[0]}'")
-    return LineStrength(score, tuple(reasons))
+        add(1, reason["word"].format(w=word))
+    if lowered.startswith(vocabulary.greetings):
+        add(-3, reason["greeting"])
+    elif words and words[0] in vocabulary.mid_thought:
+        add(-1, reason["starts"].format(w=words[0]))
+    return LineStrength(score, tuple(reasons), language)
 
 
-def is_greeting(text: str) -> bool:
-    return text.strip().lower().startswith(GREETINGS)
+def is_greeting(text: str, language: str = "en") -> bool:
+    return _lower(text.strip(), language).startswith(VOCABULARIES.get(language, _ENGLISH).greetings)
+
+
+def _lower(text: str, language: str) -> str:
+    if language == "tr":  # Turkish capitals: I is ı, İ is i
+        text = text.replace("I", "ı").replace("İ", "i")
+    return text.lower()

@@ -5,8 +5,10 @@ framing, camera motion, loudness and the analyser's issues via `shot_findings`),
 with a named threshold, and writes a note with the time range and, as evidence, the number
 it saw. Notes come sorted by start time; the summary counts them by category.
 
-The local engine writes English only. Filler words, false starts and line strength are judged
-only for English transcripts; the timing and visual rules work for any language.
+Speech notes and the summary are written in English, or in Turkish for a Turkish transcript
+(see language.py), with filler words, false starts, line strength and speaking-rate norms of
+that language; other languages get English notes with a label saying so. The notes read
+from shot measurements are English for now.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from framepilot.director.language import CATEGORY_NAMES_TR, PACE, english_notes_label, say
 from framepilot.director.line_strength import LineStrength, is_greeting, score_line
 from framepilot.director.shot_findings import TIGHT_SCALES, shot_measurements
 from framepilot.director.spoken_text import (
@@ -25,9 +28,9 @@ from framepilot.director.spoken_text import (
     disfluencies,
     evidence_list,
     find_retakes,
-    is_english,
     rebuild,
     split_sentences,
+    spoken_language,
     transcript_tokens,
 )
 from framepilot.director.timecode import clock
@@ -60,11 +63,11 @@ JUMP_CUT_MARGIN_S = 0.5
 FILLER_GROUP_WINDOW_S = 15.0  # grouping when there are no shots
 FILLER_WARNING_COUNT = 3
 DELIVERY_GROUP_WINDOW_S = 10.0
-# Pace: 130-170 wpm is comfortable for talking-head video.
-FAST_WPM = 180.0
-SLOW_WPM = 110.0
-VERY_FAST_WPM = 200.0
-VERY_SLOW_WPM = 90.0
+# Pace: 130-170 wpm is comfortable for English talking-head video (see language.PACE).
+FAST_WPM = PACE["en"].fast
+SLOW_WPM = PACE["en"].slow
+VERY_FAST_WPM = PACE["en"].very_fast
+VERY_SLOW_WPM = PACE["en"].very_slow
 PACE_WINDOW_S = 20.0  # shots longer than this are judged in windows of about PACE_STEP_S
 PACE_STEP_S = 15.0
 MIN_PACE_WORDS = 12
@@ -84,15 +87,25 @@ class Reading:
     sentences: list[Sentence]
     cut: list[Disfluency]
     clean: dict[int, str]  # sentence index -> text without fillers and false starts
-    english: bool
+    spoken: str  # vocabulary of the transcript: "en", "tr" or "other" (see spoken_language)
+    language: str | None  # the transcript's language code
     no_speech_reason: str | None
+
+    @property
+    def english(self) -> bool:
+        return self.spoken == "en"
+
+    @property
+    def lang(self) -> str:
+        """The language the notes are written in."""
+        return "tr" if self.spoken == "tr" else "en"
 
     @property
     def speech(self) -> bool:
         return bool(self.tokens)
 
     def strength(self, sentence: Sentence) -> LineStrength:
-        return score_line(self.clean.get(sentence.index) or sentence.text, self.english)
+        return score_line(self.clean.get(sentence.index) or sentence.text, self.spoken)
 
     def shot_position(self, t: float) -> int | None:
         for position, shot in enumerate(self.shots):
@@ -105,10 +118,10 @@ class Reading:
 
 def read_inputs(inputs: DirectorInputs) -> Reading:
     transcript = inputs.transcript
-    english = is_english(transcript.language)
+    spoken = spoken_language(transcript.language)
     tokens = [] if transcript.no_speech else transcript_tokens(transcript, inputs.probe.duration_s)
     sentences = split_sentences(tokens)
-    cut = disfluencies(sentences, english)
+    cut = disfluencies(sentences, spoken)
     remove = {t.index for d in cut for t in d.tokens}
     return Reading(
         duration=inputs.probe.duration_s,
@@ -117,7 +130,8 @@ def read_inputs(inputs: DirectorInputs) -> Reading:
         sentences=sentences,
         cut=cut,
         clean={s.index: rebuild(s, remove) for s in sentences},
-        english=english,
+        spoken=spoken,
+        language=transcript.language,
         no_speech_reason=transcript.no_speech_reason,
     )
 
@@ -143,31 +157,29 @@ def hook_delay(r: Reading) -> list[DirectorNote]:
         return []
     first = r.tokens[0].start
     return [note(0.0, first, "hook", "warning",
-                 f"Nothing is said for the first {first:.1f} s, and most viewers decide within "
-                 f"{HOOK_MAX_S:g} s. Start the video just before the first word ({clock(max(first - 0.2, 0))}) "
-                 "or open on a striking visual.",
-                 f"first word at {first:.1f} s")]
+                 say("hook_delay", r.lang, first=first, hook=HOOK_MAX_S, at=clock(max(first - 0.2, 0))),
+                 say("hook_delay.evidence", r.lang, first=first))]
 
 
 def weak_opening(r: Reading) -> list[DirectorNote]:
-    if not r.english or not r.sentences:
+    if r.spoken == "other" or not r.sentences:
         return []
     first = r.sentences[0]
     first_text = r.clean.get(first.index) or first.text
     best = max(r.sentences, key=lambda s: (r.strength(s).score, -s.index))
     first_strength, best_strength = r.strength(first), r.strength(best)
     best_text = r.clean.get(best.index) or best.text
-    if is_greeting(first_text):
-        text = "The video opens with a greeting; short videos lose viewers before the first real line."
+    if is_greeting(first_text, r.spoken):
+        text = say("greeting", r.lang)
         if best is not first:
-            text += f" Open with your strongest line instead: “{best_text}” ({clock(best.start)})."
+            text += say("greeting.better", r.lang, best=best_text, at=clock(best.start))
         return [note(first.start, first.end, "hook", "suggestion", text,
-                     f"opens with '{_clip(first.text)}'; {first_strength.describe()}")]
+                     say("greeting.evidence", r.lang, first=_clip(first.text), strength=first_strength.describe()))]
     if best is not first and best_strength.score - first_strength.score >= HOOK_STRENGTH_GAP:
         return [note(first.start, first.end, "hook", "suggestion",
-                     f"A stronger line comes later: consider opening with “{best_text}” ({clock(best.start)}).",
-                     f"line at {best.start:.1f} s {best_strength.describe()}; opening line "
-                     f"{first_strength.describe()}")]
+                     say("stronger_later", r.lang, best=best_text, at=clock(best.start)),
+                     say("stronger_later.evidence", r.lang, start=best.start, best=best_strength.describe(),
+                         first=first_strength.describe()))]
     return []
 
 
@@ -188,9 +200,9 @@ def filler_words(r: Reading) -> list[DirectorNote]:
         count = len(group)
         notes.append(note(group[0].start, group[-1].end, "filler",
                           "warning" if count >= FILLER_WARNING_COUNT else "suggestion",
-                          f"{plural(count, 'filler word')} ({labels}): cut "
-                          f"{'them' if count > 1 else 'it'} in the edit, or pause silently instead.",
-                          evidence_list(group)))
+                          say("fillers", r.lang, count=count, labels=labels, s="s" if count > 1 else "",
+                              them="them" if count > 1 else "it"),
+                          evidence_list(group, language=r.lang)))
     return notes
 
 
@@ -198,15 +210,13 @@ def false_starts(r: Reading) -> list[DirectorNote]:
     notes = []
     starts = [d for d in r.cut if d.kind == "false start"]
     for group in cluster_by_time(starts, DELIVERY_GROUP_WINDOW_S):
-        notes.append(note(group[0].start, group[-1].end, "delivery", "suggestion",
-                          "False start: cut the first attempt in the edit so only the clean line remains.",
-                          evidence_list(group)))
-    for retake in find_retakes(r.sentences):
+        notes.append(note(group[0].start, group[-1].end, "delivery", "suggestion", say("false_start", r.lang),
+                          evidence_list(group, language=r.lang)))
+    for retake in find_retakes(r.sentences, r.spoken):
         notes.append(note(retake.dropped.start, retake.kept.start, "delivery", "suggestion",
-                          f"This sentence is started twice; cut the first attempt "
-                          f"({clock(retake.dropped.start)}–{clock(retake.kept.start)}) in the edit.",
-                          f"'{_clip(retake.dropped.text)}' at {retake.dropped.start:.1f} s, restarted at "
-                          f"{retake.kept.start:.1f} s"))
+                          say("retake", r.lang, a=clock(retake.dropped.start), b=clock(retake.kept.start)),
+                          say("retake.evidence", r.lang, text=_clip(retake.dropped.text),
+                              start=retake.dropped.start, again=retake.kept.start)))
     return notes
 
 
@@ -243,13 +253,14 @@ def pace(r: Reading) -> list[DirectorNote]:
     def words_in(a: float, b: float) -> list[Token]:
         return [t for t in r.tokens if a <= (t.start + t.end) / 2 < b]
 
+    norms = PACE[r.lang]
     verdicts: list[tuple[str | None, float, float]] = []
     for a, b in pace_windows(r):
         rate = speaking_rate(words_in(a, b))
         verdict = None
-        if rate and rate[0] > FAST_WPM:
+        if rate and rate[0] > norms.fast:
             verdict = "fast"
-        elif rate and rate[0] < SLOW_WPM:
+        elif rate and rate[0] < norms.slow:
             verdict = "slow"
         if verdict and verdicts and verdicts[-1][0] == verdict and verdicts[-1][2] == a:
             verdicts[-1] = (verdict, verdicts[-1][1], b)
@@ -261,17 +272,15 @@ def pace(r: Reading) -> list[DirectorNote]:
             continue
         tokens = words_in(a, b)
         wpm, seconds = speaking_rate(tokens) or (0.0, 0.0)
-        evidence = f"{wpm:.0f} wpm ({plural(len(tokens), 'word')} in {seconds:.1f} s of speech)"
+        evidence = say("pace.evidence", r.lang, wpm=wpm, words=len(tokens), seconds=seconds)
         if verdict == "fast":
             notes.append(note(tokens[0].start, tokens[-1].end, "pacing",
-                              "warning" if wpm > VERY_FAST_WPM else "suggestion",
-                              "Speech is fast here, above the comfortable 130–170 wpm: slow down a "
-                              "little, or cut words rather than rushing them.", evidence))
+                              "warning" if wpm > norms.very_fast else "suggestion",
+                              say("pace.fast", r.lang, band=norms.band), evidence))
         else:
             notes.append(note(tokens[0].start, tokens[-1].end, "pacing",
-                              "warning" if wpm < VERY_SLOW_WPM else "suggestion",
-                              "Speech is slow here, below the comfortable 130–170 wpm: pick up the "
-                              "pace or tighten the pauses in the edit.", evidence))
+                              "warning" if wpm < norms.very_slow else "suggestion",
+                              say("pace.slow", r.lang, band=norms.band), evidence))
     return notes
 
 
@@ -279,9 +288,7 @@ def silences(r: Reading) -> list[DirectorNote]:
     gaps = [(b.start - a.end, a, b) for a, b in zip(r.tokens, r.tokens[1:]) if b.start - a.end > SILENCE_GAP_S]
     longest = sorted(gaps, key=lambda g: -g[0])[:MAX_SILENCE_NOTES]
     return [note(a.end, b.start, "silence", "warning" if gap >= SILENCE_WARNING_S else "suggestion",
-                 f"Dead air between “{_bare(a)}” and “{_bare(b)}”: cut the pause "
-                 "down to a beat, or cover it with B-roll.",
-                 f"{gap:.1f} s silence")
+                 say("silence", r.lang, a=_bare(a), b=_bare(b)), say("silence.evidence", r.lang, gap=gap))
             for gap, a, b in sorted(longest, key=lambda g: g[1].end)]
 
 
@@ -292,10 +299,8 @@ def end_tail(r: Reading) -> list[DirectorNote]:
     tail = r.duration - last
     if tail <= END_TAIL_S:
         return []
-    return [note(last, r.duration, "cut", "suggestion",
-                 f"Nothing is said after {clock(last)}: end the video about half a second after the "
-                 "last word, or use the time for an on-screen call to action.",
-                 f"{tail:.1f} s after the last word")]
+    return [note(last, r.duration, "cut", "suggestion", say("tail", r.lang, at=clock(last)),
+                 say("tail.evidence", r.lang, tail=tail))]
 
 
 # --- visual rules ---------------------------------------------------------------------
@@ -384,16 +389,19 @@ def punch_in_moments(r: Reading) -> list[Sentence]:
 def jump_cuts(r: Reading) -> list[DirectorNote]:
     notes = []
     for position, (a, b) in enumerate(zip(r.shots, r.shots[1:])):
-        if a.scale is None or a.scale != b.scale or b.transition_in != "cut":
+        detected = b.transition_in == "jump"  # same framing either side: another take
+        if a.scale is None or a.scale != b.scale or b.transition_in not in ("cut", "jump"):
             continue
         target, _ = one_step(a.scale)
         cut = b.start_s
+        what = "is a jump cut" if detected else "reads as a jump cut"
+        evidence = f"shots {position + 1} and {position + 2} both {a.scale.value}"
         notes.append(note(max(cut - JUMP_CUT_MARGIN_S, 0.0), min(cut + JUMP_CUT_MARGIN_S, r.duration), "cut",
                           "suggestion",
                           f"Shots {position + 1} and {position + 2} are both {a.scale.value}, so the cut at "
-                          f"{clock(cut)} reads as a jump cut. Change the scale by at least one step "
+                          f"{clock(cut)} {what}. Change the scale by at least one step "
                           f"(e.g. {target.value}) or cover the cut with B-roll.",
-                          f"shots {position + 1} and {position + 2} both {a.scale.value}"))
+                          evidence + ("; same framing either side of the cut" if detected else "")))
     return notes
 
 
@@ -404,9 +412,8 @@ def shot_notes(r: Reading) -> list[DirectorNote]:
 def no_speech(r: Reading) -> list[DirectorNote]:
     if r.speech:
         return []
-    return [note(0.0, r.duration, "audio", "info",
-                 "No speech was found, so these notes are visual only: the hook, pacing and filler "
-                 "checks need speech.", r.no_speech_reason or "0 words transcribed")]
+    return [note(0.0, r.duration, "audio", "info", say("no_speech", r.lang),
+                 r.no_speech_reason or "0 words transcribed")]
 
 
 def _bare(token: Token) -> str:
@@ -435,24 +442,24 @@ def scene_director(inputs: DirectorInputs) -> DirectorResult:
 def summary_text(r: Reading, notes: list[DirectorNote]) -> str:
     counts = Counter(n.category for n in notes)
     ranked = sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))
-    by_count = ", ".join(f"{category} {n}" for category, n in ranked)
-    head = "No problems found by the rules."
+    names = CATEGORY_NAMES_TR if r.lang == "tr" else {}
+    by_count = ", ".join(f"{names.get(category, category)} {n}" for category, n in ranked)
+    head = say("summary.clean", r.lang)
     if notes:
-        head = f"{plural(len(notes), 'note')}: {by_count}."
+        head = say("summary.notes", r.lang, n=len(notes), s="s" if len(notes) != 1 else "", by_count=by_count)
     facts = []
     if r.speech:
         rate = speaking_rate(r.tokens)
-        pace_text = f"{rate[0]:.0f} wpm over {rate[1]:.1f} s of speech, " if rate else ""
-        facts.append(f"{pace_text}first word at {r.tokens[0].start:.1f} s")
+        pace_text = say("summary.pace", r.lang, wpm=rate[0], seconds=rate[1]) if rate else ""
+        facts.append(pace_text + say("summary.first_word", r.lang, first=r.tokens[0].start))
     else:
-        facts.append(f"No speech found ({r.no_speech_reason or 'nothing was transcribed'}): visual-only notes")
+        facts.append(say("summary.no_speech", r.lang, reason=r.no_speech_reason or "nothing was transcribed"))
     if r.shots:
         scales = {s.scale for s in r.shots if s.scale is not None}
-        shots = plural(len(r.shots), 'shot')
+        shots = say("summary.shots", r.lang, n=len(r.shots), s="s" if len(r.shots) != 1 else "")
         if len(scales) == 1 and len(r.shots) > 1:
-            shots += f", all {next(iter(scales)).value}"
+            shots += say("summary.all_scale", r.lang, scale=next(iter(scales)).value)
         facts.append(shots)
-    text = f"{head} {'; '.join(facts)}."
-    if r.speech and not r.english:
-        text += " Filler words and line strength are judged in English only; this transcript is not English."
-    return text
+    text = f"{head} {'; '.join(facts)}." + (say("summary.visual_english", r.lang) if notes else "")
+    label = english_notes_label(r.language) if r.speech else None
+    return f"{label} {text}" if label else text

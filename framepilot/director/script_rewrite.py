@@ -11,6 +11,7 @@ from __future__ import annotations
 import difflib
 from dataclasses import dataclass
 
+from framepilot.director.language import PACE, english_notes_label
 from framepilot.director.line_strength import LineStrength, is_greeting, score_line
 from framepilot.director.spoken_text import (
     Disfluency,
@@ -20,10 +21,10 @@ from framepilot.director.spoken_text import (
     disfluencies,
     evidence_list,
     find_retakes,
-    is_english,
     normalise,
     rebuild,
     split_sentences,
+    spoken_language,
     transcript_tokens,
 )
 from framepilot.director.timecode import clock
@@ -76,6 +77,8 @@ class TightScript:
     moved_hook: ScriptLine | None
     displaced_opening: ScriptLine | None
     english: bool
+    spoken: str = "en"  # spoken_language code: which fillers and line-strength words applied
+    language: str | None = None  # the transcript's language code
 
     @property
     def word_count(self) -> int:
@@ -83,12 +86,13 @@ class TightScript:
 
 
 def tighten(transcript: Transcript, duration_s: float | None = None) -> TightScript:
-    english = is_english(transcript.language)
+    spoken = spoken_language(transcript.language)
+    english = spoken == "en"
     sentences = split_sentences(transcript_tokens(transcript, duration_s))
-    retakes = find_retakes(sentences)
+    retakes = find_retakes(sentences, spoken)
     dropped = {r.dropped.index for r in retakes}
     kept = [s for s in sentences if s.index not in dropped]
-    cut = disfluencies(kept, english)
+    cut = disfluencies(kept, spoken)
     remove = {t.index for d in cut for t in d.tokens}
     lines: list[ScriptLine] = []
     splits: list[tuple[Sentence, int]] = []
@@ -99,9 +103,9 @@ def tighten(transcript: Transcript, duration_s: float | None = None) -> TightScr
         parts = split_long_line(text, english)
         if len(parts) > 1:
             splits.append((sentence, len(parts)))
-        lines.extend(ScriptLine(p, sentence, score_line(p, english)) for p in parts)
+        lines.extend(ScriptLine(p, sentence, score_line(p, spoken)) for p in parts)
     greetings = [line for line in lines
-                 if is_greeting(line.text) and line.word_count <= MAX_GREETING_WORDS] if english else []
+                 if is_greeting(line.text, spoken) and line.word_count <= MAX_GREETING_WORDS] if spoken != "other" else []
     if len(greetings) < len(lines):
         lines = [line for line in lines if line not in greetings]
     else:
@@ -113,7 +117,8 @@ def tighten(transcript: Transcript, duration_s: float | None = None) -> TightScr
             displaced = lines[0]
             moved = lines.pop(best)
             lines.insert(0, moved)
-    return TightScript(sentences, lines, cut, retakes, splits, greetings, moved, displaced, english)
+    return TightScript(sentences, lines, cut, retakes, splits, greetings, moved, displaced, english, spoken,
+                       transcript.language)
 
 
 def split_long_line(text: str, english: bool = True, max_words: int = LONG_SENTENCE_WORDS) -> list[str]:
@@ -241,21 +246,42 @@ def script_rewrite(inputs: DirectorInputs) -> DirectorResult:
     )
 
 
+SUMMARY_PHRASES = {
+    "en": {"fillers": "cut {n} filler word{s}", "starts": "{n} false start{s}", "greeting": "cut the greeting",
+           "splits": "split {n} long sentence{s}", "moved": "moved the line from {at} to the top as the hook",
+           "kept": "kept the opening line as the hook",
+           "text": "Rewrote the script: {changes}. {before} → {after} words, about {seconds:.0f} s at {wpm:.0f} wpm."},
+    "tr": {"fillers": "{n} dolgu kelimesi kesildi", "starts": "{n} yarım kalan başlangıç kesildi",
+           "greeting": "selamlama çıkarıldı", "splits": "{n} uzun cümle bölündü",
+           "moved": "{at} anındaki cümle açılış olarak başa alındı", "kept": "açılış cümlesi yerinde kaldı",
+           "text": "Metin yeniden yazıldı: {changes}. {before} → {after} kelime, dakikada {wpm:.0f} kelimeyle "
+                   "yaklaşık {seconds:.0f} sn."},
+}
+
+
 def summary_text(tight: TightScript, words_before: int) -> str:
+    """What the rewrite changed, in Turkish for a Turkish transcript; other languages get an
+    English summary with the English-notes label."""
+    language = "tr" if tight.spoken == "tr" else "en"
+    phrase = SUMMARY_PHRASES[language]
+
+    def count(key: str, n: int) -> str:
+        return phrase[key].format(n=n, s="s" if n != 1 else "")
+
     fillers = sum(1 for d in tight.cut if d.kind == "filler")
     starts = sum(1 for d in tight.cut if d.kind == "false start") + len(tight.retakes)
-    changes = [f"cut {plural(fillers, 'filler word')}", plural(starts, 'false start')]
+    changes = [count("fillers", fillers), count("starts", starts)]
     if tight.greetings:
-        changes.append("cut the greeting")
+        changes.append(phrase["greeting"])
     if tight.splits:
-        changes.append(f"split {plural(len(tight.splits), 'long sentence')}")
+        changes.append(count("splits", len(tight.splits)))
     if tight.moved_hook is not None:
-        changes.append(f"moved the line from {clock(tight.moved_hook.source.start)} to the top as the hook")
+        changes.append(phrase["moved"].format(at=clock(tight.moved_hook.source.start)))
     else:
-        changes.append("kept the opening line as the hook")
+        changes.append(phrase["kept"])
     after = tight.word_count
-    text = (f"Rewrote the script: {', '.join(changes)}. {words_before} → {plural(after, 'word')}, about "
-            f"{speaking_seconds(after):.0f} s at {SPEAKING_WPM} wpm.")
-    if not tight.english:
-        text += " Filler words are only recognised in English; this transcript is not English."
-    return text
+    wpm = SPEAKING_WPM if language == "en" else PACE["tr"].comfortable[1]
+    text = phrase["text"].format(changes=", ".join(changes), before=words_before, after=after,
+                                 seconds=after * 60.0 / wpm, wpm=wpm)
+    label = english_notes_label(tight.language)
+    return f"{label} {text}" if label else text

@@ -1,9 +1,10 @@
-"""Reading a transcript as spoken English: timed words, sentences, filler words, false starts.
+"""Reading a transcript as speech: timed words, sentences, filler words, false starts.
 
 Whisper words keep their leading space and attached punctuation (" you,"). Here every word
 becomes a `Token` that keeps the written form (to rebuild clean lines) and a normalised form
-(to match vocabularies). The filler vocabulary and the 'like' / 'you know' heuristics are
-English; `is_english` tells callers when to skip them.
+(to match vocabularies). Filler words are recognised in English ('um', 'like', 'you know'...)
+and Turkish ('ııı', 'eee', 'şey', 'yani', 'hani'...); `spoken_language` says which
+vocabulary applies, and other languages get false starts and retakes only.
 """
 
 from __future__ import annotations
@@ -65,9 +66,42 @@ _DELIBERATE_REPEATS = frozenset({
 })
 
 
+# Turkish hesitation sounds, as Whisper writes them.
+TURKISH_HESITATIONS = frozenset({
+    "ı", "ıı", "ııı", "ıııı", "ıh", "ııh", "ım", "ımm", "e", "ee", "eee", "eeee", "eh", "ehh", "hmm", "mm",
+    "mmm", "hı", "hıh",
+})
+_ALL_HESITATIONS = HESITATIONS | TURKISH_HESITATIONS
+# "şey" (thing) is a noun after these ("bir şey", "her şey", "bu şey"); elsewhere it is a filler.
+_SEY_AS_NOUN = frozenset({
+    "bir", "her", "hiçbir", "bu", "şu", "o", "başka", "aynı", "tek", "ne", "hiç", "öyle", "böyle", "şöyle",
+    "güzel", "önemli", "küçük", "büyük", "son", "ilk", "bazı", "birçok", "hangi", "kötü", "iyi", "yeni",
+})
+# "yani" (I mean) and "hani" (you know) are fillers opening a clause or set off by a comma;
+# "işte" (well, there) only when set off on both sides.
+_TURKISH_ASIDES = ("yani", "hani")
+# Turkish doubles words on purpose ("yavaş yavaş", "sık sık", "tek tek"), so a single repeated
+# word is a stutter only when it is one of these short function words.
+_TURKISH_STUTTER_WORDS = frozenset({
+    "ben", "sen", "o", "biz", "siz", "onlar", "bu", "şu", "ve", "ama", "ki", "de", "da", "bir", "için",
+    "çünkü", "ne", "şimdi", "eğer", "yani", "hani", "şey", "işte", "bunu", "şunu", "onu", "bana", "sana",
+})
+
+
 def is_english(language: str | None) -> bool:
     """Unknown counts as English: the local transcriber always reports a language."""
     return language is None or language.lower().startswith("en")
+
+
+def is_turkish(language: str | None) -> bool:
+    return language is not None and language.lower().startswith("tr")
+
+
+def spoken_language(language: str | None) -> str:
+    """Which vocabulary applies: "en" (also for unknown), "tr", or "other"."""
+    if is_english(language):
+        return "en"
+    return "tr" if is_turkish(language) else "other"
 
 
 @dataclass(frozen=True)
@@ -142,7 +176,10 @@ class Retake:
     kept: Sentence
 
 
-def normalise(word: str) -> str:
+def normalise(word: str, language: str | None = None) -> str:
+    """Lower case without surrounding punctuation; Turkish capitals lower the Turkish way (I -> ı)."""
+    if is_turkish(language):
+        word = word.replace("I", "ı").replace("İ", "i")
     return _NORM_STRIP.sub("", word.replace("’", "'").lower())
 
 
@@ -165,7 +202,7 @@ def transcript_tokens(transcript: Transcript, duration_s: float | None = None) -
     for text, start, end in sorted(raw, key=lambda r: r[1]):
         if not text:
             continue
-        norm = normalise(text)
+        norm = normalise(text, transcript.language)
         if not norm:
             # Punctuation on its own ("," or "—"): it belongs to the word before it.
             if tokens:
@@ -198,28 +235,50 @@ def split_sentences(tokens: list[Token]) -> list[Sentence]:
     return sentences
 
 
-def find_fillers(sentence: Sentence) -> list[Disfluency]:
-    """English filler words in one sentence (a sentence is needed to know where it starts)."""
-    tokens = sentence.tokens
-    found: list[Disfluency] = []
-    taken: set[int] = set()
+class _FillerFinder:
+    """Collects non-overlapping fillers of one sentence."""
 
-    def norm(i: int) -> str:
-        return tokens[i].norm if 0 <= i < len(tokens) else ""
+    def __init__(self, sentence: Sentence) -> None:
+        self.tokens = sentence.tokens
+        self.found: list[Disfluency] = []
+        self.taken: set[int] = set()
 
-    def add(i: int, n: int, label: str) -> None:
-        if any(k in taken for k in range(i, i + n)):
+    def norm(self, i: int) -> str:
+        return self.tokens[i].norm if 0 <= i < len(self.tokens) else ""
+
+    def add(self, i: int, n: int, label: str) -> None:
+        if any(k in self.taken for k in range(i, i + n)):
             return
-        taken.update(range(i, i + n))
-        found.append(Disfluency("filler", label, tokens[i:i + n]))
+        self.taken.update(range(i, i + n))
+        self.found.append(Disfluency("filler", label, self.tokens[i:i + n]))
 
-    for i, token in enumerate(tokens):
-        if token.norm in HESITATIONS:
-            add(i, 1, token.norm)
-    opening = next((i for i in range(len(tokens)) if i not in taken), None)
+    def hesitations(self, sounds: frozenset[str]) -> int | None:
+        """Mark every hesitation sound; returns where the sentence really opens (its first other word)."""
+        for i, token in enumerate(self.tokens):
+            if token.norm in sounds:
+                self.add(i, 1, token.norm)
+        return next((i for i in range(len(self.tokens)) if i not in self.taken), None)
+
+    def after_clause(self, i: int, opening: int | None) -> bool:
+        return i == opening or (i > 0 and self.tokens[i - 1].ends_clause)
+
+    def result(self) -> list[Disfluency]:
+        return sorted(self.found, key=lambda d: d.start)
+
+
+def find_fillers(sentence: Sentence, language: str = "en") -> list[Disfluency]:
+    """Filler words in one sentence (a sentence is needed to know where it starts), in English
+    or Turkish (`language` as from `spoken_language`); other languages have none."""
+    if language == "tr":
+        return _turkish_fillers(sentence)
+    if language != "en":
+        return []
+    finder = _FillerFinder(sentence)
+    tokens, norm, add = finder.tokens, finder.norm, finder.add
+    opening = finder.hesitations(HESITATIONS)
     for i, token in enumerate(tokens):
         word, prev, nxt = token.norm, norm(i - 1), norm(i + 1)
-        after_clause = i == opening or (i > 0 and tokens[i - 1].ends_clause)
+        after_clause = finder.after_clause(i, opening)
         if word in HEDGES:
             add(i, 1, word)
         elif word == "so" and i == opening and nxt and nxt not in _SO_INTENSIFIED:
@@ -232,7 +291,28 @@ def find_fillers(sentence: Sentence) -> list[Disfluency]:
             add(i, 2, "you know")
         elif word == "i" and nxt == "mean" and _is_aside(tokens, i, after_clause):
             add(i, 2, "I mean")
-    return sorted(found, key=lambda d: d.start)
+    return finder.result()
+
+
+def _turkish_fillers(sentence: Sentence) -> list[Disfluency]:
+    """'ııı', 'eee' and the like always; 'şey' unless it is a noun ("bir şey"); 'yani' and
+    'hani' opening a clause, set off by a comma or closing the sentence ('hani' not in a
+    question); 'işte' only when set off on both sides ("Bu, işte, en önemli kısım")."""
+    finder = _FillerFinder(sentence)
+    tokens = finder.tokens
+    opening = finder.hesitations(TURKISH_HESITATIONS)
+    question = tokens[-1].text.rstrip("\"')]”’").endswith("?")
+    for i, token in enumerate(tokens):
+        word, prev = token.norm, finder.norm(i - 1)
+        after_clause = finder.after_clause(i, opening)
+        set_off = token.ends_clause or i == len(tokens) - 1
+        if word == "şey" and (after_clause or prev not in _SEY_AS_NOUN):
+            finder.add(i, 1, word)
+        elif word in _TURKISH_ASIDES and (after_clause or set_off) and not (word == "hani" and question):
+            finder.add(i, 1, word)
+        elif word == "işte" and after_clause and token.ends_clause and not token.ends_sentence:
+            finder.add(i, 1, word)
+    return finder.result()
 
 
 def _is_filler_like(tokens: tuple[Token, ...], i: int, after_clause: bool) -> bool:
@@ -260,10 +340,11 @@ def _is_aside(tokens: tuple[Token, ...], i: int, after_clause: bool) -> bool:
     return after_clause and nxt in HESITATIONS
 
 
-def find_false_starts(sentence: Sentence) -> list[Disfluency]:
+def find_false_starts(sentence: Sentence, language: str = "en") -> list[Disfluency]:
     """Cut-off words that restart ("I- I think") and phrases said twice ("we want to we want to").
 
-    The first copy is the one to cut. Deliberate single-word repeats ("very very") stay."""
+    The first copy is the one to cut. Deliberate single-word repeats ("very very", and in
+    Turkish any doubled word but a short function word: "yavaş yavaş") stay."""
     tokens = sentence.tokens
     found: list[Disfluency] = []
     taken: set[int] = set()
@@ -279,7 +360,7 @@ def find_false_starts(sentence: Sentence) -> list[Disfluency]:
             first, second = tokens[i:i + n], tokens[i + n:i + 2 * n]
             if [t.norm for t in first] != [t.norm for t in second]:
                 continue
-            if n == 1 and first[0].norm in _DELIBERATE_REPEATS:
+            if n == 1 and _deliberate_repeat(first[0].norm, language):
                 continue
             if first[-1].ends_sentence:
                 continue
@@ -289,13 +370,24 @@ def find_false_starts(sentence: Sentence) -> list[Disfluency]:
     return sorted(found, key=lambda d: d.start)
 
 
-def find_retakes(sentences: list[Sentence]) -> list[Retake]:
+def _deliberate_repeat(word: str, language: str) -> bool:
+    if language == "tr":
+        return word not in _TURKISH_STUTTER_WORDS
+    return word in _DELIBERATE_REPEATS
+
+
+def find_retakes(sentences: list[Sentence], language: str = "en") -> list[Retake]:
     """A sentence that the next one starts over: it is the next one's opening, or nearly the
-    same sentence ("The best camera is." -> "The best camera is the one you have.")."""
+    same sentence ("The best camera is." -> "The best camera is the one you have."). Filler
+    words do not count ("Um, so the best camera is." is the same opening)."""
+
+    def words(sentence: Sentence) -> list[str]:
+        fillers = {t.index for d in find_fillers(sentence, language) for t in d.tokens}
+        return [t.norm for t in sentence.tokens if t.norm not in _ALL_HESITATIONS and t.index not in fillers]
+
     retakes = []
     for first, second in zip(sentences, sentences[1:]):
-        a = [t.norm for t in first.tokens if t.norm not in HESITATIONS]
-        b = [t.norm for t in second.tokens if t.norm not in HESITATIONS]
+        a, b = words(first), words(second)
         if len(a) < 3:
             continue
         restarted = len(b) > len(a) and b[:len(a)] == a
@@ -305,13 +397,15 @@ def find_retakes(sentences: list[Sentence]) -> list[Retake]:
     return retakes
 
 
-def disfluencies(sentences: list[Sentence], english: bool = True) -> list[Disfluency]:
-    """Fillers (English only) and false starts of all sentences, in time order."""
+def disfluencies(sentences: list[Sentence], language: str = "en") -> list[Disfluency]:
+    """Fillers (English and Turkish) and false starts of all sentences, in time order.
+    `language` is a `spoken_language` code."""
     found: list[Disfluency] = []
     for sentence in sentences:
-        fillers = find_fillers(sentence) if english else []
+        fillers = find_fillers(sentence, language)
         filler_tokens = {t.index for d in fillers for t in d.tokens}
-        starts = [d for d in find_false_starts(sentence) if not filler_tokens & {t.index for t in d.tokens}]
+        starts = [d for d in find_false_starts(sentence, language)
+                  if not filler_tokens & {t.index for t in d.tokens}]
         found.extend(fillers + starts)
     return sorted(found, key=lambda d: d.start)
 
@@ -356,9 +450,11 @@ def cluster_by_time(items: list[Disfluency], window_s: float) -> list[list[Disfl
     return groups
 
 
-def evidence_list(items: list[Disfluency], limit: int = 6) -> str:
-    """"'um' at 12.3 s, 'like' at 14.0 s" (and how many more)."""
-    shown = [f"'{d.label}' at {d.start:.1f} s" if not d.label.startswith("repeated")
+def evidence_list(items: list[Disfluency], limit: int = 6, language: str = "en") -> str:
+    """"'um' at 12.3 s, 'like' at 14.0 s" (and how many more); `language` "tr" writes it in Turkish."""
+    from framepilot.director.language import say  # the phrasebook reads this module's vocabularies
+
+    shown = [say("evidence.at", language, label=d.label, t=d.start) if not d.label.startswith("repeated")
              else f"{d.label} at {d.start:.1f} s" for d in items[:limit]]
     more = len(items) - limit
-    return ", ".join(shown) + (f" and {more} more" if more > 0 else "")
+    return ", ".join(shown) + (say("evidence.more", language, more=more) if more > 0 else "")

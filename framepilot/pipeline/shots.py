@@ -7,7 +7,8 @@ memory stays flat for long videos. Afterwards each shot gets a keyframe (the sha
 sample from its middle) at `out_dir/keyframes/shot_NNN.jpg`.
 
 Shots tile the video: shot i ends on the frame before shot i+1 starts, and the last one
-ends on the last decoded frame. See transitions.py for how fades are turned into shots.
+ends on the last decoded frame. See transitions.py for how cuts, jump cuts, fades and
+dissolves are turned into shots.
 """
 
 from __future__ import annotations
@@ -191,7 +192,7 @@ def detect_shots(path: Path, probe: VideoProbe, out_dir: Path,
         decode_seconds=round(decode_seconds, 3),
     )
     log.info("shots.detected", shots=len(spans), frames=frame_count, samples=len(detection.samples),
-             transitions={kind: sum(s.transition_in == kind for s in spans) for kind in ("cut", "fade", "dissolve")},
+             transitions={kind: sum(s.transition_in == kind for s in spans) for kind in ("cut", "jump", "fade", "dissolve")},
              decode_seconds=detection.decode_seconds, expected_frames=probe.frame_count)
     if progress is not None:
         progress(1.0)

@@ -1,9 +1,11 @@
-"""Where one shot ends and the next begins: hard cuts, fades through black and dissolves.
+"""Where one shot ends and the next begins: hard cuts, jump cuts, fades through black and dissolves.
 
-Fed one small frame at a time by the single decode pass (see shots.py). Three signals:
+Fed one small frame at a time by the single decode pass (see shots.py). Four signals:
 
 - Hard cuts: PySceneDetect's AdaptiveDetector (HSV content change against a rolling
   average of its neighbours, so fast motion does not read as a cut).
+- Jump cuts: two takes at the same framing (see jumps.py). A hard cut whose two sides
+  still show the same framing is a jump cut too.
 - Fades: runs of black frames. A fade-out + black + fade-in is ONE transition, placed on
   the first frame where the picture comes back (the black tail belongs to the outgoing
   shot). Black reached or left by a hard cut adds nothing: the cut is the boundary and the
@@ -14,8 +16,9 @@ Fed one small frame at a time by the single decode pass (see shots.py). Three si
   (a linear mix of two pictures), the change is large, and no single frame step carries
   it. A pan or zoom fails the linearity test; a cut fails the single-step test.
 
-Memory: a few numbers per frame (about 1 MB for ten minutes at 30 fps) and a ring of
-64-px thumbnails; no frames are kept.
+Memory: a few numbers per frame (about 1 MB for ten minutes at 30 fps), one small vector
+per distinct frame for jump cuts (up to 8 MB) and a ring of 64-px thumbnails; no frames are
+kept.
 """
 
 from __future__ import annotations
@@ -28,7 +31,9 @@ import numpy as np
 from scenedetect.common import FrameTimecode
 from scenedetect.detectors import AdaptiveDetector
 
-CUT, FADE, DISSOLVE = "cut", "fade", "dissolve"
+from framepilot.pipeline.jumps import JumpCutDetector, correlation
+
+CUT, JUMP, FADE, DISSOLVE = "cut", "jump", "fade", "dissolve"
 
 THUMB_WIDTH = 64
 # The cut detector's colour statistics are frame-wide means: at 160 px they are the same
@@ -56,6 +61,8 @@ DISSOLVE_MIN_RUN = 2
 DISSOLVE_MAX_CORRELATION = 0.8
 # Shots shorter than this (s) are not cut again: a flash or a camera bump is not a new shot.
 MIN_SHOT_S = 0.5
+# A jump cut this close (frames) to a hard cut is the same boundary.
+SAME_BOUNDARY_FRAMES = 2
 
 
 @dataclass(frozen=True)
@@ -75,12 +82,6 @@ def _shrink(image: np.ndarray, width: int) -> np.ndarray:
 
 def _thumbnail(frame_bgr: np.ndarray) -> np.ndarray:
     return _shrink(cv2.cvtColor(frame_bgr, cv2.COLOR_BGR2GRAY), THUMB_WIDTH).astype(np.float32)
-
-
-def _correlation(a: np.ndarray, b: np.ndarray) -> float:
-    a, b = a - a.mean(), b - b.mean()
-    norm = float(np.sqrt((a * a).sum() * (b * b).sum()))
-    return float((a * b).sum()) / norm if norm > 1e-6 else 1.0
 
 
 @dataclass
@@ -105,6 +106,7 @@ class TransitionDetector:
         self._halves = sorted({max(2, int(round(s * self.fps))) for s in DISSOLVE_HALF_WINDOWS_S})
         self._thumbs: deque[np.ndarray] = deque(maxlen=2 * self._halves[-1] + 1)
         self._dissolve_centres: list[tuple[int, int]] = []  # (centre, half-window)
+        self._jumps = JumpCutDetector(self.fps)
         self._count = 0
 
     # --- streaming -------------------------------------------------------------------
@@ -119,6 +121,7 @@ class TransitionDetector:
         previous = self._thumbs[-1] if self._thumbs else None
         self._steps.append(float(np.abs(thumb - previous).mean()) if previous is not None else 0.0)
         self._thumbs.append(thumb)
+        self._jumps.add(index, cv2.GaussianBlur(thumb, (3, 3), 0))
         self._count = index + 1
         for half in self._halves:
             if len(self._thumbs) >= 2 * half + 1:
@@ -131,7 +134,7 @@ class TransitionDetector:
         if self._black[centre - half] or self._black[centre + half]:
             return  # a fade through black; handled by the black runs
         change = float(np.abs(first - last).mean())
-        if change < DISSOLVE_MIN_CHANGE or _correlation(first, last) > DISSOLVE_MAX_CORRELATION:
+        if change < DISSOLVE_MIN_CHANGE or correlation(first, last) > DISSOLVE_MAX_CORRELATION:
             return  # too little change, or the same picture brighter/darker (exposure, lights)
         steps = self._steps[centre - half + 1: centre + half + 1]
         if max(steps) > DISSOLVE_MAX_STEP * change:
@@ -154,10 +157,14 @@ class TransitionDetector:
         fades, quiet = self._fade_boundaries()
         dissolves, dissolve_spans = self._dissolve_boundaries(quiet)
         found = [Boundary(f, FADE) for f in fades] + [Boundary(f, DISSOLVE) for f in dissolves]
-        for cut in sorted(set(self._cuts)):
-            inside = any(a <= cut <= b for a, b in quiet + dissolve_spans)
-            if 0 < cut < self._count and not inside:
-                found.append(Boundary(cut, CUT))
+        gradual = quiet + dissolve_spans
+        cuts = [c for c in sorted(set(self._cuts))
+                if 0 < c < self._count and not any(a <= c <= b for a, b in gradual)]
+        found += [Boundary(c, JUMP if self._jumps.same_framing(c) else CUT) for c in cuts]
+        for jump in self._jumps.jumps():
+            near_cut = any(abs(jump - c) <= SAME_BOUNDARY_FRAMES for c in cuts)
+            if not near_cut and not any(a <= jump <= b for a, b in gradual):
+                found.append(Boundary(jump, JUMP))
         return self._spaced(sorted(found, key=lambda b: b.frame))
 
     def _spaced(self, found: list[Boundary]) -> list[Boundary]:

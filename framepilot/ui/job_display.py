@@ -12,11 +12,13 @@ STAGE_LABELS: dict[str, str] = {
     Stage.CINEMATIC.value: "Reading each shot",
     Stage.DIRECT.value: "Writing director notes",
     Stage.VOICE.value: "Recording the voiceover",
+    Stage.RENDER.value: "Rendering the tightened preview",
 }
 JOB_TITLES: dict[JobType, str] = {
     JobType.VIDEO_ANALYSIS: "Analysis",
     JobType.DIRECTOR_NOTES: "Director notes",
     JobType.TTS: "Voiceover",
+    JobType.RENDER_EDIT: "Tightened preview",
 }
 STATUS_ICONS: dict[JobStatus, str] = {
     JobStatus.QUEUED: ":material/schedule:",

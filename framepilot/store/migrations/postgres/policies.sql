@@ -41,7 +41,8 @@ BEGIN
             ('auth_sessions',       'user_id = framepilot_acting_user()'),
             ('sign_in_codes',       'user_id = framepilot_acting_user()'),
             ('user_identities',     'user_id = framepilot_acting_user()'),
-            ('rate_limits',         'false')
+            ('rate_limits',         'false'),
+            ('edit_cut_choices',    'framepilot_owns_video(video_id)')
         ) AS p(tbl, rule_sql)
         WHERE to_regclass(p.tbl) IS NOT NULL
     LOOP

@@ -1,0 +1,95 @@
+"""Jump-cut accuracy of detect_shots on the set built by bench/jumpcut_set.py.
+
+A boundary detect_shots marks `jump` matches a true jump cut within +-2 frames (one-to-one);
+a true jump cut found but marked `cut` counts as missed, and any boundary that matches no jump
+cut is a false one. Scores are given per split: calibration (the clips the thresholds in
+framepilot/pipeline/jumps.py were fitted on) and held-out (clips never used for fitting), and
+by how much was removed. The untouched source clips must give no boundary at all.
+
+    .venv/bin/python -m bench.eval_jumpcuts [work_dir]
+"""
+
+from __future__ import annotations
+
+import sys
+import tempfile
+from pathlib import Path
+
+from bench.eval_shots import MEDIA, TOLERANCE, match
+from bench.jumpcut_set import CALIBRATION, HELD_OUT, JumpCase, build
+from framepilot.pipeline.probe import probe_video
+from framepilot.pipeline.shots import detect_shots
+
+
+def _boundaries(path: Path, work: Path) -> list[tuple[int, str]]:
+    detection = detect_shots(path, probe_video(path), work / path.stem)
+    return [(s.start_frame, s.transition_in) for s in detection.spans[1:]]
+
+
+def _f1(tp: int, fp: int, fn: int) -> tuple[float, float, float]:
+    precision = tp / (tp + fp) if tp + fp else 1.0
+    recall = tp / (tp + fn) if tp + fn else 1.0
+    f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+    return precision, recall, f1
+
+
+def score_case(case: JumpCase, work: Path) -> dict:
+    found = _boundaries(Path(case.path), work)
+    jumps = [f for f, kind in found if kind == "jump"]
+    tp = match(jumps, case.jump_frames, TOLERANCE)
+    hits = [any(abs(f - t) <= TOLERANCE for f in jumps) for t in case.jump_frames]
+    return {"case": case, "found": found, "tp": tp, "fp": len(found) - tp, "fn": len(case.jump_frames) - tp,
+            "hits": hits}
+
+
+def evaluate(work: Path, media_dir: Path = MEDIA) -> tuple[list[dict], dict[str, int]]:
+    cases = build(work / "clips", media_dir)
+    rows = [score_case(case, work) for case in cases]
+    untouched = {name: len(_boundaries(media_dir / "talking" / name, work)) for name in CALIBRATION + HELD_OUT}
+    return rows, untouched
+
+
+def report(rows: list[dict], untouched: dict[str, int]) -> None:
+    print(f"Jump cuts within +-{TOLERANCE} frames (a jump found as `cut` is a miss)")
+    print(f"{'clip':34} {'split':11} {'true':>12} {'found':>24}")
+    for r in rows:
+        case = r["case"]
+        print(f"{Path(case.path).name:34} {case.split:11} {case.jump_frames!s:>12} "
+              f"{', '.join(f'{f}{k[0]}' for f, k in r['found']) or '-':>24}")
+    for split in ("calibration", "held_out"):
+        chosen = [r for r in rows if r["case"].split == split]
+        tp, fp, fn = (sum(r[k] for r in chosen) for k in ("tp", "fp", "fn"))
+        precision, recall, f1 = _f1(tp, fp, fn)
+        print(f"{split:11}: {len(chosen)} clips, TP {tp} FP {fp} FN {fn}  precision {precision:.3f} "
+              f"recall {recall:.3f} F1 {f1:.3f}")
+    buckets = [(0.3, 0.5), (0.5, 1.0), (1.0, 3.01)]
+    for lo, hi in buckets:
+        found = total = 0
+        for r in rows:
+            case = r["case"]
+            for (a, b), hit in zip(case.removed, r["hits"]):
+                if lo <= (b - a + 1) / case.fps < hi:
+                    total += 1
+                    found += hit
+        print(f"removed {lo:.1f}-{min(hi, 3.0):.1f} s: {found}/{total} found")
+    false = sum(untouched.values())
+    print(f"untouched single-shot clips: {len(untouched)}, boundaries on them: {false}"
+          + ("" if not false else f" ({', '.join(f'{k}: {v}' for k, v in untouched.items() if v)})"))
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = sys.argv[1:] if argv is None else argv
+    if not (MEDIA / "talking").is_dir():
+        print(f"skipped: no shared media at {MEDIA}")
+        return 0
+    if args:
+        rows, untouched = evaluate(Path(args[0]))
+    else:
+        with tempfile.TemporaryDirectory() as tmp:
+            rows, untouched = evaluate(Path(tmp))
+    report(rows, untouched)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

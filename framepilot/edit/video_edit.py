@@ -1,0 +1,93 @@
+"""The edit of one stored video: its suggested cuts with the user's on/off choices.
+
+Pages, the API and the job worker call these; they read the store through the repository
+and leave every decision about what to cut to `cutlist`.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pydantic import BaseModel
+
+from framepilot.edit.cutlist import cut_list_of, with_choices
+from framepilot.edit.render import RenderedEdit, edit_key, render_edit
+from framepilot.edit.timeline import FORMATS, TimelineFormat, file_name, timeline_text
+from framepilot.models import CutList, Stage, User, Video
+from framepilot.progress import ProgressFn, ProgressTracker
+from framepilot.settings import Settings
+from framepilot.store import Database
+from framepilot.store import repository as repo
+
+
+class NotReady(RuntimeError):
+    """The video has no transcript yet, so there is no edit to export or render."""
+
+
+class ExportedTimeline(BaseModel):
+    """One timeline file for download."""
+
+    file_name: str
+    mime_type: str
+    label: str
+    text: str
+
+
+def load_cut_list(db: Database, user: User, video_id: str) -> CutList | None:
+    """The video's cut list with this user's choices, or None until it has been transcribed."""
+    probe = repo.get_video(db, user, video_id).probe
+    transcript = repo.get_transcript(db, user, video_id)
+    if probe is None or transcript is None:
+        return None
+    return cut_list_of(probe, repo.get_shots(db, user, video_id), transcript, repo.cut_choices(db, user, video_id))
+
+
+def choose_cuts(db: Database, user: User, video_id: str, choices: dict[str, bool]) -> CutList | None:
+    """Switch cuts on or off by id; returns the updated cut list. Unknown ids raise KeyError."""
+    current = load_cut_list(db, user, video_id)
+    if current is None:
+        return None
+    unknown = set(choices) - {c.id for c in current.cuts}
+    if unknown:
+        raise KeyError(f"no such cut: {', '.join(sorted(unknown))}")
+    repo.save_cut_choices(db, user, video_id, choices)
+    return with_choices(current, choices)
+
+
+def export_timeline(db: Database, user: User, video_id: str, fmt: TimelineFormat) -> ExportedTimeline:
+    """The edit (enabled cuts removed) as a timeline file whose clips point at the original video."""
+    cut_list = load_cut_list(db, user, video_id)
+    if cut_list is None:
+        raise NotReady("This video has not been transcribed yet, so there is no edit to export.")
+    video = repo.get_video(db, user, video_id)
+    stem = Path(video.filename).stem or "video"
+    has_audio = bool(video.probe and video.probe.has_audio)
+    _adapter, _suffix, mime, label = FORMATS[fmt]
+    return ExportedTimeline(file_name=file_name(stem, fmt), mime_type=mime, label=label,
+                            text=timeline_text(cut_list, Path(video.stored_path), stem, fmt, has_audio))
+
+
+def preview_path(settings: Settings, video: Video, cut_list: CutList) -> Path:
+    """Where the tightened preview of this edit is (or will be) kept: one file per kept-range set."""
+    return settings.artifacts_dir / video.id / f"edit_{edit_key(cut_list)}.mp4"
+
+
+def rendered_preview(settings: Settings, db: Database, user: User, video_id: str, cut_list: CutList) -> Path | None:
+    """The tightened preview of exactly this edit, if it has been rendered."""
+    path = preview_path(settings, repo.get_video(db, user, video_id), cut_list)
+    return path if path.is_file() else None
+
+
+def render_preview(db: Database, settings: Settings, user: User, video_id: str, cut_list: CutList,
+                   progress: ProgressFn | None = None) -> RenderedEdit:
+    """Render the tightened preview of `cut_list` (the job's snapshot of the user's choices)."""
+    video = repo.get_video(db, user, video_id)
+    if video.probe is None:
+        raise NotReady("This video has not been analysed yet, so there is no edit to render.")
+    tracker = ProgressTracker([Stage.RENDER], progress)
+    tracker.start(Stage.RENDER)
+    rendered = render_edit(Path(video.stored_path), cut_list, preview_path(settings, video, cut_list),
+                           has_audio=video.probe.has_audio, height=video.probe.display_height,
+                           progress=tracker.within(Stage.RENDER))
+    tracker.finish(Stage.RENDER)
+    return rendered
