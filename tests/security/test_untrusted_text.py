@@ -19,11 +19,11 @@ from streamlit.testing.v1 import AppTest
 
 from framepilot import exports
 from framepilot.models import (
+    AnalysisParams,
     DirectorMode,
     DirectorNote,
     DirectorResult,
     JobStatus,
-    JobType,
     LLMCall,
     Segment,
     ShotListItem,
@@ -141,7 +141,7 @@ def test_the_library_shows_hostile_names_and_errors_as_text(db, settings, user_a
 
 
 def test_the_jobs_page_shows_hostile_names_and_errors_as_text(db, user_a, hostile_video):
-    job = repo.create_job(db, user_a, JobType.VIDEO_ANALYSIS, hostile_video.id, {"modes": []})
+    job = repo.create_job(db, user_a, hostile_video.id, AnalysisParams(modes=[]))
     repo.finish_job(db, job.id, JobStatus.FAILED, HOSTILE)
     at = open_page(user_a, "pages/jobs.py")
     assert_shown_as_text(at, HOSTILE_NAME, "<img src=http://evil.example/i.png>")
