@@ -9,12 +9,13 @@ import streamlit as st
 from framepilot.edit import video_edit
 from framepilot.edit.timeline import TimelineError, TimelineFormat
 from framepilot.edit.view import cut_label, cut_timeline, summarise_edit
-from framepilot.ui.job_display import progress_text
 from framepilot.models import JobStatus, JobType, User, Video
-from framepilot.ui.review import duration_text
 from framepilot.settings import get_settings
 from framepilot.store import Database
 from framepilot.store import repository as repo
+from framepilot.ui.job_display import progress_text
+from framepilot.ui.review import duration_text
+from framepilot.ui.safe_text import escape_markdown
 from jobs.submit import submit_render
 
 
@@ -52,7 +53,7 @@ def edit_panel(db: Database, user: User, video: Video) -> None:
         switch, text = st.columns([1, 5], vertical_alignment="center")
         switch.toggle(cut_label(cut), value=cut.enabled, key=f"review_cut_{cut.id}",
                       on_change=_switch, args=(db, user, video, cut.id))
-        text.markdown(f"{cut.reason}  \n:gray[{cut.evidence}]")
+        text.markdown(f"{escape_markdown(cut.reason)}  \n:gray[{escape_markdown(cut.evidence)}]")
 
     st.subheader("The result")
     preview = video_edit.rendered_preview(get_settings(), db, user, video.id, cut_list)
@@ -75,4 +76,4 @@ def edit_panel(db: Database, user: User, video: Video) -> None:
             continue
         column.download_button(exported.label, exported.text, exported.file_name, exported.mime_type,
                                icon=":material/download:", key=f"review_edit_{fmt.value}", on_click="ignore",
-                               help=f"The edit as a timeline for your editor ({stem})")
+                               help=f"The edit as a timeline for your editor ({escape_markdown(stem)})")

@@ -7,9 +7,10 @@ import pytest
 
 from framepilot.edit import video_edit
 from framepilot.models import JobType, Transcript
+from framepilot.store import SYSTEM
 from framepilot.store import repository as repo
-from tests.page_fixtures import analysed_video
-from tests.test_pages import app, texts
+from tests.page_fixtures import analysed_video, open_page
+from tests.test_pages import texts
 from tests.transcripts import spoken
 
 
@@ -26,7 +27,7 @@ def test_the_edit_tab_lists_every_cut_with_a_switch_and_the_new_duration(db, use
     cut_list = video_edit.load_cut_list(db, user_a, video.id)
     assert [c.kind.value for c in cut_list.cuts] == ["slow_start", "silence", "tail"]
 
-    at = app(user_a, "pages/review.py", video_id=video.id)
+    at = open_page(user_a, "pages/review.py", video_id=video.id)
 
     assert not at.exception
     toggles = [at.toggle(key=f"review_cut_{c.id}") for c in cut_list.cuts]
@@ -39,7 +40,7 @@ def test_the_edit_tab_lists_every_cut_with_a_switch_and_the_new_duration(db, use
 def test_switching_a_cut_off_is_saved_and_lengthens_the_edit(db, user_a, video):
     cut_list = video_edit.load_cut_list(db, user_a, video.id)
     pause = cut_list.cuts[1]
-    at = app(user_a, "pages/review.py", video_id=video.id)
+    at = open_page(user_a, "pages/review.py", video_id=video.id)
 
     at.toggle(key=f"review_cut_{pause.id}").set_value(False).run()
 
@@ -50,22 +51,22 @@ def test_switching_a_cut_off_is_saved_and_lengthens_the_edit(db, user_a, video):
 
 
 def test_the_edit_downloads_as_editor_timelines(db, user_a, video):
-    with db.connect() as conn:  # the page fixture's clip runs at 10 fps; editors count 25
+    with db.connect(SYSTEM) as conn:  # the page fixture's clip runs at 10 fps; editors count 25
         conn.execute("UPDATE videos SET probe_json = json_set(probe_json, '$.fps', 25.0) WHERE id = ?", (video.id,))
-    at = app(user_a, "pages/review.py", video_id=video.id)
+    at = open_page(user_a, "pages/review.py", video_id=video.id)
     labels = {b.proto.label for b in at.get("download_button")}
     assert {"OpenTimelineIO", "CMX 3600 EDL", "FCP 7 XML (Premiere, Resolve)", "FCPXML (Final Cut Pro)"} <= labels
 
 
 def test_formats_that_count_in_timecode_say_why_a_10_fps_clip_has_only_otio(user_a, video):
-    at = app(user_a, "pages/review.py", video_id=video.id)
+    at = open_page(user_a, "pages/review.py", video_id=video.id)
     labels = {b.proto.label for b in at.get("download_button")}
     assert "OpenTimelineIO" in labels and "CMX 3600 EDL" not in labels
     assert "CMX 3600 EDL counts in SMPTE timecode, which has no 10 fps" in texts(at)
 
 
 def test_render_queues_the_tightened_preview_and_plays_it_when_done(db, settings, user_a, video):
-    at = app(user_a, "pages/review.py", video_id=video.id)
+    at = open_page(user_a, "pages/review.py", video_id=video.id)
     at.button(key="review_render").click().run()
 
     (job,) = [j for j in repo.list_jobs(db, user_a, video_id=video.id) if j.type == JobType.RENDER_EDIT]
@@ -74,5 +75,5 @@ def test_render_queues_the_tightened_preview_and_plays_it_when_done(db, settings
     from jobs.tasks import execute_job
 
     execute_job(db, settings, job.id)
-    at = app(user_a, "pages/review.py", video_id=video.id)
+    at = open_page(user_a, "pages/review.py", video_id=video.id)
     assert len(at.get("video")) == 2  # the original and the tightened preview
