@@ -8,7 +8,7 @@ import streamlit as st
 
 from framepilot.edit import video_edit
 from framepilot.edit.timeline import TimelineError, TimelineFormat
-from framepilot.edit.view import cut_label, cut_timeline, summarise_edit
+from framepilot.ui.edit_view import cut_label, cut_timeline, summarise_edit
 from framepilot.models import JobStatus, JobType, User, Video
 from framepilot.settings import get_settings
 from framepilot.store import Database

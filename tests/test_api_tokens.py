@@ -14,6 +14,7 @@ from framepilot.auth import tokens
 from framepilot.cli import main
 from framepilot.models import User
 from framepilot.store import repository as repo
+from tests.page_fixtures import open_page
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -113,10 +114,7 @@ def test_tokens_for_an_unknown_account_fail_with_a_message(db, capsys):
 
 
 def account_page(user) -> AppTest:  # noqa: ANN001
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=30)
-    at.session_state["auth_user"] = user.model_dump()
-    at.switch_page("pages/account.py")
-    return at.run()
+    return open_page(user, "pages/account.py")
 
 
 def test_the_account_page_creates_a_token_shows_it_once_and_revokes_it(db, user_a):
