@@ -161,7 +161,7 @@ def drawn_values(spec: dict) -> list[float]:
     return [v for trace in spec["data"] for v in trace["x" if trace.get("orientation") == "h" else "y"]]
 
 
-def test_with_only_local_calls_the_page_leads_with_compute_and_its_charts_have_data(user_a, local_analysis):
+def test_with_only_local_calls_the_page_leads_with_compute_and_its_charts_have_data(costs_page, user_a, local_analysis):
     at = costs_page(user_a)
 
     assert not at.exception
@@ -179,7 +179,7 @@ def test_with_only_local_calls_the_page_leads_with_compute_and_its_charts_have_d
     assert per_video["y"] == ["talk.mp4"] and per_video["x"] == pytest.approx([22.3])
 
 
-def test_no_chart_is_drawn_on_an_empty_axis_when_nothing_was_spent(user_a, local_analysis):
+def test_no_chart_is_drawn_on_an_empty_axis_when_nothing_was_spent(costs_page, user_a, local_analysis):
     at = costs_page(user_a)
 
     specs = charts_by_key(at)
@@ -188,7 +188,7 @@ def test_no_chart_is_drawn_on_an_empty_axis_when_nothing_was_spent(user_a, local
     assert any("appear here once a priced call runs" in i.value for i in at.info)
 
 
-def test_the_estimate_shown_is_the_price_table_applied_to_the_stored_usage(user_a, local_analysis):
+def test_the_estimate_shown_is_the_price_table_applied_to_the_stored_usage(costs_page, user_a, local_analysis):
     at = costs_page(user_a)
 
     expected = by_hand(audio_s=90.0, shots=3, director_calls=3, transcript_chars=3 * 1200, voiced_chars=500)
@@ -198,7 +198,7 @@ def test_the_estimate_shown_is_the_price_table_applied_to_the_stored_usage(user_
     assert any("An estimate, not a bill" in c.value for c in at.caption)
 
 
-def test_with_spend_the_page_leads_with_cost_and_still_shows_local_compute(db, user_a, local_analysis):
+def test_with_spend_the_page_leads_with_cost_and_still_shows_local_compute(costs_page, db, user_a, local_analysis):
     record(db, user_a, A_CALLS)
 
     at = costs_page(user_a)
