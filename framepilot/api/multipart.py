@@ -16,15 +16,17 @@ import anyio.from_thread
 from python_multipart.exceptions import FormParserError
 from python_multipart.multipart import MultipartParser, parse_options_header
 
+from framepilot.uploads import UploadRejected, UploadTooLarge
+
 READ_SIZE = 1024 * 1024
 
 
-class MalformedBody(ValueError):
+class MalformedBody(UploadRejected):
     """The body is not valid multipart/form-data."""
 
 
-class BodyTooLarge(ValueError):
-    """The body passed its size limit."""
+class BodyTooLarge(UploadTooLarge):
+    """The body passed its size limit (an upload refusal, so the upload path passes it on)."""
 
 
 @dataclass(frozen=True)

@@ -39,6 +39,7 @@ from framepilot.store import repository as repo
 from framepilot.uploads import (
     ALLOWED_SUFFIXES,
     Ingested,
+    UploadFailed,
     UploadRejected,
     UploadTooLarge,
     has_video_suffix,
@@ -112,6 +113,8 @@ async def _receive(request: Request, db: Database, settings: Settings, user: Use
             raise ApiProblem(400, str(exc) or "The upload was interrupted.", kind="bad-request") from exc
         if isinstance(exc, UploadRejected):
             raise ApiProblem(422, str(exc), kind="not-a-video") from exc
+        if isinstance(exc, UploadFailed):
+            raise ApiProblem(503, str(exc), kind="unavailable") from exc
         raise
     return ingested, fields
 
