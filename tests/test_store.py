@@ -39,11 +39,12 @@ def test_migrations_apply_from_empty_then_are_idempotent(tmp_path):
 
 
 def test_the_edit_migration_keeps_existing_jobs_and_accepts_render_jobs(tmp_path):
-    from framepilot.store.db import _migrations, _split_sql
+    from framepilot.store.db import iter_migrations
+    from framepilot.store.sqlite import _split_sql
 
     path = tmp_path / "round1.sqlite3"
     with sqlite3.connect(path) as conn:  # a store as round 1 left it
-        number, name, sql = _migrations()[0]
+        number, name, sql = next(iter_migrations("sqlite"))
         for statement in _split_sql(sql):
             conn.execute(statement)
         conn.execute("CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL,"

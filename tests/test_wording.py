@@ -6,7 +6,6 @@ from pathlib import Path
 
 import pytest
 import streamlit as st
-from streamlit.testing.v1 import AppTest
 
 from framepilot.cli_analyze import summarise
 from framepilot.models import (
@@ -22,7 +21,7 @@ from framepilot.providers.local.director import LocalDirector
 from framepilot.store import repository as repo
 from framepilot.usage import CallContext
 from framepilot.wording import plural
-from tests.page_fixtures import analysed_video
+from tests.page_fixtures import analysed_video, open_page
 from tests.test_local_director import probe, shot
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -48,7 +47,7 @@ def one_word_transcript() -> Transcript:
 
 
 def test_the_cli_summary_says_1_segment_1_word_and_1_ai_call():
-    call = LLMCall(provider="local", model="rules", operation="direct:scene_director", compute_seconds=0.25)
+    call = LLMCall(provider="local", model="rules", operation="direct.scene_director", compute_seconds=0.25)
     result = AnalysisResult(video=probe(2.0), shots=[shot(0, 0.0, 2.0)], transcript=one_word_transcript(),
                             usage=[call])
 
@@ -71,10 +70,7 @@ def test_the_library_says_1_shot_for_a_one_shot_video(db, settings, user_a, tmp_
     video = analysed_video(db, settings, user_a, tmp_path)
     repo.save_shots(db, user_a, video.id, repo.get_shots(db, user_a, video.id)[:1])
 
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=30)
-    at.session_state["auth_user"] = user_a.model_dump()
-    at.switch_page("pages/library.py")
-    at.run()
+    at = open_page(user_a, "pages/library.py")
 
     captions = " ".join(c.value for c in at.caption)
     assert "· 1 shot ·" in captions
