@@ -226,10 +226,9 @@ class Settings(BaseSettings):
         url = self.database_url_resolved
         if url.startswith("sqlite:///"):
             return f"sqlite:{self.db_path.resolve()}"
-        from psycopg.conninfo import conninfo_to_dict
+        from framepilot.store.postgres import postgres_key
 
-        info = conninfo_to_dict(url)
-        return f"postgresql://{info.get('host', '')}:{info.get('port', '')}/{info.get('dbname', '')}"
+        return postgres_key(url)
 
     @property
     def upload_session_bytes(self) -> int:

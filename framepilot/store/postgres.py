@@ -41,6 +41,12 @@ APP_ROLE = "framepilot_app"
 MIGRATION_LOCK = 7_272_011  # pg_advisory_xact_lock key: one migrator at a time per database
 
 
+def postgres_key(url: str) -> str:
+    """Which PostgreSQL database a URL names (host, port, database), without user or password."""
+    info = psycopg.conninfo.conninfo_to_dict(url)
+    return f"postgresql://{info.get('host', '')}:{info.get('port', '')}/{info.get('dbname', '')}"
+
+
 class Row(tuple):
     """A row readable by column name and by index, like sqlite3.Row."""
 
@@ -111,8 +117,7 @@ class PostgresDatabase(Database):
 
     @property
     def key(self) -> str:
-        info = psycopg.conninfo.conninfo_to_dict(self.url)
-        return f"postgresql://{info.get('host', '')}:{info.get('port', '')}/{info.get('dbname', '')}"
+        return postgres_key(self.url)
 
     def _configure(self, conn: psycopg.Connection) -> None:
         conn.row_factory = _row_factory

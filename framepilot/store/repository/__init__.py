@@ -16,12 +16,12 @@ from framepilot.store.repository._common import (
 )
 from framepilot.store.repository.api_tokens import *  # noqa: F403
 from framepilot.store.repository.cache import *  # noqa: F403
-from framepilot.store.repository.encrypted import *  # noqa: F403
 from framepilot.store.repository.edits import *  # noqa: F403
+from framepilot.store.repository.encrypted import *  # noqa: F403
 from framepilot.store.repository.jobs import *  # noqa: F403
 from framepilot.store.repository.llm_calls import *  # noqa: F403
-from framepilot.store.repository.llm_usage import *  # noqa: F403
 from framepilot.store.repository.llm_calls import _CALL_COLUMNS  # noqa: F401 - benchmarks and tests build rows
+from framepilot.store.repository.llm_usage import *  # noqa: F403
 from framepilot.store.repository.rate_limits import *  # noqa: F403
 from framepilot.store.repository.sessions import *  # noqa: F403
 from framepilot.store.repository.users import *  # noqa: F403

@@ -2,16 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import datetime
 
 from framepilot.models import ApiToken, User
 from framepilot.store.db import SYSTEM, Database, Row
-from framepilot.store.repository._common import NotFound, _ts, new_id
+from framepilot.store.repository._common import NotFound, _stamp, _ts, new_id
 from framepilot.store.repository.users import _user
-
-
-def _stamp(moment: datetime) -> str:
-    return moment.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
 
 
 def _token(row: Row) -> ApiToken:

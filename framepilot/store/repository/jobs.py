@@ -7,7 +7,7 @@ and calls the user functions as that owner.
 from __future__ import annotations
 
 import json
-from datetime import datetime, timezone
+from datetime import datetime
 
 from pydantic import TypeAdapter, ValidationError
 
@@ -23,6 +23,7 @@ from framepilot.store.repository._common import (
     NotFound,
     UnreadableRow,
     _now,
+    _stamp,
     _ts,
     new_id,
 )
@@ -197,7 +198,7 @@ def requeue_job(db: Database, job_id: str, note: str | None = None) -> None:
 
 
 def stale_running_jobs(db: Database, older_than: datetime) -> list[Job]:
-    stamp = older_than.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+    stamp = _stamp(older_than)
     with db.read(SYSTEM) as conn:
         rows = conn.execute(
             "SELECT * FROM jobs WHERE status = 'running' AND (heartbeat_at IS NULL OR heartbeat_at < ?)",
@@ -215,7 +216,7 @@ def queued_jobs(db: Database) -> list[Job]:
 def reap_job_if_stale(db: Database, job_id: str, older_than: datetime, give_up_error: str | None = None) -> bool:
     """Atomically re-queue (or, with `give_up_error`, fail) a running job whose heartbeat is
     still older than `older_than`. False when it beat meanwhile: a live job is never taken."""
-    stamp = older_than.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+    stamp = _stamp(older_than)
     stale = "id = ? AND status = 'running' AND (heartbeat_at IS NULL OR heartbeat_at < ?)"
     with db.connect(SYSTEM) as conn:
         if give_up_error is None:

@@ -3,13 +3,13 @@ tokens and codes are stored; the functions act for the system, keyed on those ha
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import datetime
 
 from pydantic import BaseModel
 
 from framepilot.models import User
 from framepilot.store.db import SYSTEM, Database
-from framepilot.store.repository._common import _ts, new_id
+from framepilot.store.repository._common import _stamp, _ts, new_id
 from framepilot.store.repository.users import _user
 
 
@@ -20,9 +20,6 @@ class SessionRecord(BaseModel):
     last_seen_at: datetime
     expires_at: datetime
 
-
-def _stamp(moment: datetime) -> str:
-    return moment.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
 
 
 def insert_session(db: Database, user: User, token_hash: str, now: datetime, expires_at: datetime) -> str:
