@@ -29,10 +29,16 @@ NO_SPEECH_REASON = "No speech was found: the audio is silent or music only."
 # see bench/eval_transcribe.py. So greedy decoding is the default.
 DEFAULT_BEAM_SIZE = 1
 # Whisper's own thresholds: a segment this likely to be non-speech, or decoded with this little
-# confidence, is what it hallucinates on music and noise. faster-whisper drops a segment only
-# when both hold; a transcript made only of such segments is reported as no speech.
+# confidence while not sure it is speech, is what it hallucinates on music and noise.
+# faster-whisper drops a segment only when both hold; a transcript made only of such segments
+# is reported as no speech.
 NO_SPEECH_PROB = 0.6
 MIN_AVG_LOGPROB = -1.0
+# Low confidence alone is not silence: clear speech that Whisper reads badly (an accent, a
+# synthetic voice, a language it knows little, as with espeak-ng's Turkish: no_speech_prob
+# 0.08-0.19 with avg_logprob down to -2.2) must come back as words, not as "no speech". So a
+# low-confidence segment is doubtful only when Whisper is also unsure it is speech at all.
+UNSURE_SPEECH_PROB = 0.3
 
 
 def _whisper_samples(path: Path) -> np.ndarray | None:
@@ -46,7 +52,8 @@ def _whisper_samples(path: Path) -> np.ndarray | None:
 
 
 def _doubtful(segment: Any) -> bool:
-    return segment.no_speech_prob > NO_SPEECH_PROB or segment.avg_logprob < MIN_AVG_LOGPROB
+    return segment.no_speech_prob > NO_SPEECH_PROB or (
+        segment.avg_logprob < MIN_AVG_LOGPROB and segment.no_speech_prob > UNSURE_SPEECH_PROB)
 
 
 def _to_segment(raw: Any, duration: float) -> Segment:
@@ -67,9 +74,11 @@ def _to_segment(raw: Any, duration: float) -> Segment:
 class LocalTranscriber:
     provider = PROVIDER
 
-    def __init__(self, settings: Settings, beam_size: int = DEFAULT_BEAM_SIZE) -> None:
+    def __init__(self, settings: Settings, beam_size: int = DEFAULT_BEAM_SIZE, language: str | None = None) -> None:
+        """`language` (a code such as "tr") skips Whisper's language detection; None detects it."""
         self.settings = settings
         self.beam_size = beam_size
+        self.language = language
 
     def transcribe(self, audio_path: Path | None, ctx: CallContext,
                    progress: Callable[[float], None] | None = None) -> Transcript:
@@ -90,6 +99,7 @@ class LocalTranscriber:
             try:
                 raw_segments, info = model.transcribe(
                     samples, beam_size=self.beam_size, word_timestamps=True, vad_filter=True,
+                    language=self.language,
                 )
             except (av.FFmpegError, OSError, ValueError) as exc:
                 raise ProviderError("The audio could not be decoded for transcription.") from exc
