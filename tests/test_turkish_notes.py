@@ -37,29 +37,30 @@ ENGLISH_WORDS = frozenset({
 TURKISH_WORDS = frozenset({"ve", "ile", "için", "bir", "çekim", "kelime", "sn", "sn'de", "ya", "da", "kesin",
                            "plan", "planı", "metin", "ses", "yüz", "puan", "cümle"})
 
+# (line, pause before it): a late first word, a long pause after the second line and before the last.
 TURKISH_LINES = [
     ("Merhaba arkadaşlar, kanalıma hoş geldiniz.", 3.6),
-    ("Şey, bugün size evde ışık hakkında konuşacağım.", 6.0),
-    ("Eee yani, en önemli şey pencere.", 11.5),
-    ("Ben ben pencereyi ana ışık olarak kullanıyorum.", 14.2),
-    ("Kamerayı göz hizasına koyun.", 18.0),
-    ("Kamerayı göz hizasına koyun ve doğrudan merceğe bakın.", 20.0),
+    ("Şey, bugün size evde ışık hakkında konuşacağım.", 0.5),
+    ("Eee yani, en önemli şey pencere.", 2.8),
+    ("Ben ben pencereyi ana ışık olarak kullanıyorum.", 0.5),
+    ("Kamerayı göz hizasına koyun.", 0.5),
+    ("Kamerayı göz hizasına koyun ve doğrudan merceğe bakın.", 1.0),
     (("Pencere ışığı sabah saatlerinde yumuşaktır ve yüzünüze güzel düşer, ama öğleden sonra sertleşir ve "
-      "gölgeler yüzünüzün yarısını karartır, bu yüzden perdeyi kapatın ya da çekimi sabaha alın."), 24.0),
-    ("Neden herkes bu üç hatayı yapıyor?", 37.0),
+      "gölgeler yüzünüzün yarısını karartır, bu yüzden perdeyi kapatın ya da çekimi sabaha alın."), 0.5),
+    ("Neden herkes bu üç hatayı yapıyor?", 2.3),
 ]
 ENGLISH_LINES = [
     ("Hi guys, welcome back to my channel.", 3.6),
-    ("So, um, today I want to talk about light at home.", 6.0),
-    ("Um, like, the most important thing is the window.", 11.5),
-    ("I I use the window as my key light.", 14.2),
-    ("Put the camera at eye level.", 18.0),
-    ("Put the camera at eye level and look straight into the lens.", 20.0),
+    ("So, um, today I want to talk about light at home.", 0.5),
+    ("Um, like, the most important thing is the window.", 2.8),
+    ("I I use the window as my key light.", 0.5),
+    ("Put the camera at eye level.", 0.5),
+    ("Put the camera at eye level and look straight into the lens.", 1.0),
     (("Window light is soft in the morning and falls nicely on your face, but in the afternoon it gets "
-      "hard and the shadows darken half of your face, so close the curtain or move the shoot."), 24.0),
-    ("Why do all of you make these three mistakes?", 37.0),
+      "hard and the shadows darken half of your face, so close the curtain or move the shoot."), 0.5),
+    ("Why do all of you make these three mistakes?", 2.3),
 ]
-DURATION = 43.0  # about three seconds after the last word: a tail note
+TAIL_S = 3.0  # after the last word: a tail note
 
 DARK_FACE = Exposure(brightness=0.2, contrast=0.1, highlights_clipped=0.05, shadows_crushed=0.2,
                      sharpness=200.0, face_brightness=0.18)
@@ -68,10 +69,10 @@ GOOD_EXPOSURE = Exposure(brightness=0.45, contrast=0.2, highlights_clipped=0.0, 
 GOOD_FRAMING = Composition(subject_x=0.5, subject_y=0.4, face_height=0.3, headroom=0.1)
 
 
-def probe() -> VideoProbe:
-    return VideoProbe(duration_s=DURATION, fps=30, width=1280, height=720, display_width=1280,
+def probe(duration: float) -> VideoProbe:
+    return VideoProbe(duration_s=duration, fps=30, width=1280, height=720, display_width=1280,
                       display_height=720, video_codec="h264", audio_codec="aac", has_audio=True,
-                      frame_count=int(DURATION * 30), size_bytes=1000)
+                      frame_count=int(duration * 30), size_bytes=1000)
 
 
 def shot(index: int, start: float, end: float, scale: ShotScale, **fields) -> Shot:
@@ -81,7 +82,7 @@ def shot(index: int, start: float, end: float, scale: ShotScale, **fields) -> Sh
                 end_frame=int(end * 30) - 1, scale=scale, **values)
 
 
-def troubled_shots(one_scale: bool) -> list[Shot]:
+def troubled_shots(one_scale: bool, duration: float = 45.0) -> list[Shot]:
     """A long dark take, a jump cut, handheld shake, too much headroom, quiet audio and the shot
     analyser's own issues; all at MCU (punch-in notes) or with a CU at the end (jump-cut notes)."""
     last = ShotScale.MCU if one_scale else ShotScale.CU
@@ -91,16 +92,24 @@ def troubled_shots(one_scale: bool) -> list[Shot]:
              motion={"shake": 2.3}),
         shot(2, 17.0, 30.0, ShotScale.MCU, composition=Composition(headroom=0.26, face_height=0.2),
              loudness_lufs=-28.0, issues=["soft focus", "very warm white balance", "subject cut off at the top"]),
-        shot(3, 30.0, DURATION, last, loudness_lufs=-28.5, movement=CameraMovement.HANDHELD, motion={}),
+        shot(3, 30.0, duration, last, loudness_lufs=-28.5, movement=CameraMovement.HANDHELD, motion={}),
     ]
 
 
 def talk(lines: list[tuple[str, float]], language: str) -> Transcript:
-    return transcript(*(spoken(text, start) for text, start in lines), language=language)
+    segments, end = [], 0.0
+    for text, pause in lines:
+        segments.append(spoken(text, round(end + pause, 2)))
+        end = segments[-1].end
+    return transcript(*segments, language=language)
 
 
-def direct(mode: DirectorMode, text: Transcript, shots: list[Shot]) -> DirectorResult:
-    inputs = DirectorInputs(probe=probe(), shots=shots, transcript=text)
+def direct(mode: DirectorMode, text: Transcript, shots: list[Shot] | None = None,
+           one_scale: bool = False) -> DirectorResult:
+    """`shots` default to troubled_shots(one_scale) over the talk and its tail."""
+    duration = round(text.segments[-1].end + TAIL_S, 2)
+    shots = shots or troubled_shots(one_scale, duration)
+    inputs = DirectorInputs(probe=probe(duration), shots=shots, transcript=text)
     return LocalDirector().direct(mode, inputs, CallContext())
 
 
@@ -129,7 +138,7 @@ MODES = list(DirectorMode)
 def test_a_turkish_transcript_gets_every_word_of_every_mode_in_turkish(mode, one_scale):
     text = talk(TURKISH_LINES, "tr")
 
-    result = direct(mode, text, troubled_shots(one_scale))
+    result = direct(mode, text, one_scale=one_scale)
 
     said = words_of(text.text)
     texts = written(result)
@@ -140,7 +149,7 @@ def test_a_turkish_transcript_gets_every_word_of_every_mode_in_turkish(mode, one
 
 
 def test_turkish_scene_notes_cover_the_visual_rules_in_turkish():
-    result = direct(DirectorMode.SCENE_DIRECTOR, talk(TURKISH_LINES, "tr"), troubled_shots(one_scale=False))
+    result = direct(DirectorMode.SCENE_DIRECTOR, talk(TURKISH_LINES, "tr"), one_scale=False)
 
     by_category = {}
     for n in result.notes:
@@ -163,7 +172,7 @@ def test_turkish_scene_notes_cover_the_visual_rules_in_turkish():
 
 
 def test_turkish_scale_notes_name_the_scales_in_turkish():
-    result = direct(DirectorMode.SCENE_DIRECTOR, talk(TURKISH_LINES, "tr"), troubled_shots(one_scale=True))
+    result = direct(DirectorMode.SCENE_DIRECTOR, talk(TURKISH_LINES, "tr"), one_scale=True)
 
     scale_notes = [n for n in result.notes if n.category == "scale"]
     assert scale_notes
@@ -172,7 +181,7 @@ def test_turkish_scale_notes_name_the_scales_in_turkish():
 
 
 def test_a_turkish_script_rewrite_splits_at_a_turkish_conjunction_and_explains_each_change_in_turkish():
-    result = direct(DirectorMode.SCRIPT_REWRITE, talk(TURKISH_LINES, "tr"), troubled_shots(one_scale=False))
+    result = direct(DirectorMode.SCRIPT_REWRITE, talk(TURKISH_LINES, "tr"), one_scale=False)
 
     assert result.script[0] == "Neden herkes bu üç hatayı yapıyor?"
     assert "Ama öğleden sonra sertleşir ve gölgeler yüzünüzün yarısını karartır, bu yüzden perdeyi kapatın ya da " \
@@ -187,7 +196,7 @@ def test_a_turkish_script_rewrite_splits_at_a_turkish_conjunction_and_explains_e
 
 
 def test_a_turkish_full_rewrite_has_a_turkish_shot_list_timed_at_the_turkish_pace():
-    result = direct(DirectorMode.FULL_REWRITE, talk(TURKISH_LINES, "tr"), troubled_shots(one_scale=False))
+    result = direct(DirectorMode.FULL_REWRITE, talk(TURKISH_LINES, "tr"), one_scale=False)
 
     items = result.shot_list
     assert items[0].framing == "Yakın plan: yüz kadrajı dolduruyor, gözler üst üçte bir çizgisinde, " \
@@ -204,7 +213,7 @@ def test_a_turkish_full_rewrite_has_a_turkish_shot_list_timed_at_the_turkish_pac
 def test_the_same_video_in_english_stays_english(mode):
     text = talk(ENGLISH_LINES, "en")
 
-    result = direct(mode, text, troubled_shots(one_scale=mode != DirectorMode.SCENE_DIRECTOR))
+    result = direct(mode, text, one_scale=mode != DirectorMode.SCENE_DIRECTOR)
 
     texts = written(result)
     assert len(texts) >= 8
@@ -215,10 +224,10 @@ def test_the_same_video_in_english_stays_english(mode):
 
 @pytest.mark.parametrize("mode", MODES)
 def test_other_languages_get_an_english_result_labelled_english_notes(mode):
-    text = talk([("Die Kamera steht auf Augenhöhe und das Licht kommt vom Fenster.", 0.4),
-                 ("Warum machen alle diese drei Fehler?", 5.0)], "de")
+    text = talk([("Die Kamera steht auf Augenhöhe und das Licht kommt vom Fenster.", 1.0),
+                 ("Warum machen alle diese drei Fehler?", 1.0)] * 4, "de")
 
-    result = direct(mode, text, troubled_shots(one_scale=True))
+    result = direct(mode, text, one_scale=True)
 
     assert result.summary.startswith("English notes: the transcript is in German")
     assert all(not set("çğıöşİ") & set(n.note) for n in result.notes)
