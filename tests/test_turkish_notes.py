@@ -195,6 +195,14 @@ def test_a_turkish_script_rewrite_splits_at_a_turkish_conjunction_and_explains_e
     assert result.summary.startswith("Metin yeniden yazıldı:") and "dakikada 125 kelimeyle" in result.summary
 
 
+def test_a_line_that_loses_its_opening_filler_is_capitalised_the_turkish_way():
+    text = transcript(spoken("Şey, ilk olarak pencereyi ana ışık kaynağı yapın.", 0.4), language="tr")
+
+    result = direct(DirectorMode.SCRIPT_REWRITE, text, [shot(0, 0.0, 6.5, ShotScale.MCU)])
+
+    assert result.script == ["İlk olarak pencereyi ana ışık kaynağı yapın."]
+
+
 def test_a_turkish_full_rewrite_has_a_turkish_shot_list_timed_at_the_turkish_pace():
     result = direct(DirectorMode.FULL_REWRITE, talk(TURKISH_LINES, "tr"), one_scale=False)
 

@@ -33,7 +33,7 @@ from framepilot.director.script_rewrite import (
     split_long_line,
     tighten,
 )
-from framepilot.director.spoken_text import normalise
+from framepilot.director.spoken_text import capitalise, normalise
 from framepilot.director.timecode import clock
 from framepilot.models import (
     DirectorInputs,
@@ -177,7 +177,7 @@ def closing_line(tight: TightScript) -> str | None:
     if not topic:
         return say("cta.generic", lang)
     if lang == "tr":  # the topic opens the Turkish sentence
-        topic = ("İ" if topic[0] == "i" else topic[0].upper()) + topic[1:]
+        topic = capitalise(topic, lang)
     return say("cta.topic", lang, topic=topic)
 
 

@@ -135,7 +135,7 @@ def read_inputs(inputs: DirectorInputs) -> Reading:
         tokens=tokens,
         sentences=sentences,
         cut=cut,
-        clean={s.index: rebuild(s, remove) for s in sentences},
+        clean={s.index: rebuild(s, remove, spoken) for s in sentences},
         spoken=spoken,
         language=transcript.language,
         no_speech_reason=transcript.no_speech_reason,

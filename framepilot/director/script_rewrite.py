@@ -24,6 +24,7 @@ from framepilot.director.spoken_text import (
     Disfluency,
     Retake,
     Sentence,
+    capitalise,
     cluster_by_time,
     disfluencies,
     evidence_list,
@@ -105,7 +106,7 @@ def tighten(transcript: Transcript, duration_s: float | None = None) -> TightScr
     lines: list[ScriptLine] = []
     splits: list[tuple[Sentence, int]] = []
     for sentence in kept:
-        text = rebuild(sentence, remove)
+        text = rebuild(sentence, remove, spoken)
         if not any(ch.isalnum() for ch in text):
             continue
         parts = split_long_line(text, spoken)
@@ -143,13 +144,8 @@ def split_long_line(text: str, spoken: str = "en", max_words: int = LONG_SENTENC
     left[-1] = left[-1].rstrip(",;:-—–") + "."
     if normalise(right[0], spoken) in DROPPED_CONJUNCTIONS.get(spoken, ()) and len(right) > MIN_PART_WORDS:
         right = right[1:]
-    right[0] = _capitalise(right[0], spoken)
+    right[0] = capitalise(right[0], spoken)
     return [part for half in (left, right) for part in split_long_line(" ".join(half), spoken, max_words)]
-
-
-def _capitalise(word: str, spoken: str) -> str:
-    first = "İ" if spoken == "tr" and word[0] == "i" else word[0].upper()
-    return first + word[1:]
 
 
 def _split_point(words: list[str], spoken: str) -> int | None:

@@ -417,11 +417,11 @@ def disfluencies(sentences: list[Sentence], language: str = "en") -> list[Disflu
     return sorted(found, key=lambda d: d.start)
 
 
-def rebuild(sentence: Sentence, remove: set[int]) -> str:
+def rebuild(sentence: Sentence, remove: set[int], language: str = "en") -> str:
     """The sentence without the tokens whose index is in `remove`, punctuation repaired:
     paired commas around a cut aside close up ("It was, like, good" -> "It was good"), a
     sentence end inside the cut moves to the word before it, and the new first word is
-    capitalised."""
+    capitalised (the Turkish way for `language` "tr")."""
     words: list[str] = []
     i = 0
     tokens = sentence.tokens
@@ -442,8 +442,14 @@ def rebuild(sentence: Sentence, remove: set[int]) -> str:
         i = j + 1
     if not words:
         return ""
-    words[0] = words[0][0].upper() + words[0][1:]
+    words[0] = capitalise(words[0], language)
     return " ".join(words)
+
+
+def capitalise(word: str, language: str = "en") -> str:
+    """The first letter in capitals; Turkish "i" becomes "İ" (`language` a spoken_language code)."""
+    first = "İ" if language == "tr" and word[0] == "i" else word[0].upper()
+    return first + word[1:]
 
 
 def cluster_by_time(items: list[Disfluency], window_s: float) -> list[list[Disfluency]]:
