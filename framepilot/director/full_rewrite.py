@@ -4,7 +4,10 @@ The material is the tightened transcript (`script_rewrite.tighten`): the stronge
 as the hook in a close-up, the body keeps the speaker's order (the weakest lines go when the
 script would run past MAX_SCRIPT_S), and a call to action closes, reusing the speaker's own when
 there is one. Scales alternate MCU / MS with a one-step punch-in on key lines; each shot lasts
-as long as its line takes at TARGET_WPM, never less than MIN_SHOT_S. Text is English.
+as long as its line takes at the language's target pace (language.PACE: 150 wpm in English,
+125 in Turkish), never less than MIN_SHOT_S. The script, shot list, notes and summary are in
+English, or Turkish for a Turkish transcript (phrasebook.py); other languages get English notes
+with a label, and their own lines are never translated.
 """
 
 from __future__ import annotations
@@ -13,6 +16,14 @@ import difflib
 from collections import Counter
 from dataclasses import dataclass
 
+from framepilot.director.language import (
+    PACE,
+    english_notes_label,
+    notes_language,
+    plural_s,
+    say,
+    scale_name,
+)
 from framepilot.director.script_rewrite import (
     MODEL,
     PROVIDER,
@@ -22,7 +33,7 @@ from framepilot.director.script_rewrite import (
     split_long_line,
     tighten,
 )
-from framepilot.director.spoken_text import normalise
+from framepilot.director.spoken_text import capitalise, normalise
 from framepilot.director.timecode import clock
 from framepilot.models import (
     DirectorInputs,
@@ -33,11 +44,10 @@ from framepilot.models import (
     ShotListItem,
     ShotScale,
 )
-from framepilot.wording import plural
 
 VERSION = "rules-full-1"
 
-TARGET_WPM = 150
+TARGET_WPM = PACE["en"].target  # English; each language's is PACE[language].target
 MIN_SHOT_S = 2.0
 MAX_SHOT_S = 8.0  # the scene director's long-take limit: longer lines become two shots
 MAX_SCRIPT_S = 60.0  # short-form: the body is trimmed to fit
@@ -70,14 +80,11 @@ TOPIC_STOPWORDS = frozenset({
     "actually", "basically", "okay", "yeah", "i'm", "we're", "can't", "let's", "there's",
 })
 
-FRAMING = {
-    ShotScale.ECU: "Extreme close-up: eyes and mouth only, for the one word that matters",
-    ShotScale.CU: "Close-up: face fills the frame, eyes on the upper third line, straight into the lens",
-    ShotScale.MCU: "Medium close-up: head and shoulders, eyes on the upper third, a little headroom",
-    ShotScale.MS: "Medium shot: waist up, room for hand gestures",
-    ShotScale.FS: "Full shot: the whole body in the space",
-    ShotScale.WS: "Wide shot: the speaker small in the setting",
-}
+
+
+def framing(scale: ShotScale, language: str) -> str:
+    """How to frame a shot at `scale` ("Medium shot: waist up, ...")."""
+    return say(f"framing.{scale.value}", language)
 
 
 @dataclass(frozen=True)
@@ -92,17 +99,16 @@ def full_rewrite(inputs: DirectorInputs) -> DirectorResult:
     tight = tighten(transcript, duration)
     base = dict(mode=DirectorMode.FULL_REWRITE, provider=PROVIDER, model=MODEL,
                 prompt_version=VERSION, language=transcript.language)
+    lang = notes_language(transcript.language)
     if not tight.lines:
-        shot_list = silent_shot_list(inputs.shots)
-        reason = transcript.no_speech_reason or "nothing was transcribed"
+        shot_list = silent_shot_list(inputs.shots, lang)
+        reason = transcript.no_speech_reason or say("reason.nothing_transcribed", lang)
         return DirectorResult(
             **base, shot_list=shot_list,
-            summary=(f"No speech found ({reason}): no script to rewrite; the shot list re-cuts the "
-                     f"{len(inputs.shots)} existing shots with varied scales, none longer than "
-                     f"{MAX_SILENT_SHOT_S:g} s."),
-            notes=[no_speech_note(transcript, duration, "rewrite")])
+            summary=say("full.summary.no_speech", lang, reason=reason, n=len(inputs.shots), limit=MAX_SILENT_SHOT_S),
+            notes=[no_speech_note(transcript, duration)])
     plan, trimmed = plan_script(tight)
-    shot_list = shot_list_for(plan)
+    shot_list = shot_list_for(plan, lang)
     script = [line.text for line in plan]
     return DirectorResult(
         **base,
@@ -116,8 +122,8 @@ def full_rewrite(inputs: DirectorInputs) -> DirectorResult:
     )
 
 
-def line_seconds(text: str) -> float:
-    return round(max(MIN_SHOT_S, len(text.split()) * 60.0 / TARGET_WPM), 1)
+def line_seconds(text: str, language: str = "en") -> float:
+    return round(max(MIN_SHOT_S, len(text.split()) * 60.0 / PACE[language].target), 1)
 
 
 def is_call_to_action(text: str, spoken: str = "en") -> bool:
@@ -135,18 +141,19 @@ def plan_script(tight: TightScript) -> tuple[list[PlannedLine], list[ScriptLine]
                     if tight.spoken != "other" and is_call_to_action(line.text, tight.spoken)), None)
     body = [line for line in rest if line is not own_cta]
     closing = own_cta.text if own_cta else closing_line(tight)
-    budget = MAX_SCRIPT_S - line_seconds(hook.text) - (line_seconds(closing) if closing else 0.0)
+    lang = notes_language(tight.language)
+    budget = MAX_SCRIPT_S - line_seconds(hook.text, lang) - (line_seconds(closing, lang) if closing else 0.0)
     trimmed: list[ScriptLine] = []
-    while len(body) > MIN_BODY_LINES and sum(line_seconds(line.text) for line in body) > budget:
+    while len(body) > MIN_BODY_LINES and sum(line_seconds(line.text, lang) for line in body) > budget:
         weakest = min(reversed(body), key=lambda line: line.strength.score)
         body.remove(weakest)
         trimmed.append(weakest)
     plan = [PlannedLine(hook.text, "hook", hook)]
-    max_words = int(MAX_SHOT_S * TARGET_WPM / 60)
+    max_words = int(MAX_SHOT_S * PACE[lang].target / 60)
     keys = key_lines(body[1:])  # the first body line follows the CU hook: it pulls out, never in
     for line in body:
         role = "key" if line in keys else "body"
-        plan += [PlannedLine(part, role, line) for part in split_long_line(line.text, tight.english, max_words)]
+        plan += [PlannedLine(part, role, line) for part in split_long_line(line.text, tight.spoken, max_words)]
     if closing:
         plan.append(PlannedLine(closing, "cta", own_cta))
     return plan, trimmed
@@ -166,12 +173,12 @@ def closing_line(tight: TightScript) -> str | None:
     if tight.spoken == "other":
         return None
     topic = main_topic(tight.lines, tight.spoken)
-    if tight.spoken == "tr":
-        if not topic:
-            return "Bunun gibi videolar için takip edin."
-        first = "İ" if topic[0] == "i" else topic[0].upper()
-        return f"{first}{topic[1:]} hakkında daha fazlası için takip edin."
-    return f"Follow for more on {topic}." if topic else "Follow for more videos like this one."
+    lang = notes_language(tight.language)
+    if not topic:
+        return say("cta.generic", lang)
+    if lang == "tr":  # the topic opens the Turkish sentence
+        topic = capitalise(topic, lang)
+    return say("cta.topic", lang, topic=topic)
 
 
 def main_topic(lines: list[ScriptLine], spoken: str = "en") -> str | None:
@@ -194,30 +201,32 @@ def tighter(scale: ShotScale) -> ShotScale:
     return scales[max(scale.rank - 1, 0)]
 
 
-def shot_list_for(plan: list[PlannedLine]) -> list[ShotListItem]:
+def shot_list_for(plan: list[PlannedLine], language: str = "en") -> list[ShotListItem]:
     """Hook in CU; then MCU and MS alternate, key lines punch in one step tighter than the
     shot before, and no two neighbouring shots share a scale (that would be a jump cut)."""
     items: list[ShotListItem] = []
     previous: ShotScale | None = None
     for number, line in enumerate(plan, start=1):
         if line.role == "hook":
-            scale, framing = ShotScale.CU, f"{FRAMING[ShotScale.CU]}; start talking on the first frame"
+            scale = ShotScale.CU
+            how = say("framing.hook", language, framing=framing(scale, language))
         elif line.role == "key" and previous is not None and previous != ShotScale.CU:
             scale = tighter(previous)
-            framing = f"Punch in from {previous.value} for emphasis. {FRAMING[scale]}"
+            how = say("framing.punch_in", language, previous=scale_name(previous, language),
+                      framing=framing(scale, language))
         elif line.role == "cta":
             scale = ShotScale.MCU if previous != ShotScale.MCU else ShotScale.MS
-            framing = f"{FRAMING[scale]}; direct to the lens, hold a beat at the end"
+            how = say("framing.cta", language, framing=framing(scale, language))
         else:
             scale = ShotScale.MS if previous == ShotScale.MCU else ShotScale.MCU
-            framing = FRAMING[scale]
-        items.append(ShotListItem(number=number, scale=scale, framing=framing,
-                                  duration_s=line_seconds(line.text), line=line.text))
+            how = framing(scale, language)
+        items.append(ShotListItem(number=number, scale=scale, framing=how,
+                                  duration_s=line_seconds(line.text, language), line=line.text))
         previous = scale
     return items
 
 
-def silent_shot_list(shots: list[Shot]) -> list[ShotListItem]:
+def silent_shot_list(shots: list[Shot], language: str = "en") -> list[ShotListItem]:
     """No speech: re-cut the existing shots, varying the scale, each at most MAX_SILENT_SHOT_S."""
     items: list[ShotListItem] = []
     previous: ShotScale | None = None
@@ -227,7 +236,8 @@ def silent_shot_list(shots: list[Shot]) -> list[ShotListItem]:
             scale = tighter(scale) if scale != ShotScale.ECU else ShotScale.CU
         items.append(ShotListItem(
             number=number, scale=scale,
-            framing=f"From shot {number} ({clock(shot.start_s)}–{clock(shot.end_s)}). {FRAMING[scale]}",
+            framing=say("framing.from_shot", language, n=number, a=clock(shot.start_s), b=clock(shot.end_s),
+                        framing=framing(scale, language)),
             duration_s=round(min(max(shot.duration_s, 0.5), MAX_SILENT_SHOT_S), 1), line=""))
         previous = scale
     return items
@@ -235,64 +245,63 @@ def silent_shot_list(shots: list[Shot]) -> list[ShotListItem]:
 
 def plan_notes(tight: TightScript, plan: list[PlannedLine], trimmed: list[ScriptLine],
                shots: list[Shot], duration: float, language: str | None) -> list[DirectorNote]:
+    lang = notes_language(language)
     hook = plan[0].source
     notes = [DirectorNote(
         start_s=hook.source.start, end_s=hook.source.end, category="hook", severity="suggestion",
-        note=f"Open on the line from {clock(hook.source.start)} in a close-up: “{hook.text}”",
+        note=say("full.hook", lang, at=clock(hook.source.start), text=hook.text),
         evidence=hook.strength.describe())]
     for line in trimmed:
         notes.append(DirectorNote(
             start_s=line.source.start, end_s=line.source.end, category="structure", severity="suggestion",
-            note=f"Left out to keep the video under {MAX_SCRIPT_S:.0f} s: “{line.text}”",
-            evidence=f"weakest remaining line, {line.strength.describe()}"))
+            note=say("full.trimmed", lang, limit=MAX_SCRIPT_S, text=line.text),
+            evidence=say("full.trimmed.evidence", lang, strength=line.strength.describe())))
     keys = list(dict.fromkeys(line.source for line in plan if line.role == "key"))
     for key in keys:
         notes.append(DirectorNote(
             start_s=key.source.start, end_s=key.source.end, category="scale",
-            severity="suggestion", note=f"Punch in on this key line: “{key.text}”",
+            severity="suggestion", note=say("full.key", lang, text=key.text),
             evidence=key.strength.describe()))
     scales = [s.scale for s in shots if s.scale is not None]
     if scales:
         used = Counter(s.value for s in scales)
-        punch_ins = " with punch-ins on key lines" if keys else ""
         notes.append(DirectorNote(
             start_s=0.0, end_s=duration, category="scale", severity="info",
-            note=f"The new shot list alternates MCU and MS{punch_ins}, so the edit has a change of "
-                 "scale at every line.",
-            evidence="original shots: " + ", ".join(f"{n} {scale}" for scale, n in used.most_common())))
+            note=say("full.scales", lang, punch_ins=say("full.scales.punch_ins", lang) if keys else ""),
+            evidence=say("full.scales.evidence", lang,
+                         counts=", ".join(f"{n} {scale}" for scale, n in used.most_common()))))
     closing = plan[-1]
     if closing.role == "cta" and closing.source is not None:
         notes.append(DirectorNote(
             start_s=closing.source.source.start, end_s=closing.source.source.end, category="structure",
-            severity="info", note="Your own call to action moves to the end, where it lands.",
-            evidence=f"'{closing.text}'"))
+            severity="info", note=say("full.own_cta", lang), evidence=f"'{closing.text}'"))
     elif closing.role == "cta":
         last = tight.sentences[-1]
         notes.append(DirectorNote(
             start_s=last.start, end_s=max(last.end, duration), category="structure", severity="suggestion",
-            note=f"Add a closing call to action: “{closing.text}”",
-            evidence="no call to action (follow, subscribe, comment, link) in the transcript"))
+            note=say("full.add_cta", lang, text=closing.text), evidence=say("full.add_cta.evidence", lang)))
     elif tight.spoken == "other":
         notes.append(DirectorNote(
             start_s=0.0, end_s=duration, category="structure", severity="suggestion",
-            note="End with a call to action in the video's language (the local director writes "
-                 "English only, so it did not add one).",
-            evidence=f"transcript language '{language}'"))
+            note=say("full.other_cta", lang), evidence=say("full.other_cta.evidence", lang, code=language)))
     return sorted(notes, key=lambda n: (n.start_s, n.end_s))
 
 
 def summary_text(tight: TightScript, plan: list[PlannedLine], shot_list: list[ShotListItem],
                  trimmed: list[ScriptLine]) -> str:
+    lang = notes_language(tight.language)
     total = sum(item.duration_s for item in shot_list)
     punch_ins = sum(1 for line in plan if line.role == "key")
-    parts = [f"New script of {plural(len(plan), 'line')} from the video's own words, {plural(len(shot_list), 'shot')}, "
-             f"about {total:.0f} s at {TARGET_WPM} wpm",
-             f"opens on the line from {clock(plan[0].source.source.start)} in a close-up"]
+    parts = [say("full.summary.lines", lang, n=len(plan), s=plural_s(len(plan)), shots=len(shot_list),
+                 shots_s=plural_s(len(shot_list)), total=total, wpm=PACE[lang].target),
+             say("full.summary.opens", lang, at=clock(plan[0].source.source.start))]
     if punch_ins:
-        parts.append(f"{plural(punch_ins, 'punch-in')} on key lines")
+        parts.append(say("full.summary.punch_ins", lang, n=punch_ins, s=plural_s(punch_ins)))
     if trimmed:
-        parts.append(f"{plural(len(trimmed), 'weaker line')} left out to stay under "
-                     f"{MAX_SCRIPT_S:.0f} s")
+        parts.append(say("full.summary.trimmed", lang, n=len(trimmed), s=plural_s(len(trimmed)),
+                         limit=MAX_SCRIPT_S))
     if plan[-1].role == "cta":
-        parts.append("closes with a call to action")
-    return "; ".join(parts) + "."
+        parts.append(say("full.summary.cta", lang))
+    text = "; ".join(parts) + "."
+    label = english_notes_label(tight.language)
+    return f"{label} {text}" if label else text

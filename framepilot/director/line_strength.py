@@ -10,7 +10,8 @@ The heuristic (points add up; each reason is kept so notes can cite it):
 - a greeting or warm-up ("hi guys", "welcome back", "in this video") -3: the classic weak open
 - starts mid-thought ("and", "but", "so") or leans on what came before ("it", "that's") -1
 Ties go to the earlier line. Word lists are English and Turkish ("sen/siz", "asla", "en iyi",
-"merhaba"...); other languages score on length, numbers and questions only.
+"merhaba"...); other languages score on length, numbers and questions only. The reasons are
+written in the line's language (phrasebook's "strength.*").
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from framepilot.director.language import say
 from framepilot.director.spoken_text import normalise
 
 STRONG_WORDS = frozenset({
@@ -48,15 +50,10 @@ class _Vocabulary:
     question_openers: tuple[str, ...]
     greetings: tuple[str, ...]
     mid_thought: frozenset[str]
-    reasons: dict[str, str]
 
 
 _ENGLISH = _Vocabulary(STRONG_WORDS, NUMBER_WORDS, VIEWER_WORDS, (), QUESTION_OPENERS, GREETINGS,
-                       MID_THOUGHT_OPENERS, {
-                           "few": "only {n} words", "words": "{n} words", "long": "{n} words, long",
-                           "number": "a number", "question": "a question", "viewer": "speaks to 'you'",
-                           "word": "'{w}'", "greeting": "a greeting", "starts": "starts with '{w}'",
-                           "score": "score {score:g}"})
+                       MID_THOUGHT_OPENERS)
 _TURKISH = _Vocabulary(
     strong=frozenset({"asla", "hiçbir", "hep", "herkes", "kimse", "en", "sır", "sırrı", "hata", "hatası", "hatalar",
                       "dur", "tek", "ücretsiz", "bedava", "kolay", "basit", "gerçek", "yanlış", "kesinlikle",
@@ -69,9 +66,7 @@ _TURKISH = _Vocabulary(
     greetings=("merhaba", "selam", "herkese merhaba", "hoş geldiniz", "kanalıma hoş geldiniz", "bu videoda",
                "bugünkü videoda", "izlediğiniz için teşekkürler", "nasılsınız"),
     mid_thought=frozenset({"ve", "ama", "fakat", "yani", "çünkü", "o", "bu", "şu", "sonra", "ayrıca", "ki"}),
-    reasons={"few": "yalnızca {n} kelime", "words": "{n} kelime", "long": "{n} kelime, uzun", "number": "bir sayı",
-             "question": "bir soru", "viewer": "izleyiciye sesleniyor", "word": "'{w}'", "greeting": "bir selamlama",
-             "starts": "'{w}' ile başlıyor", "score": "puan {score:g}"})
+)
 VOCABULARIES = {"en": _ENGLISH, "tr": _TURKISH}
 
 
@@ -83,7 +78,7 @@ class LineStrength:
 
     def describe(self) -> str:
         """'score 6: a question, speaks to "you", 9 words' (in Turkish for Turkish lines)."""
-        head = VOCABULARIES.get(self.language, _ENGLISH).reasons["score"].format(score=self.score)
+        head = say("strength.score", self.language, score=self.score)
         return f"{head}: " + ", ".join(self.reasons) if self.reasons else head
 
 
@@ -92,7 +87,9 @@ def score_line(text: str, language: str = "en") -> LineStrength:
     vocabulary = VOCABULARIES.get(language)
     known = vocabulary is not None
     vocabulary = vocabulary or _ENGLISH
-    reason = vocabulary.reasons
+
+    def reason(key: str, **values: object) -> str:
+        return say(f"strength.{key}", language, **values)
     words = [normalise(w, language) for w in text.split()]
     words = [w for w in words if w]
     lowered = _lower(text.strip(), language)
@@ -105,29 +102,29 @@ def score_line(text: str, language: str = "en") -> LineStrength:
 
     n = len(words)
     if n < 4:
-        add(-2, reason["few"].format(n=n))
+        add(-2, reason("few", n=n))
     elif n <= 16:
-        add(2, reason["words"].format(n=n))
+        add(2, reason("words", n=n))
     elif n <= 25:
-        add(0.5, reason["words"].format(n=n))
+        add(0.5, reason("words", n=n))
     else:
-        add(-1, reason["long"].format(n=n))
+        add(-1, reason("long", n=n))
     if _DIGIT.search(text) or (known and vocabulary.numbers & set(words)):
-        add(2, reason["number"])
+        add(2, reason("number"))
     if lowered.rstrip("\"'”’ ").endswith("?") or (known and lowered.startswith(vocabulary.question_openers)):
-        add(2, reason["question"])
+        add(2, reason("question"))
     if not known:
         return LineStrength(score, tuple(reasons), language)
     if vocabulary.viewer & set(words) or any(w.endswith(vocabulary.viewer_endings) for w in words if
                                                vocabulary.viewer_endings):
-        add(2, reason["viewer"])
+        add(2, reason("viewer"))
     strong = [w for w in dict.fromkeys(words) if w in vocabulary.strong][:3]
     for word in strong:
-        add(1, reason["word"].format(w=word))
+        add(1, reason("word", w=word))
     if lowered.startswith(vocabulary.greetings):
-        add(-3, reason["greeting"])
+        add(-3, reason("greeting"))
     elif words and words[0] in vocabulary.mid_thought:
-        add(-1, reason["starts"].format(w=words[0]))
+        add(-1, reason("starts", w=words[0]))
     return LineStrength(score, tuple(reasons), language)
 
 

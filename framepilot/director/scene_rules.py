@@ -5,10 +5,9 @@ framing, camera motion, loudness and the analyser's issues via `shot_findings`),
 with a named threshold, and writes a note with the time range and, as evidence, the number
 it saw. Notes come sorted by start time; the summary counts them by category.
 
-Speech notes and the summary are written in English, or in Turkish for a Turkish transcript
-(see language.py), with filler words, false starts, line strength and speaking-rate norms of
-that language; other languages get English notes with a label saying so. The notes read
-from shot measurements are English for now.
+Every note and the summary are written in English, or in Turkish for a Turkish transcript
+(the words come from phrasebook.py), with filler words, false starts, line strength and
+speaking-rate norms of that language; other languages get English notes with a label saying so.
 """
 
 from __future__ import annotations
@@ -17,7 +16,15 @@ from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from framepilot.director.language import CATEGORY_NAMES_TR, PACE, english_notes_label, say
+from framepilot.director.language import (
+    PACE,
+    category_name,
+    english_notes_label,
+    notes_language,
+    plural_s,
+    say,
+    scale_name,
+)
 from framepilot.director.line_strength import LineStrength, is_greeting, score_line
 from framepilot.director.shot_findings import TIGHT_SCALES, shot_measurements
 from framepilot.director.spoken_text import (
@@ -42,7 +49,6 @@ from framepilot.models import (
     Shot,
     ShotScale,
 )
-from framepilot.wording import plural
 
 VERSION = "rules-scene-1"
 PROVIDER = "local"
@@ -98,7 +104,7 @@ class Reading:
     @property
     def lang(self) -> str:
         """The language the notes are written in."""
-        return "tr" if self.spoken == "tr" else "en"
+        return notes_language(self.language)
 
     @property
     def speech(self) -> bool:
@@ -129,7 +135,7 @@ def read_inputs(inputs: DirectorInputs) -> Reading:
         tokens=tokens,
         sentences=sentences,
         cut=cut,
-        clean={s.index: rebuild(s, remove) for s in sentences},
+        clean={s.index: rebuild(s, remove, spoken) for s in sentences},
         spoken=spoken,
         language=transcript.language,
         no_speech_reason=transcript.no_speech_reason,
@@ -142,11 +148,12 @@ def note(start: float, end: float, category: str, severity: str, text: str, evid
 
 
 def one_step(scale: ShotScale) -> tuple[ShotScale, str]:
-    """The punch-in target one step tighter; a CU or ECU pulls out one step instead."""
+    """The punch-in target one step tighter, with its phrase key; a CU or ECU pulls out one
+    step instead."""
     scales = list(ShotScale)
     if scale in TIGHT_SCALES:
-        return scales[scale.rank + 1], "Pull out"
-    return scales[scale.rank - 1], "Punch in"
+        return scales[scale.rank + 1], "move.out"
+    return scales[scale.rank - 1], "move.in"
 
 
 # --- speech rules ---------------------------------------------------------------------
@@ -200,7 +207,7 @@ def filler_words(r: Reading) -> list[DirectorNote]:
         count = len(group)
         notes.append(note(group[0].start, group[-1].end, "filler",
                           "warning" if count >= FILLER_WARNING_COUNT else "suggestion",
-                          say("fillers", r.lang, count=count, labels=labels, s="s" if count > 1 else "",
+                          say("fillers", r.lang, count=count, labels=labels, s=plural_s(count),
                               them="them" if count > 1 else "it"),
                           evidence_list(group, language=r.lang)))
     return notes
@@ -311,11 +318,11 @@ def cut_points(shot: Shot, r: Reading) -> tuple[list[float], str]:
     starts, else clause breaks, else even steps."""
     inside = shot.start_s + MIN_CUT_SPACING_S, shot.end_s - MIN_CUT_SPACING_S
     starts = [s.start for s in r.sentences if inside[0] <= s.start <= inside[1]]
-    basis = "sentence starts"
+    basis = "basis.sentence_starts"
     if not starts:
         starts = [b.start for a, b in zip(r.tokens, r.tokens[1:])
                   if a.ends_clause and inside[0] <= b.start <= inside[1]]
-        basis = "clause breaks" if starts else "even steps"
+        basis = "basis.clause_breaks" if starts else "basis.even_steps"
     points: list[float] = []
     last = shot.start_s
     while shot.end_s - last > LONG_TAKE_S:
@@ -339,12 +346,12 @@ def long_takes(r: Reading) -> list[DirectorNote]:
         where = ", ".join(clock(p) for p in points[:MAX_LISTED_CUTS])
         if len(points) > MAX_LISTED_CUTS:
             where += " …"
-        text = f"A {length:.0f} s take with no cut."
-        text += (f" Cut, punch in or add B-roll at {where} ({basis}) so the picture changes at least "
-                 f"every {LONG_TAKE_S:g} s." if points else " Add a cut, a punch-in or B-roll in the middle.")
+        text = say("long_take", r.lang, length=length)
+        text += (say("long_take.where", r.lang, where=where, basis=say(basis, r.lang), every=LONG_TAKE_S)
+                 if points else say("long_take.middle", r.lang))
         notes.append(note(shot.start_s, shot.end_s, "cut",
                           "warning" if length > 2 * LONG_TAKE_S else "suggestion", text,
-                          f"take of {length:.1f} s with no cut"))
+                          say("long_take.evidence", r.lang, length=length)))
     return notes
 
 
@@ -358,18 +365,19 @@ def scale_variety(r: Reading) -> list[DirectorNote]:
     scale = scaled[0].scale
     if len(scaled) == 1 and scaled[0].duration_s <= LONG_TAKE_S:
         return []
-    target, verb = one_step(scale)
-    base = f"all {plural(len(scaled), 'shot')} {scale.value}" if len(scaled) > 1 else f"the only shot is {scale.value}"
+    target, move_key = one_step(scale)
+    move = say(move_key, r.lang, target=scale_name(target, r.lang))
+    name = scale_name(scale, r.lang)
+    base = (say("scale.evidence.all", r.lang, n=len(scaled), scale=scale.value) if len(scaled) > 1
+            else say("scale.evidence.only", r.lang, scale=scale.value))
     moments = punch_in_moments(r)
     if not moments:
-        return [note(0.0, r.duration, "scale", "suggestion",
-                     f"Every shot is {scale.value}. {verb} to {target.value} now and then (a crop in the "
-                     "edit works) so the viewer gets a change of scale.", base)]
+        return [note(0.0, r.duration, "scale", "suggestion", say("scale.every", r.lang, scale=name, move=move),
+                     base)]
     return [note(s.start, s.end, "scale", "suggestion",
-                 f"{verb} to {target.value} at {clock(s.start)} for “{r.clean.get(s.index) or s.text}”: "
-                 f"every shot is {scale.value}, and a one-step change on a strong line adds energy "
-                 "without a new setup (a crop in the edit works).",
-                 f"{base}; line {r.strength(s).describe()}")
+                 say("scale.moment", r.lang, move=move, at=clock(s.start), line=r.clean.get(s.index) or s.text,
+                     scale=name),
+                 say("scale.evidence.line", r.lang, base=base, strength=r.strength(s).describe()))
             for s in moments]
 
 
@@ -394,26 +402,25 @@ def jump_cuts(r: Reading) -> list[DirectorNote]:
             continue
         target, _ = one_step(a.scale)
         cut = b.start_s
-        what = "is a jump cut" if detected else "reads as a jump cut"
-        evidence = f"shots {position + 1} and {position + 2} both {a.scale.value}"
+        what = say("jump_cut.detected" if detected else "jump_cut.looks", r.lang)
+        evidence = say("jump_cut.evidence", r.lang, a=position + 1, b=position + 2, scale=a.scale.value)
         notes.append(note(max(cut - JUMP_CUT_MARGIN_S, 0.0), min(cut + JUMP_CUT_MARGIN_S, r.duration), "cut",
                           "suggestion",
-                          f"Shots {position + 1} and {position + 2} are both {a.scale.value}, so the cut at "
-                          f"{clock(cut)} {what}. Change the scale by at least one step "
-                          f"(e.g. {target.value}) or cover the cut with B-roll.",
-                          evidence + ("; same framing either side of the cut" if detected else "")))
+                          say("jump_cut", r.lang, a=position + 1, b=position + 2, scale=scale_name(a.scale, r.lang),
+                              at=clock(cut), what=what, target=scale_name(target, r.lang)),
+                          evidence + (say("jump_cut.same_framing", r.lang) if detected else "")))
     return notes
 
 
 def shot_notes(r: Reading) -> list[DirectorNote]:
-    return shot_measurements(r.shots, r.speech)
+    return shot_measurements(r.shots, r.speech, r.lang)
 
 
 def no_speech(r: Reading) -> list[DirectorNote]:
     if r.speech:
         return []
     return [note(0.0, r.duration, "audio", "info", say("no_speech", r.lang),
-                 r.no_speech_reason or "0 words transcribed")]
+                 r.no_speech_reason or say("reason.no_words", r.lang))]
 
 
 def _bare(token: Token) -> str:
@@ -442,24 +449,24 @@ def scene_director(inputs: DirectorInputs) -> DirectorResult:
 def summary_text(r: Reading, notes: list[DirectorNote]) -> str:
     counts = Counter(n.category for n in notes)
     ranked = sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))
-    names = CATEGORY_NAMES_TR if r.lang == "tr" else {}
-    by_count = ", ".join(f"{names.get(category, category)} {n}" for category, n in ranked)
+    by_count = ", ".join(f"{category_name(category, r.lang)} {n}" for category, n in ranked)
     head = say("summary.clean", r.lang)
     if notes:
-        head = say("summary.notes", r.lang, n=len(notes), s="s" if len(notes) != 1 else "", by_count=by_count)
+        head = say("summary.notes", r.lang, n=len(notes), s=plural_s(len(notes)), by_count=by_count)
     facts = []
     if r.speech:
         rate = speaking_rate(r.tokens)
         pace_text = say("summary.pace", r.lang, wpm=rate[0], seconds=rate[1]) if rate else ""
         facts.append(pace_text + say("summary.first_word", r.lang, first=r.tokens[0].start))
     else:
-        facts.append(say("summary.no_speech", r.lang, reason=r.no_speech_reason or "nothing was transcribed"))
+        facts.append(say("summary.no_speech", r.lang,
+                         reason=r.no_speech_reason or say("reason.nothing_transcribed", r.lang)))
     if r.shots:
         scales = {s.scale for s in r.shots if s.scale is not None}
-        shots = say("summary.shots", r.lang, n=len(r.shots), s="s" if len(r.shots) != 1 else "")
+        shots = say("summary.shots", r.lang, n=len(r.shots), s=plural_s(len(r.shots)))
         if len(scales) == 1 and len(r.shots) > 1:
             shots += say("summary.all_scale", r.lang, scale=next(iter(scales)).value)
         facts.append(shots)
-    text = f"{head} {'; '.join(facts)}." + (say("summary.visual_english", r.lang) if notes else "")
+    text = f"{head} {'; '.join(facts)}."
     label = english_notes_label(r.language) if r.speech else None
     return f"{label} {text}" if label else text

@@ -2,8 +2,9 @@
 
 Fillers and false starts are cut, a sentence the speaker restarted keeps only its complete
 take, sentences over LONG_SENTENCE_WORDS are split at a conjunction or a comma, and the
-strongest line (scored by `line_strength`) moves to the top as the hook. Notes and evidence
-are in English; fillers and conjunctions are only recognised in English transcripts.
+strongest line (scored by `line_strength`) moves to the top as the hook. Fillers are
+recognised, and notes, evidence and the summary written, in English or Turkish (phrasebook.py);
+other languages get English notes with a label. Conjunctions to split at are English and Turkish.
 """
 
 from __future__ import annotations
@@ -11,12 +12,19 @@ from __future__ import annotations
 import difflib
 from dataclasses import dataclass
 
-from framepilot.director.language import PACE, english_notes_label
+from framepilot.director.language import (
+    PACE,
+    english_notes_label,
+    notes_language,
+    plural_s,
+    say,
+)
 from framepilot.director.line_strength import LineStrength, is_greeting, score_line
 from framepilot.director.spoken_text import (
     Disfluency,
     Retake,
     Sentence,
+    capitalise,
     cluster_by_time,
     disfluencies,
     evidence_list,
@@ -35,7 +43,6 @@ from framepilot.models import (
     DirectorResult,
     Transcript,
 )
-from framepilot.wording import plural
 
 VERSION = "rules-script-1"
 PROVIDER = "local"
@@ -43,10 +50,12 @@ MODEL = "rules"
 
 LONG_SENTENCE_WORDS = 25
 MIN_PART_WORDS = 6
-SPLIT_CONJUNCTIONS = frozenset({"and", "but", "so", "because", "or", "then", "while", "although", "though"})
+SPLIT_CONJUNCTIONS = {
+    "en": frozenset({"and", "but", "so", "because", "or", "then", "while", "although", "though"}),
+    "tr": frozenset({"ve", "ama", "fakat", "ancak", "çünkü", "veya", "yoksa", "sonra"}),
+}
 # Dropped when a split puts them first: "..., and then we light it" -> "Then we light it."
-DROPPED_CONJUNCTIONS = frozenset({"and", "so"})
-SPEAKING_WPM = 150  # to estimate how long the script takes to say
+DROPPED_CONJUNCTIONS = {"en": frozenset({"and", "so"}), "tr": frozenset({"ve"})}
 NOTE_GROUP_WINDOW_S = 10.0
 # A line this short that only greets ("Hi guys, welcome back!") is cut: short videos lose
 # viewers before the first real line.
@@ -97,10 +106,10 @@ def tighten(transcript: Transcript, duration_s: float | None = None) -> TightScr
     lines: list[ScriptLine] = []
     splits: list[tuple[Sentence, int]] = []
     for sentence in kept:
-        text = rebuild(sentence, remove)
+        text = rebuild(sentence, remove, spoken)
         if not any(ch.isalnum() for ch in text):
             continue
-        parts = split_long_line(text, english)
+        parts = split_long_line(text, spoken)
         if len(parts) > 1:
             splits.append((sentence, len(parts)))
         lines.extend(ScriptLine(p, sentence, score_line(p, spoken)) for p in parts)
@@ -121,29 +130,31 @@ def tighten(transcript: Transcript, duration_s: float | None = None) -> TightScr
                        transcript.language)
 
 
-def split_long_line(text: str, english: bool = True, max_words: int = LONG_SENTENCE_WORDS) -> list[str]:
+def split_long_line(text: str, spoken: str = "en", max_words: int = LONG_SENTENCE_WORDS) -> list[str]:
     """Split a line over `max_words` into parts of at least MIN_PART_WORDS, preferring
-    ", and" / ", but" near the middle, then a bare conjunction, then a comma."""
+    ", and" / ", ama" near the middle, then a bare conjunction, then a comma. `spoken` is a
+    spoken_language code; other languages split at commas only."""
     words = text.split()
     if len(words) <= max_words:
         return [text]
-    k = _split_point(words, english)
+    k = _split_point(words, spoken)
     if k is None:
         return [text]
     left, right = words[:k], words[k:]
     left[-1] = left[-1].rstrip(",;:-—–") + "."
-    if english and normalise(right[0]) in DROPPED_CONJUNCTIONS and len(right) > MIN_PART_WORDS:
+    if normalise(right[0], spoken) in DROPPED_CONJUNCTIONS.get(spoken, ()) and len(right) > MIN_PART_WORDS:
         right = right[1:]
-    right[0] = right[0][0].upper() + right[0][1:]
-    return [part for half in (left, right) for part in split_long_line(" ".join(half), english, max_words)]
+    right[0] = capitalise(right[0], spoken)
+    return [part for half in (left, right) for part in split_long_line(" ".join(half), spoken, max_words)]
 
 
-def _split_point(words: list[str], english: bool) -> int | None:
+def _split_point(words: list[str], spoken: str) -> int | None:
+    conjunctions = SPLIT_CONJUNCTIONS.get(spoken, frozenset())
     best: tuple[int, float] | None = None
     point = None
     for k in range(MIN_PART_WORDS, len(words) - MIN_PART_WORDS + 1):
         after_comma = words[k - 1].endswith((",", ";", ":"))
-        conjunction = english and normalise(words[k]) in SPLIT_CONJUNCTIONS
+        conjunction = normalise(words[k], spoken) in conjunctions
         if after_comma and conjunction or words[k - 1].endswith(";"):
             rank = 0
         elif conjunction:
@@ -158,58 +169,49 @@ def _split_point(words: list[str], english: bool) -> int | None:
     return point
 
 
-def speaking_seconds(words: int) -> float:
-    return words * 60.0 / SPEAKING_WPM
-
-
 def change_notes(tight: TightScript) -> list[DirectorNote]:
     """Notes that explain each kind of change, with the time ranges they came from."""
+    lang = notes_language(tight.language)
     notes: list[DirectorNote] = []
     fillers = [d for d in tight.cut if d.kind == "filler"]
     for group in cluster_by_time(fillers, NOTE_GROUP_WINDOW_S):
-        count = len(group)
         notes.append(DirectorNote(
             start_s=group[0].start, end_s=group[-1].end, category="filler", severity="suggestion",
-            note=f"Cut {plural(count, 'filler word')} here; in the edit, cut them or "
-                 "leave a silent beat instead.",
-            evidence=evidence_list(group)))
+            note=say("rewrite.fillers", lang, n=len(group), s=plural_s(len(group))),
+            evidence=evidence_list(group, language=lang)))
     starts = [d for d in tight.cut if d.kind == "false start"]
     for group in cluster_by_time(starts, NOTE_GROUP_WINDOW_S):
         notes.append(DirectorNote(
             start_s=group[0].start, end_s=group[-1].end, category="delivery", severity="suggestion",
-            note="Cut the false start: the script keeps only the second, complete attempt.",
-            evidence=evidence_list(group)))
+            note=say("rewrite.false_start", lang), evidence=evidence_list(group, language=lang)))
     for retake in tight.retakes:
         notes.append(DirectorNote(
             start_s=retake.dropped.start, end_s=retake.dropped.end, category="delivery",
-            severity="suggestion",
-            note=f"Dropped a sentence that was started again; the script keeps the complete take "
-                 f"at {clock(retake.kept.start)}.",
-            evidence=f"'{retake.dropped.text}' at {retake.dropped.start:.1f} s, said again at "
-                     f"{retake.kept.start:.1f} s"))
+            severity="suggestion", note=say("rewrite.retake", lang, at=clock(retake.kept.start)),
+            evidence=say("rewrite.retake.evidence", lang, text=retake.dropped.text, start=retake.dropped.start,
+                         again=retake.kept.start)))
     for sentence, parts in tight.splits:
         notes.append(DirectorNote(
             start_s=sentence.start, end_s=sentence.end, category="structure", severity="suggestion",
-            note=f"Split a long sentence into {parts} lines: one thought per line is easier to say "
-                 "in one breath and easier to follow.",
-            evidence=f"{plural(sentence.word_count, 'word')} in one sentence"))
+            note=say("rewrite.split", lang, parts=parts),
+            evidence=say("rewrite.split.evidence", lang, n=sentence.word_count, s=plural_s(sentence.word_count))))
     for line in tight.greetings:
         notes.append(DirectorNote(
             start_s=line.source.start, end_s=line.source.end, category="hook", severity="suggestion",
-            note="Cut the warm-up greeting: short videos lose viewers before the first real line.",
-            evidence=f"'{line.text}' at {line.source.start:.1f} s"))
+            note=say("rewrite.greeting", lang),
+            evidence=say("rewrite.greeting.evidence", lang, text=line.text, start=line.source.start)))
     if tight.moved_hook is not None and tight.displaced_opening is not None:
         hook, old = tight.moved_hook, tight.displaced_opening
         notes.append(DirectorNote(
             start_s=hook.source.start, end_s=hook.source.end, category="hook", severity="suggestion",
-            note=f"Moved the line from {clock(hook.source.start)} to the top as the hook: “{hook.text}”",
-            evidence=f"{hook.strength.describe()}; the old opening line {old.strength.describe()}"))
+            note=say("rewrite.moved", lang, at=clock(hook.source.start), text=hook.text),
+            evidence=say("rewrite.moved.evidence", lang, strength=hook.strength.describe(),
+                         old=old.strength.describe())))
     elif tight.lines:
         first = tight.lines[0]
         notes.append(DirectorNote(
             start_s=first.source.start, end_s=first.source.end, category="hook", severity="info",
-            note="The opening line is already the strongest line; it stays as the hook.",
-            evidence=first.strength.describe()))
+            note=say("rewrite.kept", lang), evidence=first.strength.describe()))
     return sorted(notes, key=lambda n: (n.start_s, n.end_s))
 
 
@@ -219,11 +221,11 @@ def diff_lines(tight: TightScript) -> list[str]:
         "original", "rewrite", lineterm=""))
 
 
-def no_speech_note(transcript: Transcript, duration_s: float, what: str) -> DirectorNote:
+def no_speech_note(transcript: Transcript, duration_s: float) -> DirectorNote:
+    lang = notes_language(transcript.language)
     return DirectorNote(
-        start_s=0.0, end_s=duration_s, category="script", severity="info",
-        note=f"No speech was found, so there is no script to {what}.",
-        evidence=transcript.no_speech_reason or "0 words transcribed")
+        start_s=0.0, end_s=duration_s, category="script", severity="info", note=say("rewrite.no_speech", lang),
+        evidence=transcript.no_speech_reason or say("reason.no_words", lang))
 
 
 def script_rewrite(inputs: DirectorInputs) -> DirectorResult:
@@ -232,9 +234,10 @@ def script_rewrite(inputs: DirectorInputs) -> DirectorResult:
     base = dict(mode=DirectorMode.SCRIPT_REWRITE, provider=PROVIDER, model=MODEL,
                 prompt_version=VERSION, language=transcript.language)
     if not tight.lines:
-        reason = transcript.no_speech_reason or "nothing was transcribed"
-        return DirectorResult(**base, summary=f"No speech found ({reason}): there is no script to rewrite.",
-                              notes=[no_speech_note(transcript, duration, "rewrite")])
+        lang = notes_language(transcript.language)
+        reason = transcript.no_speech_reason or say("reason.nothing_transcribed", lang)
+        return DirectorResult(**base, summary=say("rewrite.summary.no_speech", lang, reason=reason),
+                              notes=[no_speech_note(transcript, duration)])
     before = sum(s.word_count for s in tight.sentences)
     return DirectorResult(
         **base,
@@ -246,42 +249,28 @@ def script_rewrite(inputs: DirectorInputs) -> DirectorResult:
     )
 
 
-SUMMARY_PHRASES = {
-    "en": {"fillers": "cut {n} filler word{s}", "starts": "{n} false start{s}", "greeting": "cut the greeting",
-           "splits": "split {n} long sentence{s}", "moved": "moved the line from {at} to the top as the hook",
-           "kept": "kept the opening line as the hook",
-           "text": "Rewrote the script: {changes}. {before} → {after} words, about {seconds:.0f} s at {wpm:.0f} wpm."},
-    "tr": {"fillers": "{n} dolgu kelimesi kesildi", "starts": "{n} yarım kalan başlangıç kesildi",
-           "greeting": "selamlama çıkarıldı", "splits": "{n} uzun cümle bölündü",
-           "moved": "{at} anındaki cümle açılış olarak başa alındı", "kept": "açılış cümlesi yerinde kaldı",
-           "text": "Metin yeniden yazıldı: {changes}. {before} → {after} kelime, dakikada {wpm:.0f} kelimeyle "
-                   "yaklaşık {seconds:.0f} sn."},
-}
-
-
 def summary_text(tight: TightScript, words_before: int) -> str:
     """What the rewrite changed, in Turkish for a Turkish transcript; other languages get an
     English summary with the English-notes label."""
-    language = "tr" if tight.spoken == "tr" else "en"
-    phrase = SUMMARY_PHRASES[language]
+    lang = notes_language(tight.language)
 
     def count(key: str, n: int) -> str:
-        return phrase[key].format(n=n, s="s" if n != 1 else "")
+        return say(f"rewrite.summary.{key}", lang, n=n, s=plural_s(n))
 
     fillers = sum(1 for d in tight.cut if d.kind == "filler")
     starts = sum(1 for d in tight.cut if d.kind == "false start") + len(tight.retakes)
     changes = [count("fillers", fillers), count("starts", starts)]
     if tight.greetings:
-        changes.append(phrase["greeting"])
+        changes.append(say("rewrite.summary.greeting", lang))
     if tight.splits:
         changes.append(count("splits", len(tight.splits)))
     if tight.moved_hook is not None:
-        changes.append(phrase["moved"].format(at=clock(tight.moved_hook.source.start)))
+        changes.append(say("rewrite.summary.moved", lang, at=clock(tight.moved_hook.source.start)))
     else:
-        changes.append(phrase["kept"])
+        changes.append(say("rewrite.summary.kept", lang))
     after = tight.word_count
-    wpm = SPEAKING_WPM if language == "en" else PACE["tr"].comfortable[1]
-    text = phrase["text"].format(changes=", ".join(changes), before=words_before, after=after,
-                                 seconds=after * 60.0 / wpm, wpm=wpm)
+    wpm = PACE[lang].target
+    text = say("rewrite.summary", lang, changes=", ".join(changes), before=words_before, after=after,
+               seconds=after * 60.0 / wpm, wpm=wpm)
     label = english_notes_label(tight.language)
     return f"{label} {text}" if label else text

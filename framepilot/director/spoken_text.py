@@ -29,6 +29,8 @@ _CLAUSE = (",", ";", ":")
 _CUT_MARKS = ("-", "—", "–")
 _ABBREVIATIONS = frozenset({"mr.", "mrs.", "ms.", "dr.", "st.", "vs.", "e.g.", "i.e.", "approx."})
 _NORM_STRIP = re.compile(r"^[^\w']+|[^\w']+$")
+# The label of a phrase said twice starts with this ("repeated 'we want to'"); the cut list reads it.
+REPEATED = "repeated "
 
 # Always fillers: hesitation sounds.
 HESITATIONS = frozenset({"um", "umm", "uhm", "uh", "uhh", "er", "erm", "hmm", "mm", "mhm"})
@@ -166,6 +168,11 @@ class Disfluency:
     @property
     def end(self) -> float:
         return self.tokens[-1].end
+
+    @property
+    def repeated_phrase(self) -> str | None:
+        """For a phrase said twice, the phrase ("we want to"); None for other disfluencies."""
+        return self.label.removeprefix(REPEATED) if self.label.startswith(REPEATED) else None
 
 
 @dataclass(frozen=True)
@@ -366,7 +373,7 @@ def find_false_starts(sentence: Sentence, language: str = "en") -> list[Disfluen
                 continue
             taken.update(range(i, i + n))
             phrase = " ".join(t.norm for t in first)
-            found.append(Disfluency("false start", f"repeated '{phrase}'", tuple(first)))
+            found.append(Disfluency("false start", f"{REPEATED}'{phrase}'", tuple(first)))
     return sorted(found, key=lambda d: d.start)
 
 
@@ -410,11 +417,11 @@ def disfluencies(sentences: list[Sentence], language: str = "en") -> list[Disflu
     return sorted(found, key=lambda d: d.start)
 
 
-def rebuild(sentence: Sentence, remove: set[int]) -> str:
+def rebuild(sentence: Sentence, remove: set[int], language: str = "en") -> str:
     """The sentence without the tokens whose index is in `remove`, punctuation repaired:
     paired commas around a cut aside close up ("It was, like, good" -> "It was good"), a
     sentence end inside the cut moves to the word before it, and the new first word is
-    capitalised."""
+    capitalised (the Turkish way for `language` "tr")."""
     words: list[str] = []
     i = 0
     tokens = sentence.tokens
@@ -435,8 +442,14 @@ def rebuild(sentence: Sentence, remove: set[int]) -> str:
         i = j + 1
     if not words:
         return ""
-    words[0] = words[0][0].upper() + words[0][1:]
+    words[0] = capitalise(words[0], language)
     return " ".join(words)
+
+
+def capitalise(word: str, language: str = "en") -> str:
+    """The first letter in capitals; Turkish "i" becomes "İ" (`language` a spoken_language code)."""
+    first = "İ" if language == "tr" and word[0] == "i" else word[0].upper()
+    return first + word[1:]
 
 
 def cluster_by_time(items: list[Disfluency], window_s: float) -> list[list[Disfluency]]:
@@ -454,7 +467,8 @@ def evidence_list(items: list[Disfluency], limit: int = 6, language: str = "en")
     """"'um' at 12.3 s, 'like' at 14.0 s" (and how many more); `language` "tr" writes it in Turkish."""
     from framepilot.director.language import say  # the phrasebook reads this module's vocabularies
 
-    shown = [say("evidence.at", language, label=d.label, t=d.start) if not d.label.startswith("repeated")
-             else f"{d.label} at {d.start:.1f} s" for d in items[:limit]]
+    shown = [say("evidence.at", language, label=d.label, t=d.start) if d.repeated_phrase is None
+             else say("evidence.repeated", language, phrase=d.repeated_phrase.strip("'"), t=d.start)
+             for d in items[:limit]]
     more = len(items) - limit
     return ", ".join(shown) + (say("evidence.more", language, more=more) if more > 0 else "")

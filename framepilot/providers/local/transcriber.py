@@ -28,11 +28,13 @@ NO_SPEECH_REASON = "No speech was found: the audio is silent or music only."
 # the same (0%) on 106 s of synthetic speech, at two thirds of the time (RTF 0.086 vs 0.129);
 # see bench/eval_transcribe.py. So greedy decoding is the default.
 DEFAULT_BEAM_SIZE = 1
-# Whisper's own thresholds: a segment this likely to be non-speech, or decoded with this little
-# confidence, is what it hallucinates on music and noise. faster-whisper drops a segment only
-# when both hold; a transcript made only of such segments is reported as no speech.
+# Whisper's own threshold: a segment this likely to be non-speech is what it hallucinates on
+# music and noise (faster-whisper itself drops one only when it is also decoded with an average
+# log-probability under -1). A transcript made only of such segments is reported as no speech.
+# Low confidence alone is not silence: clear speech that Whisper reads badly (an accent, a
+# synthetic voice, a language it knows little) comes back as words. On espeak-ng's Turkish it
+# had no_speech_prob 0.08-0.39 with avg_logprob down to -2.2, and used to be "no speech".
 NO_SPEECH_PROB = 0.6
-MIN_AVG_LOGPROB = -1.0
 
 
 def _whisper_samples(path: Path) -> np.ndarray | None:
@@ -46,7 +48,7 @@ def _whisper_samples(path: Path) -> np.ndarray | None:
 
 
 def _doubtful(segment: Any) -> bool:
-    return segment.no_speech_prob > NO_SPEECH_PROB or segment.avg_logprob < MIN_AVG_LOGPROB
+    return segment.no_speech_prob > NO_SPEECH_PROB
 
 
 def _to_segment(raw: Any, duration: float) -> Segment:
@@ -67,9 +69,11 @@ def _to_segment(raw: Any, duration: float) -> Segment:
 class LocalTranscriber:
     provider = PROVIDER
 
-    def __init__(self, settings: Settings, beam_size: int = DEFAULT_BEAM_SIZE) -> None:
+    def __init__(self, settings: Settings, beam_size: int = DEFAULT_BEAM_SIZE, language: str | None = None) -> None:
+        """`language` (a code such as "tr") skips Whisper's language detection; None detects it."""
         self.settings = settings
         self.beam_size = beam_size
+        self.language = language
 
     def transcribe(self, audio_path: Path | None, ctx: CallContext,
                    progress: Callable[[float], None] | None = None) -> Transcript:
@@ -90,6 +94,7 @@ class LocalTranscriber:
             try:
                 raw_segments, info = model.transcribe(
                     samples, beam_size=self.beam_size, word_timestamps=True, vad_filter=True,
+                    language=self.language,
                 )
             except (av.FFmpegError, OSError, ValueError) as exc:
                 raise ProviderError("The audio could not be decoded for transcription.") from exc
