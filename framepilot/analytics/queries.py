@@ -303,7 +303,7 @@ def cost_report(
             per_day_by_operation=by_operation["compute_seconds"], videos=videos, video_count=video_count,
             video_limit=video_limit,
         ),
-        estimate=openai_estimate(db, settings, user, usage, usage_scope(user, filters)),
+        estimate=openai_estimate(settings, usage),
     )
 
 

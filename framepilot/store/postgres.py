@@ -18,7 +18,7 @@ from __future__ import annotations
 import logging
 import os
 import threading
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from functools import lru_cache
 from typing import Any
@@ -94,6 +94,16 @@ class _Connection:
         except psycopg.errors.IntegrityError as exc:
             raise IntegrityError(str(exc).splitlines()[0]) from exc
         return cur
+
+    def copy_rows(self, table: str, columns: tuple[str, ...], rows: Iterable[tuple]) -> None:
+        statement = pgsql.SQL("COPY {} ({}) FROM STDIN").format(
+            pgsql.Identifier(table), pgsql.SQL(", ").join(map(pgsql.Identifier, columns)))
+        try:
+            with self._conn.cursor() as cur, cur.copy(statement) as copy:
+                for row in rows:
+                    copy.write_row(row)
+        except psycopg.errors.IntegrityError as exc:
+            raise IntegrityError(str(exc).splitlines()[0]) from exc
 
 
 class PostgresDatabase(Database):

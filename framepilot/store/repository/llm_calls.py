@@ -14,7 +14,11 @@ from framepilot.models import (
 )
 from framepilot.store.db import SYSTEM, Connection, Database, Row
 from framepilot.store.repository._common import _now, _stamp, _ts, new_id
-from framepilot.store.repository.llm_usage import add_to_rollups, spend_since
+from framepilot.store.repository.llm_usage import (
+    add_call_to_rollups,
+    add_calls_to_rollups,
+    spend_since,
+)
 
 # --- llm calls and cache --------------------------------------------------------------
 
@@ -45,16 +49,27 @@ def record_llm_call(db: Database, call: LLMCall, settles: str | None = None) -> 
         if settles is not None:
             conn.execute("DELETE FROM budget_reservations WHERE id = ?", (settles,))
         call_id = conn.execute(_INSERT_CALL + " RETURNING id", values).fetchone()[0]
-        add_to_rollups(conn, [dict(zip(_CALL_COLUMNS + ("created_at",), values))])
+        add_call_to_rollups(conn, call_id)
         return call_id
+
+
+_IMPORT_TABLE = "llm_calls_import"
+_IMPORT_COLUMNS = (*_CALL_COLUMNS, "created_at")
 
 
 def record_llm_calls_bulk(db: Database, calls: list[tuple]) -> None:
     """For benchmarks and imports: rows as tuples in `_CALL_COLUMNS` order plus created_at
-    (UTC ISO text), added to the usage rollups in the same transaction."""
+    (UTC ISO text), added to the usage rollups in the same transaction.
+
+    The rows go into a temporary staging table (COPY on PostgreSQL), then into `llm_calls`
+    and, summed by the database, into the rollups."""
+    columns = ", ".join(_IMPORT_COLUMNS)
     with db.connect(SYSTEM) as conn:
-        conn.executemany(_INSERT_CALL, calls)
-        add_to_rollups(conn, (dict(zip(_CALL_COLUMNS + ("created_at",), row)) for row in calls))
+        conn.execute(f"CREATE TEMP TABLE {_IMPORT_TABLE} AS SELECT {columns} FROM llm_calls WHERE 1 = 0")
+        conn.copy_rows(_IMPORT_TABLE, _IMPORT_COLUMNS, calls)
+        conn.execute(f"INSERT INTO llm_calls ({columns}) SELECT {columns} FROM {_IMPORT_TABLE}")
+        add_calls_to_rollups(conn, _IMPORT_TABLE)
+        conn.execute(f"DROP TABLE {_IMPORT_TABLE}")
 
 
 def _call(row: Row) -> LLMCall:
