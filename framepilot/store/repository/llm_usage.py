@@ -43,6 +43,15 @@ LATENCY_MEASURES = ("calls",)
 DAILY_COLUMNS = DAILY_KEY[1:] + DAILY_MEASURES
 
 
+_REAL_MEASURES = {"cost_usd", "audio_seconds", "compute_seconds", "latency_ms", "fresh_ok_audio_seconds"}
+
+
+def _sum(column: str) -> str:
+    """SQL summing a rollup column: whole counts stay integers on both dialects (PostgreSQL's
+    sum of a BIGINT is NUMERIC, which would come back as Decimal)."""
+    return f"sum({column})" if column in _REAL_MEASURES else f"CAST(sum({column}) AS BIGINT)"
+
+
 def latency_bucket(latency_ms: float) -> int:
     return bisect.bisect_right(LATENCY_BOUNDS_MS, latency_ms)
 
@@ -152,11 +161,14 @@ def _where(scope: UsageScope, alias: str = "") -> tuple[str, list]:
 
 
 def usage_daily_rows(db: Database, acting: User, scope: UsageScope) -> list[tuple]:
-    """The daily rollup rows in `scope`, as tuples in `DAILY_COLUMNS` order."""
+    """The daily rollup rows in `scope` summed over its users (an admin's "everyone" reads a
+    fifth of the rows with five users), as tuples in `DAILY_COLUMNS` order."""
     actor, scope = _scoped(acting, scope)
     where, args = _where(scope)
+    key = ", ".join(DAILY_KEY[1:])
+    sums = ", ".join(_sum(m) for m in DAILY_MEASURES)
     with db.read(actor) as conn:
-        rows = conn.execute(f"SELECT {', '.join(DAILY_COLUMNS)} FROM llm_usage_daily WHERE {where}", args)
+        rows = conn.execute(f"SELECT {key}, {sums} FROM llm_usage_daily WHERE {where} GROUP BY {key}", args)
         return [tuple(r) for r in rows.fetchall()]
 
 
@@ -166,7 +178,7 @@ def usage_overview(db: Database, acting: User, user_id: int | None) -> list[tupl
     where, args = _where(scope)
     with db.read(actor) as conn:
         return [tuple(r) for r in conn.execute(
-            f"SELECT provider, model, sum(calls), min(day), max(day) FROM llm_usage_daily WHERE {where}"
+            f"SELECT provider, model, {_sum('calls')}, min(day), max(day) FROM llm_usage_daily WHERE {where}"
             " GROUP BY provider, model", args).fetchall()]
 
 
@@ -176,7 +188,7 @@ def latency_histogram(db: Database, acting: User, scope: UsageScope) -> list[tup
     where, args = _where(scope)
     with db.read(actor) as conn:
         return [tuple(r) for r in conn.execute(
-            f"SELECT provider, model, bucket, sum(calls) FROM llm_latency_daily WHERE {where}"
+            f"SELECT provider, model, bucket, {_sum('calls')} FROM llm_latency_daily WHERE {where}"
             " GROUP BY provider, model, bucket", args).fetchall()]
 
 
@@ -189,7 +201,7 @@ def top_videos(db: Database, acting: User, scope: UsageScope, limit: int) -> tup
     table = "llm_usage_videos" if scope.providers or scope.models else "llm_usage_video_days"
     sql = f"""
     WITH per_video AS (
-        SELECT video_id, sum(calls) AS calls, sum(cost_usd) AS cost, sum(compute_seconds) AS compute,
+        SELECT video_id, {_sum('calls')} AS calls, sum(cost_usd) AS cost, sum(compute_seconds) AS compute,
                sum(audio_seconds) AS audio
         FROM {table} WHERE {where} GROUP BY video_id
     ), ranked AS (
