@@ -11,9 +11,10 @@ from importlib import resources
 
 import pytest
 
-from framepilot import accounts
+from framepilot import accounts, analytics
 from framepilot.analytics.latency import approximate_quantile
 from framepilot.models import AnalysisParams, LLMCall, Operation, UsageScope, VoiceParams
+from framepilot.settings import get_settings
 from framepilot.store import SYSTEM
 from framepilot.store import repository as repo
 
@@ -197,3 +198,38 @@ def test_latency_percentiles_from_buckets_land_near_the_exact_ones():
     for q in (0.5, 0.95):
         exact = latencies[int(q * len(latencies))]
         assert approximate_quantile(counts, q) == pytest.approx(exact, rel=0.08)
+
+
+def test_the_csv_export_pages_through_calls_with_equal_timestamps_without_losing_any(any_db, owners):
+    (alice, videos, jobs), (bob, bob_videos, bob_jobs) = owners
+    rng = random.Random(9)
+    repo.record_llm_calls_bulk(any_db, [bulk_row(random_call(rng, alice, videos, jobs), "2026-04-0" + day)
+                                        for day in "21" for _ in range(17)])  # 17 calls at each of two instants
+    repo.record_llm_calls_bulk(any_db, [bulk_row(random_call(rng, bob, bob_videos, bob_jobs), "2026-04-01")])
+
+    pages = list(repo.iter_llm_calls(any_db, alice, EVERYTHING, batch=5))
+
+    exported = [row for page in pages for row in page]
+    assert len(pages) == 7 and len(exported) == 34
+    assert len({row[0] for row in exported}) == 34  # every call once
+    assert [(row[1], row[0]) for row in exported] == sorted((row[1], row[0]) for row in exported)
+    assert {row[2] for row in exported} == {alice.id}
+
+
+def test_the_cost_report_gives_the_calls_sums_on_every_backend(any_db, owners):
+    (alice, videos, jobs), (bob, bob_videos, bob_jobs) = owners
+    rng = random.Random(12)
+    calls = [random_call(rng, alice, videos, jobs) for _ in range(30)]
+    for call in calls:
+        repo.record_llm_call(any_db, call)
+    repo.record_llm_call(any_db, random_call(rng, bob, bob_videos, bob_jobs))
+
+    report = analytics.cost_report(any_db, get_settings(), alice, analytics.Filters())
+
+    assert report.totals.calls == len(calls)
+    assert report.totals.cost_usd == pytest.approx(sum(c.cost_usd or 0.0 for c in calls))
+    assert report.totals.input_tokens == sum(c.input_tokens for c in calls)
+    assert sum(m.calls for m in report.models) == len(calls)
+    assert all(type(m.calls) is int and 0 <= m.latency_p50_ms <= m.latency_p95_ms for m in report.models)
+    assert max(m.latency_p95_ms for m in report.models) > 0
+    assert sum(v.calls for v in report.videos) == sum(1 for c in calls if c.video_id)
