@@ -16,6 +16,8 @@ with numpy, so 10 million take a minute to generate), then times:
 BENCH_ANALYTICS_ROWS sets the row count. BENCH_ANALYTICS_BACKEND=postgresql runs on a
 throw-away PostgreSQL cluster under /tmp (tests/servers.py starts it);
 BENCH_ANALYTICS_DATABASE_URL=postgresql://... uses an empty database you made.
+BENCH_ANALYTICS_FILL_LIMIT_S stops loading after that many seconds (the output says how many
+rows went in; the last days are then empty).
 """
 
 from __future__ import annotations
@@ -34,6 +36,7 @@ from pathlib import Path
 import numpy as np
 
 ROWS = int(os.environ.get("BENCH_ANALYTICS_ROWS", "1000000"))
+FILL_LIMIT_S = float(os.environ.get("BENCH_ANALYTICS_FILL_LIMIT_S", "inf"))  # stop loading after this long
 BATCH = 100_000
 ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
@@ -112,7 +115,9 @@ def synthetic_batch(rng: np.random.Generator, work: Workload, jobs: list[tuple],
     ]
 
 
-def fill(db, rows: int, seed: int = 7) -> tuple[list, dict[str, float]]:
+def fill(db, rows: int, seed: int = 7, limit_s: float = float("inf")) -> tuple[list, dict[str, float]]:
+    """Users, videos, jobs, then `rows` calls in batches (fewer if loading takes over `limit_s`:
+    `timings["rows"]` says how many went in)."""
     from framepilot.models import AnalysisParams, DirectorNotesParams, VoiceParams
     from framepilot.store import repository as repo
 
@@ -126,14 +131,17 @@ def fill(db, rows: int, seed: int = 7) -> tuple[list, dict[str, float]]:
                 jobs.append((user.id, video.id, repo.create_job(db, user, video.id, params).id))
     now = datetime.now(timezone.utc)
     rng, work = np.random.default_rng(seed), Workload()
-    timings = {"generate": 0.0, "insert": 0.0}
+    timings = {"generate": 0.0, "insert": 0.0, "rows": 0}
     for start in range(0, rows, BATCH):
+        if timings["generate"] + timings["insert"] > limit_s:
+            break
         t0 = time.perf_counter()
         batch = synthetic_batch(rng, work, jobs, start, min(BATCH, rows - start), rows, now)
         t1 = time.perf_counter()
         repo.record_llm_calls_bulk(db, batch)
         timings["generate"] += t1 - t0
         timings["insert"] += time.perf_counter() - t1
+        timings["rows"] += len(batch)
     return users, timings
 
 
@@ -150,11 +158,28 @@ def _timed_costs_page(page_path: str, user: dict) -> None:
     st.session_state["bench_seconds"] = time.perf_counter() - started
 
 
-def page_server_time(user, runs: int = 4) -> list[tuple[float, float]]:
+def sign_in(db, user) -> None:
+    """As a browser that signed in earlier: a live session cookie on every page load (the one
+    boundary AppTest can't seed, replaced as tests/browser.py does)."""
+    from types import SimpleNamespace
+
+    import streamlit.runtime.context
+
+    from framepilot.auth import sessions
+    from framepilot.auth.sessions import COOKIE_NAME, SessionPolicy
+    from framepilot.settings import get_settings
+
+    session = sessions.start_session(db, user, SessionPolicy.from_settings(get_settings()))
+    cookies = {COOKIE_NAME: session.cookie.get_secret_value()}
+    streamlit.runtime.context._get_client_context = lambda: SimpleNamespace(cookies=cookies, headers={}, remote_ip=None)
+
+
+def page_server_time(db, user, runs: int = 4) -> list[tuple[float, float]]:
     """(page script seconds, AppTest wall seconds) per run; the first is this process's first.
     The wall time adds AppTest's own overhead (about 0.2 s a run here) to the script's."""
     from streamlit.testing.v1 import AppTest
 
+    sign_in(db, user)
     times = []
     for _ in range(runs):
         page = str(ROOT / "pages" / "costs.py")
@@ -185,9 +210,10 @@ def cold_page(user_id: int) -> None:
     from framepilot.store import open_database
     from framepilot.store import repository as repo
 
-    user = repo.get_user(open_database(get_settings()), user_id)
+    db = open_database(get_settings())
+    user = repo.get_user(db, user_id)
     imported = time.perf_counter()
-    ((script, wall),) = page_server_time(user, runs=1)
+    ((script, wall),) = page_server_time(db, user, runs=1)
     print(f"{imported - started:.3f} {script:.3f} {wall:.3f} {_rss_mb() - before:.1f}")
 
 
@@ -231,17 +257,21 @@ def main() -> None:
         settings = get_settings()
         db = open_database(settings)
         started = time.perf_counter()
-        users, fill_times = fill(db, ROWS)
+        users, fill_times = fill(db, ROWS, limit_s=FILL_LIMIT_S)
         total_fill = time.perf_counter() - started
+        rows = fill_times["rows"]
         admin, user = users[0], users[1]
         tables = ("llm_usage_daily", "llm_usage_videos", "llm_usage_video_days", "llm_latency_daily")
         with db.read(SYSTEM) as conn:
             sizes = {t: conn.execute(f"SELECT count(*) FROM {t}").fetchone()[0] for t in tables}
-        print(f"# {datetime.now(timezone.utc):%Y-%m-%d %H:%M} UTC, {db.dialect}, {ROWS:,} rows")
-        print(f"rows: {ROWS:,} llm_calls on {db.dialect}, 5 users, 600 jobs, 90 days; rollup rows: "
+        print(f"# {datetime.now(timezone.utc):%Y-%m-%d %H:%M} UTC, {db.dialect}, {rows:,} rows; load average "
+              f"{os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
+        if rows < ROWS:
+            print(f"(loading stopped after {FILL_LIMIT_S:.0f} s: {rows:,} of the {ROWS:,} rows asked for)")
+        print(f"rows: {rows:,} llm_calls on {db.dialect}, 5 users, 600 jobs, 90 days; rollup rows: "
               + ", ".join(f"{t} {n:,}" for t, n in sizes.items()))
         print(f"fill: {total_fill:6.1f} s total; record_llm_calls_bulk (calls + rollups) {fill_times['insert']:.1f} s "
-              f"({ROWS / fill_times['insert']:,.0f} rows/s), generating rows {fill_times['generate']:.1f} s")
+              f"({rows / fill_times['insert']:,.0f} rows/s), generating rows {fill_times['generate']:.1f} s")
         if db.dialect == "postgresql":
             with db.connect(SYSTEM) as conn:  # what autovacuum would do soon after a bulk load
                 conn.execute("ANALYZE")
@@ -272,10 +302,11 @@ def main() -> None:
         print("\nCosts page server time at the page's defaults (page script / AppTest wall)")
         rss_before = _rss_mb()
         for label, who in [("user", user), ("admin", admin)]:
-            runs = page_server_time(who)
+            runs = page_server_time(db, who)
             shown = [f"{page * 1000:.0f} / {wall * 1000:.0f} ms" for page, wall in runs]
             print(f"  {label:5s}: first " + ", then ".join(shown))
         print(f"  RSS growth of this process over those 8 page runs: {_rss_mb() - rss_before:.1f} MB")
+        print(f"  load average at the end: {os.getloadavg()[0]:.1f}")
         rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
         print(f"\npeak RSS of this process (the generator included): {rss:.0f} MB")
         db.close()

@@ -96,12 +96,19 @@ class _Connection:
         return cur
 
     def copy_rows(self, table: str, columns: tuple[str, ...], rows: Iterable[tuple]) -> None:
-        statement = pgsql.SQL("COPY {} ({}) FROM STDIN").format(
-            pgsql.Identifier(table), pgsql.SQL(", ").join(map(pgsql.Identifier, columns)))
+        """COPY into a temporary table, then one INSERT ... SELECT: PostgreSQL refuses COPY FROM
+        into a table with row-level security, and a temporary table has none."""
+        target, staging = pgsql.Identifier(table), pgsql.Identifier(f"{table}_copy")
+        names = pgsql.SQL(", ").join(map(pgsql.Identifier, columns))
         try:
-            with self._conn.cursor() as cur, cur.copy(statement) as copy:
-                for row in rows:
-                    copy.write_row(row)
+            with self._conn.cursor() as cur:
+                cur.execute(pgsql.SQL("CREATE TEMP TABLE {} AS SELECT {} FROM {} WITH NO DATA").format(
+                    staging, names, target))
+                with cur.copy(pgsql.SQL("COPY {} ({}) FROM STDIN").format(staging, names)) as copy:
+                    for row in rows:
+                        copy.write_row(row)
+                cur.execute(pgsql.SQL("INSERT INTO {} ({}) SELECT {} FROM {}").format(target, names, names, staging))
+                cur.execute(pgsql.SQL("DROP TABLE {}").format(staging))
         except psycopg.errors.IntegrityError as exc:
             raise IntegrityError(str(exc).splitlines()[0]) from exc
 

@@ -53,23 +53,16 @@ def record_llm_call(db: Database, call: LLMCall, settles: str | None = None) -> 
         return call_id
 
 
-_IMPORT_TABLE = "llm_calls_import"
 _IMPORT_COLUMNS = (*_CALL_COLUMNS, "created_at")
 
 
 def record_llm_calls_bulk(db: Database, calls: list[tuple]) -> None:
     """For benchmarks and imports: rows as tuples in `_CALL_COLUMNS` order plus created_at
-    (UTC ISO text), added to the usage rollups in the same transaction.
-
-    The rows go into a temporary staging table (COPY on PostgreSQL), then into `llm_calls`
-    and, summed by the database, into the rollups."""
-    columns = ", ".join(_IMPORT_COLUMNS)
+    (UTC ISO text), added to the usage rollups in the same transaction. The rows go in the
+    backend's fastest way (COPY on PostgreSQL); their sums are computed in memory."""
     with db.connect(SYSTEM) as conn:
-        conn.execute(f"CREATE TEMP TABLE {_IMPORT_TABLE} AS SELECT {columns} FROM llm_calls WHERE 1 = 0")
-        conn.copy_rows(_IMPORT_TABLE, _IMPORT_COLUMNS, calls)
-        conn.execute(f"INSERT INTO llm_calls ({columns}) SELECT {columns} FROM {_IMPORT_TABLE}")
-        add_calls_to_rollups(conn, _IMPORT_TABLE)
-        conn.execute(f"DROP TABLE {_IMPORT_TABLE}")
+        conn.copy_rows("llm_calls", _IMPORT_COLUMNS, calls)
+        add_calls_to_rollups(conn, _IMPORT_COLUMNS, calls)
 
 
 def _call(row: Row) -> LLMCall:
