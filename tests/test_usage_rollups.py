@@ -181,7 +181,7 @@ def test_postgres_policies_hide_other_users_rollups_even_from_raw_sql(any_db, ow
     repo.record_llm_call(any_db, random_call(random.Random(2), alice, videos, jobs).model_copy(
         update={"video_id": videos[0]}))
 
-    for table in ("llm_usage_daily", "llm_usage_videos", "llm_latency_daily"):
+    for table in ("llm_usage_daily", "llm_usage_videos", "llm_usage_video_days", "llm_latency_daily"):
         with any_db.read(bob) as conn:
             assert conn.execute(f"SELECT count(*) FROM {table}").fetchone()[0] == 0
         with any_db.read(alice) as conn:
