@@ -7,13 +7,14 @@ from __future__ import annotations
 import random
 import threading
 from collections import defaultdict
+from datetime import datetime, timezone
 from importlib import resources
 
 import pytest
 
 from framepilot import accounts, analytics
 from framepilot.analytics.latency import approximate_quantile
-from framepilot.models import AnalysisParams, LLMCall, Operation, UsageScope, VoiceParams
+from framepilot.models import AnalysisParams, LLMCall, Operation, Shot, UsageScope, VoiceParams
 from framepilot.settings import get_settings
 from framepilot.store import SYSTEM
 from framepilot.store import repository as repo
@@ -233,3 +234,28 @@ def test_the_cost_report_gives_the_calls_sums_on_every_backend(any_db, owners):
     assert all(type(m.calls) is int and 0 <= m.latency_p50_ms <= m.latency_p95_ms for m in report.models)
     assert max(m.latency_p95_ms for m in report.models) > 0
     assert sum(v.calls for v in report.videos) == sum(1 for c in calls if c.video_id)
+
+
+def test_the_shots_local_calls_read_are_counted_alike_by_writes_and_by_the_backfill(any_db, owners):
+    (alice, videos, _), _ = owners
+    repo.save_shots(any_db, alice, videos[0], [Shot(index=i, start_s=i, end_s=i + 1, start_frame=10 * i,
+                                                    end_frame=10 * i + 9) for i in range(4)])
+    local = LLMCall(provider="local", model="rules", operation=Operation.DIRECT_SCENE_DIRECTOR, user_id=alice.id,
+                    video_id=videos[0], created_at=datetime(2026, 2, 1, 9, tzinfo=timezone.utc))
+    repo.record_llm_call(any_db, local)  # reads the 4 shots
+    repo.record_llm_call(any_db, local.model_copy(update={"cache_hit": True}))  # served from the cache: none
+    repo.record_llm_call(any_db, local.model_copy(update={"video_id": videos[1]}))  # a video without shots
+    repo.record_llm_calls_bulk(any_db, [bulk_row(local, "2026-02-02")] * 2)  # 4 each
+
+    def shots_read_per_day() -> dict[str, int]:
+        return {row[0]: row[-1] for row in repo.usage_daily_rows(any_db, alice, EVERYTHING)}
+
+    written = shots_read_per_day()
+    migration = (resources.files("framepilot.store") / "migrations" / ("postgres" if any_db.dialect == "postgresql"
+                 else "sqlite") / "0008_usage_video_days.sql").read_text()
+    with any_db.connect(SYSTEM) as conn:
+        conn.execute("UPDATE llm_usage_daily SET fresh_ok_shots = 0")
+        conn.execute(migration[migration.index("UPDATE llm_usage_daily"):])
+
+    assert written == {"2026-02-01": 4, "2026-02-02": 8}
+    assert shots_read_per_day() == written
