@@ -14,7 +14,14 @@ import pytest
 
 from framepilot import accounts, analytics
 from framepilot.analytics.latency import approximate_quantile
-from framepilot.models import AnalysisParams, LLMCall, Operation, Shot, UsageScope, VoiceParams
+from framepilot.models import (
+    AnalysisParams,
+    LLMCall,
+    Operation,
+    Shot,
+    UsageScope,
+    VoiceParams,
+)
 from framepilot.settings import get_settings
 from framepilot.store import SYSTEM
 from framepilot.store import repository as repo
