@@ -224,16 +224,18 @@ def cold_page(user_id: int) -> None:
     user = repo.get_user(db, user_id)
     imported = time.perf_counter()
     ((script, wall),) = page_server_time(db, user, runs=1)
-    print(f"{imported - started:.3f} {script:.3f} {wall:.3f} {_rss_mb() - before:.1f}")
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    print(f"{imported - started:.3f} {script:.3f} {wall:.3f} {_rss_mb() - before:.1f} {usage.ru_utime + usage.ru_stime:.3f}")
 
 
-def cold_process(user) -> tuple[float, float, float, float]:
-    """(import s, page script s, AppTest wall s, RSS growth MB) of a brand-new process's first page."""
+def cold_process(user) -> tuple[float, float, float, float, float]:
+    """(import s, page script s, AppTest wall s, RSS growth MB, the process's CPU s) of a
+    brand-new process's first page."""
     out = subprocess.run(
         [sys.executable, str(Path(__file__).resolve()), "--cold-page", str(user.id)],
         cwd=ROOT, env=os.environ.copy(), capture_output=True, text=True, check=True,
     ).stdout.split()
-    return float(out[-4]), float(out[-3]), float(out[-2]), float(out[-1])
+    return float(out[-5]), float(out[-4]), float(out[-3]), float(out[-2]), float(out[-1])
 
 
 @contextmanager
@@ -301,9 +303,9 @@ def main() -> None:
             warm, cpu, report = _timed_cpu(page_queries(who, filters), repeat=5)
             print(f"  warm, {label:31s}{_ms(warm)}  (CPU {_ms(cpu).strip()}; {report[1].totals.calls:,} calls)")
         for label, who in [("user", user), ("admin", admin)]:
-            imports, script, wall, growth = cold_process(who)
+            imports, script, wall, growth, cpu = cold_process(who)
             print(f"  new process, {label:5s}: imports {imports * 1000:.0f} ms, then the first page {script * 1000:.0f} ms "
-                  f"(AppTest wall {wall * 1000:.0f} ms); RSS growth {growth:.1f} MB")
+                  f"(AppTest wall {wall * 1000:.0f} ms); process CPU in all {cpu * 1000:.0f} ms; RSS growth {growth:.1f} MB")
         last_3 = analytics.Filters(start=today - timedelta(days=2), end=today)  # admin: a third of the rows' days
         for label, who, filters in [("user, last 30 days", user, last_30), ("admin, everyone, last 3 days", admin, last_3)]:
             csv_time, cpu, size = _timed_cpu(lambda: sum(len(chunk) for chunk in analytics.iter_csv(db, who, filters)))  # noqa: B023
