@@ -7,13 +7,22 @@ from __future__ import annotations
 import random
 import threading
 from collections import defaultdict
+from datetime import datetime, timezone
 from importlib import resources
 
 import pytest
 
-from framepilot import accounts
+from framepilot import accounts, analytics
 from framepilot.analytics.latency import approximate_quantile
-from framepilot.models import AnalysisParams, LLMCall, Operation, UsageScope, VoiceParams
+from framepilot.models import (
+    AnalysisParams,
+    LLMCall,
+    Operation,
+    Shot,
+    UsageScope,
+    VoiceParams,
+)
+from framepilot.settings import get_settings
 from framepilot.store import SYSTEM
 from framepilot.store import repository as repo
 
@@ -56,7 +65,8 @@ def expected_daily(calls: list[dict]) -> dict[tuple, list]:
         for i, v in enumerate((1, c["status"] != "ok", bool(c["cache_hit"]), c["cost_usd"] or 0.0,
                                c["cost_usd"] is None, c["input_tokens"], c["output_tokens"], c["cached_tokens"],
                                c["image_tokens"], c["audio_seconds"], c["characters"], c["compute_seconds"],
-                               c["latency_ms"], fresh_ok, c["audio_seconds"] * fresh_ok, c["characters"] * fresh_ok)):
+                               c["latency_ms"], fresh_ok, c["audio_seconds"] * fresh_ok, c["characters"] * fresh_ok,
+                               0)):  # fresh_ok_shots: these videos have no shots (test_costs_page has some)
             sums[key][i] += v
     return dict(sums)
 
@@ -85,6 +95,11 @@ def assert_rollups_match_the_calls(db, user) -> None:
     assert stored_videos.keys() == per_video.keys()
     for video, values in per_video.items():
         assert stored_videos[video] == pytest.approx(values), video
+    # naming providers reads the per-model video rollup instead: the same sums
+    count, top = repo.top_videos(db, user, UsageScope(providers=("openai", "local")), limit=100)
+    assert count == len(per_video)
+    for video, *values in top:
+        assert values == pytest.approx(per_video[video]), video
 
 
 @pytest.fixture
@@ -133,12 +148,14 @@ def test_the_migration_backfill_gives_the_rows_the_writes_kept(any_db, owners):
                                             for day in ("2026-03-01", "2026-03-02") for _ in range(30)])
     kept = {u.id: sorted(repo.usage_daily_rows(any_db, u, EVERYTHING)) for u, _, _ in owners}
     kept_latency = {u.id: sorted(repo.latency_histogram(any_db, u, EVERYTHING)) for u, _, _ in owners}
-    folder = "postgres" if any_db.dialect == "postgresql" else "sqlite"
-    migration = (resources.files("framepilot.store") / "migrations" / folder / "0007_usage_rollups.sql").read_text()
-    backfill = migration[migration.index("INSERT INTO llm_usage_daily"):]
+    folder = resources.files("framepilot.store") / "migrations" / ("postgres" if any_db.dialect == "postgresql" else "sqlite")
+    rollups = (folder / "0007_usage_rollups.sql").read_text()
+    video_days = (folder / "0008_usage_video_days.sql").read_text()
+    backfill = (rollups[rollups.index("INSERT INTO llm_usage_daily"):] + ";"
+                + video_days[video_days.index("INSERT INTO llm_usage_video_days"):])
 
     with any_db.connect(SYSTEM) as conn:
-        for table in ("llm_usage_daily", "llm_usage_videos", "llm_latency_daily"):
+        for table in ("llm_usage_daily", "llm_usage_videos", "llm_usage_video_days", "llm_latency_daily"):
             conn.execute(f"DELETE FROM {table}")
         for statement in filter(str.strip, backfill.split(";")):
             conn.execute(statement)
@@ -172,7 +189,7 @@ def test_postgres_policies_hide_other_users_rollups_even_from_raw_sql(any_db, ow
     repo.record_llm_call(any_db, random_call(random.Random(2), alice, videos, jobs).model_copy(
         update={"video_id": videos[0]}))
 
-    for table in ("llm_usage_daily", "llm_usage_videos", "llm_latency_daily"):
+    for table in ("llm_usage_daily", "llm_usage_videos", "llm_usage_video_days", "llm_latency_daily"):
         with any_db.read(bob) as conn:
             assert conn.execute(f"SELECT count(*) FROM {table}").fetchone()[0] == 0
         with any_db.read(alice) as conn:
@@ -189,3 +206,63 @@ def test_latency_percentiles_from_buckets_land_near_the_exact_ones():
     for q in (0.5, 0.95):
         exact = latencies[int(q * len(latencies))]
         assert approximate_quantile(counts, q) == pytest.approx(exact, rel=0.08)
+
+
+def test_the_csv_export_pages_through_calls_with_equal_timestamps_without_losing_any(any_db, owners):
+    (alice, videos, jobs), (bob, bob_videos, bob_jobs) = owners
+    rng = random.Random(9)
+    repo.record_llm_calls_bulk(any_db, [bulk_row(random_call(rng, alice, videos, jobs), "2026-04-0" + day)
+                                        for day in "21" for _ in range(17)])  # 17 calls at each of two instants
+    repo.record_llm_calls_bulk(any_db, [bulk_row(random_call(rng, bob, bob_videos, bob_jobs), "2026-04-01")])
+
+    pages = list(repo.iter_llm_calls(any_db, alice, EVERYTHING, batch=5))
+
+    exported = [row for page in pages for row in page]
+    assert len(pages) == 7 and len(exported) == 34
+    assert len({row[0] for row in exported}) == 34  # every call once
+    assert [(row[1], row[0]) for row in exported] == sorted((row[1], row[0]) for row in exported)
+    assert {row[2] for row in exported} == {alice.id}
+
+
+def test_the_cost_report_gives_the_calls_sums_on_every_backend(any_db, owners):
+    (alice, videos, jobs), (bob, bob_videos, bob_jobs) = owners
+    rng = random.Random(12)
+    calls = [random_call(rng, alice, videos, jobs) for _ in range(30)]
+    for call in calls:
+        repo.record_llm_call(any_db, call)
+    repo.record_llm_call(any_db, random_call(rng, bob, bob_videos, bob_jobs))
+
+    report = analytics.cost_report(any_db, get_settings(), alice, analytics.Filters())
+
+    assert report.totals.calls == len(calls)
+    assert report.totals.cost_usd == pytest.approx(sum(c.cost_usd or 0.0 for c in calls))
+    assert report.totals.input_tokens == sum(c.input_tokens for c in calls)
+    assert sum(m.calls for m in report.models) == len(calls)
+    assert all(type(m.calls) is int and 0 <= m.latency_p50_ms <= m.latency_p95_ms for m in report.models)
+    assert max(m.latency_p95_ms for m in report.models) > 0
+    assert sum(v.calls for v in report.videos) == sum(1 for c in calls if c.video_id)
+
+
+def test_the_shots_local_calls_read_are_counted_alike_by_writes_and_by_the_backfill(any_db, owners):
+    (alice, videos, _), _ = owners
+    repo.save_shots(any_db, alice, videos[0], [Shot(index=i, start_s=i, end_s=i + 1, start_frame=10 * i,
+                                                    end_frame=10 * i + 9) for i in range(4)])
+    local = LLMCall(provider="local", model="rules", operation=Operation.DIRECT_SCENE_DIRECTOR, user_id=alice.id,
+                    video_id=videos[0], created_at=datetime(2026, 2, 1, 9, tzinfo=timezone.utc))
+    repo.record_llm_call(any_db, local)  # reads the 4 shots
+    repo.record_llm_call(any_db, local.model_copy(update={"cache_hit": True}))  # served from the cache: none
+    repo.record_llm_call(any_db, local.model_copy(update={"video_id": videos[1]}))  # a video without shots
+    repo.record_llm_calls_bulk(any_db, [bulk_row(local, "2026-02-02")] * 2)  # 4 each
+
+    def shots_read_per_day() -> dict[str, int]:
+        return {row[0]: row[-1] for row in repo.usage_daily_rows(any_db, alice, EVERYTHING)}
+
+    written = shots_read_per_day()
+    migration = (resources.files("framepilot.store") / "migrations" / ("postgres" if any_db.dialect == "postgresql"
+                 else "sqlite") / "0008_usage_video_days.sql").read_text()
+    with any_db.connect(SYSTEM) as conn:
+        conn.execute("UPDATE llm_usage_daily SET fresh_ok_shots = 0")
+        conn.execute(migration[migration.index("UPDATE llm_usage_daily"):])
+
+    assert written == {"2026-02-01": 4, "2026-02-02": 8}
+    assert shots_read_per_day() == written

@@ -19,11 +19,9 @@ import pyarrow as pa
 
 from framepilot.analytics.duck import Result, run_sql
 from framepilot.analytics.steps import stage_of
-from framepilot.models import LLMCall, Operation, Stage, UsageScope, User
+from framepilot.models import LLMCall, Operation, Stage
 from framepilot.pricing import apply_cost, image_tokens
 from framepilot.settings import Settings
-from framepilot.store import Database
-from framepilot.store import repository as repo
 
 # Director, per mode: instructions and video facts, each shot's measurements, the transcript
 # (segments with timings add about a third to its characters), and the reply.
@@ -38,7 +36,7 @@ KEYFRAME_SIZE = (512, 288)
 KEYFRAME_DETAIL = "low"
 
 _LOCAL_WORK_SQL = """
-SELECT operation, sum(fresh_ok_calls), sum(fresh_ok_audio_seconds), sum(fresh_ok_characters)
+SELECT operation, sum(fresh_ok_calls), sum(fresh_ok_audio_seconds), sum(fresh_ok_characters), sum(fresh_ok_shots)
 FROM usage WHERE provider = 'local' AND fresh_ok_calls > 0
 GROUP BY 1
 """
@@ -127,14 +125,11 @@ def estimate_models(settings: Settings) -> dict[Stage, str]:
     }
 
 
-def openai_estimate(db: Database, settings: Settings, user: User, usage: pa.Table,
-                    scope: UsageScope) -> CostEstimate:
-    """The estimate for the successful local calls in an already-scoped rollup table; the
-    shots they read come from the store, for the same `scope`."""
-    shots = repo.local_shot_reads(db, user, scope)
+def openai_estimate(settings: Settings, usage: pa.Table) -> CostEstimate:
+    """The estimate for the successful local calls in an already-scoped rollup table (which
+    also holds the shots they read, counted when each call was recorded)."""
     by_stage: dict[Stage, _StageWork] = defaultdict(_StageWork)
-    for operation, count, audio_seconds, characters in run_sql(usage, _LOCAL_WORK_SQL):
-        shots_read = shots.get(operation, 0)
+    for operation, count, audio_seconds, characters, shots_read in run_sql(usage, _LOCAL_WORK_SQL):
         stage = stage_of(operation)
         if stage is None:
             continue

@@ -303,21 +303,30 @@ def cost_report(
             per_day_by_operation=by_operation["compute_seconds"], videos=videos, video_count=video_count,
             video_limit=video_limit,
         ),
-        estimate=openai_estimate(db, settings, user, usage, usage_scope(user, filters)),
+        estimate=openai_estimate(settings, usage),
     )
 
 
 # --- the calls themselves, as CSV ---------------------------------------------------------
 
 
-def _csv_value(column: str, value: object) -> object:
-    if value is None:
-        return None
-    if column == "created_at":  # stored as ISO text with 3 or 6 fraction digits: one spelling
-        return f"{datetime.fromisoformat(value):%Y-%m-%d %H:%M:%S.%f}Z"
-    if column == "cache_hit":
-        return "true" if value else "false"
-    return value
+_CREATED_AT = repo.EXPORT_CALL_COLUMNS.index("created_at")
+_CACHE_HIT = repo.EXPORT_CALL_COLUMNS.index("cache_hit")
+
+
+def _utc_text(stamp: str) -> str:
+    """A stored timestamp (UTC ISO text with 3 or 6 fraction digits) in one spelling,
+    2026-05-01 10:00:00.000000Z; by slicing, as it runs once per exported row."""
+    if len(stamp) in (24, 27) and stamp[10] == "T" and stamp[19] == "." and stamp[-1] == "Z":
+        return f"{stamp[:10]} {stamp[11:19]}.{stamp[20:-1]:0<6}Z"
+    return f"{datetime.fromisoformat(stamp):%Y-%m-%d %H:%M:%S.%f}Z"
+
+
+def _csv_row(row: tuple) -> list:
+    values = list(row)
+    values[_CREATED_AT] = _utc_text(values[_CREATED_AT])
+    values[_CACHE_HIT] = "true" if values[_CACHE_HIT] else "false"
+    return values
 
 
 def iter_csv(db: Database, user: User, filters: Filters) -> Iterator[bytes]:
@@ -327,7 +336,7 @@ def iter_csv(db: Database, user: User, filters: Filters) -> Iterator[bytes]:
     writer = csv.writer(buffer, lineterminator="\n", quoting=csv.QUOTE_NONNUMERIC)  # text quoted, as before
     writer.writerow(repo.EXPORT_CALL_COLUMNS)
     for rows in repo.iter_llm_calls(db, user, usage_scope(user, filters)):
-        writer.writerows([_csv_value(c, v) for c, v in zip(repo.EXPORT_CALL_COLUMNS, row)] for row in rows)
+        writer.writerows(map(_csv_row, rows))
         yield buffer.getvalue().encode()
         buffer.seek(0)
         buffer.truncate()

@@ -11,7 +11,7 @@ by the database's own policies as well as by the repository's WHERE clauses.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import AbstractContextManager
 from typing import Any, Protocol
 
@@ -38,6 +38,9 @@ class Connection(Protocol):
     def execute(self, sql: str, params: tuple | list = ()) -> Any: ...
 
     def executemany(self, sql: str, rows: list) -> Any: ...
+
+    def copy_rows(self, table: str, columns: tuple[str, ...], rows: Iterable[tuple]) -> None:
+        """Append many rows to `table` the fastest way the backend has (COPY on PostgreSQL)."""
 
 
 class Database:

@@ -18,7 +18,7 @@ from __future__ import annotations
 import logging
 import os
 import threading
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from functools import lru_cache
 from typing import Any
@@ -94,6 +94,23 @@ class _Connection:
         except psycopg.errors.IntegrityError as exc:
             raise IntegrityError(str(exc).splitlines()[0]) from exc
         return cur
+
+    def copy_rows(self, table: str, columns: tuple[str, ...], rows: Iterable[tuple]) -> None:
+        """COPY into a temporary table, then one INSERT ... SELECT: PostgreSQL refuses COPY FROM
+        into a table with row-level security, and a temporary table has none."""
+        target, staging = pgsql.Identifier(table), pgsql.Identifier(f"{table}_copy")
+        names = pgsql.SQL(", ").join(map(pgsql.Identifier, columns))
+        try:
+            with self._conn.cursor() as cur:
+                cur.execute(pgsql.SQL("CREATE TEMP TABLE {} AS SELECT {} FROM {} WITH NO DATA").format(
+                    staging, names, target))
+                with cur.copy(pgsql.SQL("COPY {} ({}) FROM STDIN").format(staging, names)) as copy:
+                    for row in rows:
+                        copy.write_row(row)
+                cur.execute(pgsql.SQL("INSERT INTO {} ({}) SELECT {} FROM {}").format(target, names, names, staging))
+                cur.execute(pgsql.SQL("DROP TABLE {}").format(staging))
+        except psycopg.errors.IntegrityError as exc:
+            raise IntegrityError(str(exc).splitlines()[0]) from exc
 
 
 class PostgresDatabase(Database):

@@ -8,7 +8,7 @@ has no row-level security); the acting user is still checked so callers can't fo
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -41,6 +41,9 @@ class _Connection:
             return self._conn.executemany(sql, rows)
         except sqlite3.IntegrityError as exc:
             raise IntegrityError(str(exc)) from exc
+
+    def copy_rows(self, table: str, columns: tuple[str, ...], rows: Iterable[tuple]) -> None:
+        self.executemany(f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({', '.join('?' * len(columns))})", rows)
 
 
 class SQLiteDatabase(Database):

@@ -1,19 +1,25 @@
-"""Usage rollups: per-day sums of `llm_calls`, written in the same transaction as each call
-row, and the scoped reads the Costs page, the usage API and budgets make of them.
+"""Usage rollups: sums of `llm_calls` written in the same transaction as each call row, and
+the scoped reads the Costs page, the usage API and budgets make of them.
 
-Three tables (migration 0007): `llm_usage_daily` (per user, day, provider, model, operation
-and job type), `llm_usage_videos` (the same per video, for top videos, per-video compute and
-the shots local calls read) and `llm_latency_daily` (calls per fixed latency bucket, for
-approximate p50/p95). Keys hold '' or 0 instead of NULL so ON CONFLICT finds the row on both
-dialects. Rows are upserted in key order, so concurrent writers on PostgreSQL never deadlock.
+Four tables (migrations 0007 and 0008): `llm_usage_daily` (per user, day, provider, model,
+operation and job type), `llm_usage_videos` (the same per video, for filtered top videos),
+`llm_usage_video_days` (per user, day and video only: the unfiltered top videos) and
+`llm_latency_daily` (calls per fixed latency bucket, for approximate p50/p95). The database
+computes every sum: one INSERT ... SELECT ... GROUP BY ... ON CONFLICT DO UPDATE per table,
+over the one call just inserted or over a bulk import's staging table, so a million imported
+calls cost a few grouped statements, not a million upserts. Keys hold '' or 0 instead of NULL
+so ON CONFLICT finds the row on both dialects.
 """
 
 from __future__ import annotations
 
 import bisect
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterator
 from datetime import date, timedelta
 from typing import Any
+
+import duckdb
+import pyarrow as pa
 
 from framepilot.models import UsageScope, User
 from framepilot.store.db import SYSTEM, Connection, Database
@@ -28,83 +34,148 @@ DAILY_KEY = ("user_id", "day", "provider", "model", "operation", "job_type")
 DAILY_MEASURES = (
     "calls", "error_calls", "cache_hits", "cost_usd", "unknown_cost_calls", "input_tokens",
     "output_tokens", "cached_tokens", "image_tokens", "audio_seconds", "characters", "compute_seconds",
-    "latency_ms", "fresh_ok_calls", "fresh_ok_audio_seconds", "fresh_ok_characters",
+    "latency_ms", "fresh_ok_calls", "fresh_ok_audio_seconds", "fresh_ok_characters", "fresh_ok_shots",
 )
 VIDEO_KEY = ("user_id", "day", "provider", "model", "operation", "video_id")
 VIDEO_MEASURES = ("calls", "fresh_ok_calls", "cost_usd", "compute_seconds", "audio_seconds")
+VIDEO_DAY_KEY = ("user_id", "day", "video_id")
+VIDEO_DAY_MEASURES = ("calls", "cost_usd", "compute_seconds", "audio_seconds")
 LATENCY_KEY = ("user_id", "day", "provider", "model", "bucket")
 LATENCY_MEASURES = ("calls",)
 # What `usage_daily_rows` returns, in order (the user is in the scope, not in the rows).
 DAILY_COLUMNS = DAILY_KEY[1:] + DAILY_MEASURES
 
 
+_REAL_MEASURES = {"cost_usd", "audio_seconds", "compute_seconds", "latency_ms", "fresh_ok_audio_seconds"}
+
+
+def _sum(column: str) -> str:
+    """SQL summing a rollup column: whole counts stay integers on both dialects (PostgreSQL's
+    sum of a BIGINT is NUMERIC, which would come back as Decimal)."""
+    return f"sum({column})" if column in _REAL_MEASURES else f"CAST(sum({column}) AS BIGINT)"
+
+
 def latency_bucket(latency_ms: float) -> int:
     return bisect.bisect_right(LATENCY_BOUNDS_MS, latency_ms)
 
 
-def _text(value: Any) -> str:
-    """An enum's value or the text itself (operations arrive as `Operation` or str)."""
-    return str(getattr(value, "value", value))
+# --- writes: one set-based statement per rollup, for one call or a million ----------------------
 
-
-def _upsert_sql(table: str, key: tuple[str, ...], measures: tuple[str, ...]) -> str:
-    columns = key + measures
-    updates = ", ".join(f"{m} = {table}.{m} + excluded.{m}" for m in measures)
-    return (f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({', '.join('?' * len(columns))})"
-            f" ON CONFLICT ({', '.join(key)}) DO UPDATE SET {updates}")
-
-
-_UPSERTS = {
-    "llm_usage_daily": _upsert_sql("llm_usage_daily", DAILY_KEY, DAILY_MEASURES),
-    "llm_usage_videos": _upsert_sql("llm_usage_videos", VIDEO_KEY, VIDEO_MEASURES),
-    "llm_latency_daily": _upsert_sql("llm_latency_daily", LATENCY_KEY, LATENCY_MEASURES),
+_FRESH_OK = "c.status = 'ok' AND c.cache_hit = 0"
+_SHOTS_READ = "(SELECT count(*) FROM shots sh WHERE sh.video_id = c.video_id)"
+# The SQL of each measure over calls `c` (sums per group), in the tables' column order.
+_MEASURE_SQL = {
+    "llm_usage_daily": (
+        "count(*)", "sum(CASE WHEN c.status <> 'ok' THEN 1 ELSE 0 END)",
+        "sum(CASE WHEN c.cache_hit <> 0 THEN 1 ELSE 0 END)", "coalesce(sum(c.cost_usd), 0)",
+        "sum(CASE WHEN c.cost_usd IS NULL THEN 1 ELSE 0 END)", "sum(c.input_tokens)", "sum(c.output_tokens)",
+        "sum(c.cached_tokens)", "sum(c.image_tokens)", "sum(c.audio_seconds)", "sum(c.characters)",
+        "sum(c.compute_seconds)", "sum(c.latency_ms)", f"sum(CASE WHEN {_FRESH_OK} THEN 1 ELSE 0 END)",
+        f"sum(CASE WHEN {_FRESH_OK} THEN c.audio_seconds ELSE 0 END)",
+        f"sum(CASE WHEN {_FRESH_OK} THEN c.characters ELSE 0 END)",
+        f"sum(CASE WHEN {_FRESH_OK} AND c.provider = 'local' AND c.video_id IS NOT NULL THEN {_SHOTS_READ} ELSE 0 END)",
+    ),
+    "llm_usage_videos": (
+        "count(*)", f"sum(CASE WHEN {_FRESH_OK} THEN 1 ELSE 0 END)", "coalesce(sum(c.cost_usd), 0)",
+        "sum(c.compute_seconds)", "sum(c.audio_seconds)",
+    ),
+    "llm_usage_video_days": (
+        "count(*)", "coalesce(sum(c.cost_usd), 0)", "sum(c.compute_seconds)", "sum(c.audio_seconds)",
+    ),
+    "llm_latency_daily": ("count(*)",),
+}
+_LATENCY_BUCKET_SQL = ("CASE " + " ".join(f"WHEN c.latency_ms < {bound!r} THEN {i}"
+                                         for i, bound in enumerate(LATENCY_BOUNDS_MS))
+                       + f" ELSE {len(LATENCY_BOUNDS_MS)} END")
+_USER, _DAY = "coalesce(c.user_id, 0)", "substr(c.created_at, 1, 10)"
+# table -> (key columns, their SQL over calls `c` and jobs `j`, measure columns, the calls it counts)
+_ROLLUPS = {
+    "llm_usage_daily": (DAILY_KEY, (_USER, _DAY, "c.provider", "c.model", "c.operation", "coalesce(j.type, '')"),
+                        DAILY_MEASURES, "1 = 1"),
+    "llm_usage_videos": (VIDEO_KEY, (_USER, _DAY, "c.provider", "c.model", "c.operation", "c.video_id"),
+                         VIDEO_MEASURES, "c.video_id IS NOT NULL"),
+    "llm_usage_video_days": (VIDEO_DAY_KEY, (_USER, _DAY, "c.video_id"), VIDEO_DAY_MEASURES,
+                             "c.video_id IS NOT NULL"),
+    "llm_latency_daily": (LATENCY_KEY, (_USER, _DAY, "c.provider", "c.model", _LATENCY_BUCKET_SQL),
+                          LATENCY_MEASURES, "1 = 1"),
 }
 
 
-def _job_types(conn: Connection, job_ids: set[str]) -> dict[str, str]:
-    ids, types = sorted(job_ids), {}
-    for start in range(0, len(ids), 500):  # SQLite caps the number of bound parameters
-        chunk = ids[start:start + 500]
-        rows = conn.execute(f"SELECT id, type FROM jobs WHERE id IN ({', '.join('?' * len(chunk))})", chunk)
-        types |= {r[0]: r[1] for r in rows.fetchall()}
-    return types
+def _select_sql(table: str, calls: str, where: str) -> str:
+    """The sums `table` gets from the calls of relation `calls` matching `where`, one row per
+    key in key order (columns: the key, then the measures)."""
+    key, key_sql, measures, counted = _ROLLUPS[table]
+    assert len(_MEASURE_SQL[table]) == len(measures)
+    positions = ", ".join(str(i + 1) for i in range(len(key)))
+    join = " LEFT JOIN jobs j ON j.id = c.job_id" if table == "llm_usage_daily" else ""
+    return (f"SELECT {', '.join(key_sql + _MEASURE_SQL[table])} FROM {calls} c{join}"
+            f" WHERE {counted} AND {where} GROUP BY {positions} ORDER BY {positions}")
 
 
-def _add(sums: dict[tuple, list], key: tuple, values: tuple) -> None:
-    total = sums.get(key)
-    if total is None:
-        sums[key] = list(values)
-    else:
-        for i, v in enumerate(values):
-            total[i] += v
+def _upsert_sql(table: str, rows: str) -> str:
+    """Add `rows` (the key, then the measures, in key order: concurrent writers on PostgreSQL
+    then lock rollup rows in the same order and never deadlock) to `table`."""
+    key, _, measures, _ = _ROLLUPS[table]
+    updates = ", ".join(f"{m} = {table}.{m} + excluded.{m}" for m in measures)
+    return (f"INSERT INTO {table} ({', '.join(key + measures)}) {rows}"
+            f" ON CONFLICT ({', '.join(key)}) DO UPDATE SET {updates}")
 
 
-def add_to_rollups(conn: Connection, calls: Iterable[Mapping[str, Any]]) -> None:
-    """Add calls (mappings with `llm_calls` column names, created_at included) to the rollups,
-    inside the caller's transaction: the one that inserts the call rows."""
-    calls = list(calls)
-    job_types = _job_types(conn, {c["job_id"] for c in calls if c["job_id"]})
-    daily: dict[tuple, list] = {}
-    videos: dict[tuple, list] = {}
-    latency: dict[tuple, list] = {}
-    for c in calls:
-        user, day = c["user_id"] or 0, c["created_at"][:10]
-        provider, model, operation = c["provider"], c["model"], _text(c["operation"])
-        fresh_ok = c["status"] == "ok" and not c["cache_hit"]
-        cost = c["cost_usd"]
-        _add(daily, (user, day, provider, model, operation, job_types.get(c["job_id"], "")), (
-            1, int(c["status"] != "ok"), int(bool(c["cache_hit"])), cost or 0.0, int(cost is None),
-            c["input_tokens"], c["output_tokens"], c["cached_tokens"], c["image_tokens"], c["audio_seconds"],
-            c["characters"], c["compute_seconds"], c["latency_ms"], int(fresh_ok),
-            c["audio_seconds"] if fresh_ok else 0.0, c["characters"] if fresh_ok else 0,
-        ))
-        if c["video_id"]:
-            _add(videos, (user, day, provider, model, operation, c["video_id"]),
-                 (1, int(fresh_ok), cost or 0.0, c["compute_seconds"], c["audio_seconds"]))
-        _add(latency, (user, day, provider, model, latency_bucket(c["latency_ms"])), (1,))
-    for table, sums in (("llm_usage_daily", daily), ("llm_usage_videos", videos), ("llm_latency_daily", latency)):
-        if sums:  # key order: concurrent writers lock rows in the same order
-            conn.executemany(_UPSERTS[table], [(*key, *sums[key]) for key in sorted(sums)])
+# One call: the database sums it straight from `llm_calls`.
+_ADD_ONE = [_upsert_sql(table, _select_sql(table, "llm_calls", "c.id = ?")) for table in _ROLLUPS]
+# A bulk import: DuckDB sums the calls in memory with the same SELECT; the database upserts the sums.
+_SUM_BATCH = {table: _select_sql(table, "calls", "1 = 1") for table in _ROLLUPS}
+_UPSERT_SUMS = {table: _upsert_sql(table, f"VALUES ({', '.join('?' * (len(key) + len(measures)))})")
+                for table, (key, _, measures, _) in _ROLLUPS.items()}
+_INTEGER_COLUMNS = {"user_id", "input_tokens", "output_tokens", "cached_tokens", "image_tokens", "characters",
+                    "retries", "cache_hit"}
+_REAL_COLUMNS = {"audio_seconds", "compute_seconds", "cost_usd", "latency_ms"}
+
+
+def add_call_to_rollups(conn: Connection, call_id: int) -> None:
+    """Add the stored call `call_id` to every rollup, inside the caller's transaction (the
+    one that inserted it)."""
+    for sql in _ADD_ONE:
+        conn.execute(sql, (call_id,))
+
+
+def _select_in(conn: Connection, sql: str, values: list[str]) -> list[tuple]:
+    """`sql` (with one `IN ({})`) for every value, a chunk at a time (SQLite caps parameters)."""
+    found = []
+    for start in range(0, len(values), 500):
+        chunk = values[start:start + 500]
+        found += [tuple(r) for r in conn.execute(sql.format(", ".join("?" * len(chunk))), chunk).fetchall()]
+    return found
+
+
+def add_calls_to_rollups(conn: Connection, columns: tuple[str, ...], calls: list[tuple]) -> None:
+    """Add a bulk import's calls (tuples of `llm_calls` `columns`, created_at included), inserted
+    in the caller's transaction, to every rollup. DuckDB sums them in memory with the same
+    SELECTs the database runs for one call, so the database upserts only the sums: a few
+    thousand rows per 100,000 calls instead of 100,000 grouped again in SQL."""
+    if not calls:
+        return
+    data = dict(zip(columns, zip(*calls, strict=True), strict=True))
+    arrow = pa.table({name: pa.array(values, type=pa.int64() if name in _INTEGER_COLUMNS
+                                     else pa.float64() if name in _REAL_COLUMNS else pa.string())
+                      for name, values in data.items()})
+    jobs = _select_in(conn, "SELECT id, type FROM jobs WHERE id IN ({})", sorted({j for j in data["job_id"] if j}))
+    shots = _select_in(conn, "SELECT video_id, idx FROM shots WHERE video_id IN ({})",
+                       sorted({v for v in data["video_id"] if v}))
+    duck = duckdb.connect(":memory:")
+    try:
+        duck.execute("SET python_enable_replacements = false")
+        duck.register("calls", arrow)
+        duck.register("jobs", pa.table({"id": pa.array([j[0] for j in jobs], pa.string()),
+                                        "type": pa.array([j[1] for j in jobs], pa.string())}))
+        duck.register("shots", pa.table({"video_id": pa.array([s[0] for s in shots], pa.string()),
+                                         "idx": pa.array([s[1] for s in shots], pa.int64())}))
+        for table, sql in _SUM_BATCH.items():
+            sums = duck.execute(sql).fetchall()
+            if sums:
+                conn.executemany(_UPSERT_SUMS[table], sums)
+    finally:
+        duck.close()
 
 
 # --- reads: scoped to what the acting user may see -------------------------------------------
@@ -137,11 +208,14 @@ def _where(scope: UsageScope, alias: str = "") -> tuple[str, list]:
 
 
 def usage_daily_rows(db: Database, acting: User, scope: UsageScope) -> list[tuple]:
-    """The daily rollup rows in `scope`, as tuples in `DAILY_COLUMNS` order."""
+    """The daily rollup rows in `scope` summed over its users (an admin's "everyone" reads a
+    fifth of the rows with five users), as tuples in `DAILY_COLUMNS` order."""
     actor, scope = _scoped(acting, scope)
     where, args = _where(scope)
+    key = ", ".join(DAILY_KEY[1:])
+    sums = ", ".join(_sum(m) for m in DAILY_MEASURES)
     with db.read(actor) as conn:
-        rows = conn.execute(f"SELECT {', '.join(DAILY_COLUMNS)} FROM llm_usage_daily WHERE {where}", args)
+        rows = conn.execute(f"SELECT {key}, {sums} FROM llm_usage_daily WHERE {where} GROUP BY {key}", args)
         return [tuple(r) for r in rows.fetchall()]
 
 
@@ -151,7 +225,7 @@ def usage_overview(db: Database, acting: User, user_id: int | None) -> list[tupl
     where, args = _where(scope)
     with db.read(actor) as conn:
         return [tuple(r) for r in conn.execute(
-            f"SELECT provider, model, sum(calls), min(day), max(day) FROM llm_usage_daily WHERE {where}"
+            f"SELECT provider, model, {_sum('calls')}, min(day), max(day) FROM llm_usage_daily WHERE {where}"
             " GROUP BY provider, model", args).fetchall()]
 
 
@@ -161,7 +235,7 @@ def latency_histogram(db: Database, acting: User, scope: UsageScope) -> list[tup
     where, args = _where(scope)
     with db.read(actor) as conn:
         return [tuple(r) for r in conn.execute(
-            f"SELECT provider, model, bucket, sum(calls) FROM llm_latency_daily WHERE {where}"
+            f"SELECT provider, model, bucket, {_sum('calls')} FROM llm_latency_daily WHERE {where}"
             " GROUP BY provider, model, bucket", args).fetchall()]
 
 
@@ -170,11 +244,13 @@ def top_videos(db: Database, acting: User, scope: UsageScope, limit: int) -> tup
     audio seconds) of the `limit` costliest videos and the `limit` heaviest in compute."""
     actor, scope = _scoped(acting, scope)
     where, args = _where(scope)
+    # Per video and day unless the scope names providers or models: a tenth of the rows.
+    table = "llm_usage_videos" if scope.providers or scope.models else "llm_usage_video_days"
     sql = f"""
     WITH per_video AS (
-        SELECT video_id, sum(calls) AS calls, sum(cost_usd) AS cost, sum(compute_seconds) AS compute,
+        SELECT video_id, {_sum('calls')} AS calls, sum(cost_usd) AS cost, sum(compute_seconds) AS compute,
                sum(audio_seconds) AS audio
-        FROM llm_usage_videos WHERE {where} GROUP BY video_id
+        FROM {table} WHERE {where} GROUP BY video_id
     ), ranked AS (
         SELECT per_video.*, count(*) OVER () AS videos,
                row_number() OVER (ORDER BY cost DESC, video_id) AS by_cost,
@@ -186,23 +262,6 @@ def top_videos(db: Database, acting: User, scope: UsageScope, limit: int) -> tup
     with db.read(actor) as conn:
         rows = conn.execute(sql, [*args, limit, limit]).fetchall()
     return (rows[0][0] if rows else 0), [tuple(r)[1:] for r in rows]
-
-
-def local_shot_reads(db: Database, acting: User, scope: UsageScope) -> dict[str, int]:
-    """Per operation: the shots that successful, uncached local calls read (each call reads
-    its video's stored shots once). Only the acting user's videos count, or anyone's for an admin."""
-    actor, scope = _scoped(acting, scope)
-    where, args = _where(scope)
-    owned = "" if acting.is_admin else " AND EXISTS (SELECT 1 FROM videos v WHERE v.id = w.video_id AND v.user_id = ?)"
-    sql = f"""
-    SELECT w.operation, sum(w.calls * (SELECT count(*) FROM shots s WHERE s.video_id = w.video_id))
-    FROM (SELECT operation, video_id, sum(fresh_ok_calls) AS calls FROM llm_usage_videos
-          WHERE {where} AND provider = 'local' AND fresh_ok_calls > 0 GROUP BY operation, video_id) w
-    WHERE 1 = 1{owned} GROUP BY w.operation
-    """
-    with db.read(actor) as conn:
-        rows = conn.execute(sql, [*args, *([] if acting.is_admin else [acting.id])]).fetchall()
-    return {r[0]: int(r[1] or 0) for r in rows}
 
 
 def spend_since(conn: Connection, user_id: int | None, since: date) -> float:
@@ -226,8 +285,9 @@ EXPORT_CALL_COLUMNS = (
 
 def iter_llm_calls(db: Database, acting: User, scope: UsageScope, batch: int = 5_000) -> Iterator[list[tuple]]:
     """The calls in `scope`, oldest first, in batches of rows in `EXPORT_CALL_COLUMNS` order
-    (job_type joined from jobs). Each batch is its own short read, continuing after the last
-    id, so a long download holds no transaction open and never the whole result in memory."""
+    (job_type joined from jobs). Each batch is its own short read that continues after the
+    last (created_at, id) on an index, so a long download holds no transaction open, never
+    holds the whole result in memory, and each batch costs the same however far it is in."""
     actor, scope = _scoped(acting, scope)
     where, args = _where(scope.model_copy(update={"start": None, "end": None}), alias="c.")
     if scope.start is not None:
@@ -238,14 +298,14 @@ def iter_llm_calls(db: Database, acting: User, scope: UsageScope, batch: int = 5
         args.append((scope.end + timedelta(days=1)).isoformat())
     cols = ", ".join("j.type" if c == "job_type" else f"c.{c}" for c in EXPORT_CALL_COLUMNS)
     sql = (f"SELECT {cols} FROM llm_calls c LEFT JOIN jobs j ON j.id = c.job_id"
-           f" WHERE {where} AND c.id > ? ORDER BY c.id LIMIT ?")
-    after = 0
+           f" WHERE {where} AND (c.created_at, c.id) > (?, ?) ORDER BY c.created_at, c.id LIMIT ?")
+    after: tuple[str, int] = ("", 0)
     while True:
         with db.read(actor) as conn:
-            rows = [tuple(r) for r in conn.execute(sql, [*args, after, batch]).fetchall()]
+            rows = [tuple(r) for r in conn.execute(sql, [*args, *after, batch]).fetchall()]
         if not rows:
             return
         yield rows
         if len(rows) < batch:
             return
-        after = rows[-1][0]
+        after = (rows[-1][1], rows[-1][0])

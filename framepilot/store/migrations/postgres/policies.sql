@@ -27,6 +27,7 @@ BEGIN
             ('llm_usage_daily',     'user_id = framepilot_acting_user()'),
             ('llm_usage_videos',    'user_id = framepilot_acting_user()'),
             ('llm_latency_daily',   'user_id = framepilot_acting_user()'),
+            ('llm_usage_video_days', 'user_id = framepilot_acting_user()'),
             ('analysis_stages',     'framepilot_owns_video(video_id)'),
             ('transcripts',         'framepilot_owns_video(video_id)'),
             ('transcript_segments', 'framepilot_owns_video(video_id)'),
