@@ -62,6 +62,18 @@ def test_a_speaker_talking_and_drifting_in_one_take_is_one_shot():
     assert boundaries(presenter_frames(8.0)) == []
 
 
+def test_a_slideshow_of_stills_held_for_seconds_is_cut_only_where_the_picture_changes():
+    """Every distinct frame is seconds from the next, so there is no usual motion to compare
+    with: four builds of one slide (a little brighter each time), then four of another."""
+    rng = np.random.default_rng(7)
+    bases = [cv2.GaussianBlur(rng.uniform(0, 255, (SIZE[1], SIZE[0])).astype(np.float32), (0, 0), 3)
+             for _ in range(2)]
+    slides = [cv2.cvtColor(np.clip((bases[k // 4] - 128) * 4 + 100 + 2 * (k % 4), 0, 255).astype(np.uint8),
+                           cv2.COLOR_GRAY2BGR) for k in range(8)]
+    frames = [slides[n // 150] for n in range(1200)]  # a new slide every 6 s
+    assert [frame for frame, _ in boundaries(frames)] == [600]
+
+
 @pytest.mark.shared_media
 @pytest.mark.parametrize(("clip", "removed"), [("grid_lbax4n.mpg", [(18, 29)]),
                                                ("liveportrait_d12.mp4", [(98, 155)])])

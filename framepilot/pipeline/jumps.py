@@ -122,7 +122,10 @@ class JumpCutDetector:
             changes = np.array([c for _, c in self._recent])
             window = np.abs(frames - frame) <= self._reach
             window[frames == frame] = False
-            usual = np.percentile(changes[window], USUAL_PERCENTILE, axis=0)
+            # No other distinct frame within reach (stills held for seconds): nothing moved, so
+            # whatever bursts is unusual.
+            usual = (np.percentile(changes[window], USUAL_PERCENTILE, axis=0) if window.any()
+                     else np.zeros_like(bursting, dtype=np.float32))
             unusual = _above(changes[frames == frame][0], usual, USUAL_SPIKE)
             if (bursting & unusual).mean() >= JUMP_MIN_AREA:
                 self._found.append(frame)
