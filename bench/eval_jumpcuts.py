@@ -6,11 +6,16 @@ cut is a false one. Scores are given per split: calibration (the clips the thres
 framepilot/pipeline/jumps.py were fitted on) and held-out (clips never used for fitting), and
 by how much was removed. The untouched source clips must give no boundary at all.
 
-    .venv/bin/python -m bench.eval_jumpcuts [work_dir]
+Only calibration clips are listed one by one. Held-out clips are reported as totals, so
+nobody tunes on them by reading which ones were missed; `--split calibration` scores the
+calibration clips (and their untouched sources) alone, for tuning.
+
+    .venv/bin/python -m bench.eval_jumpcuts [work_dir] [--split calibration|held_out]
 """
 
 from __future__ import annotations
 
+import argparse
 import sys
 import tempfile
 from pathlib import Path
@@ -42,10 +47,14 @@ def score_case(case: JumpCase, work: Path) -> dict:
             "hits": hits}
 
 
-def evaluate(work: Path, media_dir: Path = MEDIA) -> tuple[list[dict], dict[str, int]]:
+SPLITS = {"calibration": CALIBRATION, "held_out": HELD_OUT}
+
+
+def evaluate(work: Path, media_dir: Path = MEDIA, splits: tuple[str, ...] = tuple(SPLITS)) -> tuple[list[dict], dict[str, int]]:
     cases = build(work / "clips", media_dir)
-    rows = [score_case(case, work) for case in cases]
-    untouched = {name: len(_boundaries(media_dir / "talking" / name, work)) for name in CALIBRATION + HELD_OUT}
+    rows = [score_case(case, work) for case in cases if case.split in splits]
+    sources = [name for split in splits for name in SPLITS[split]]
+    untouched = {name: len(_boundaries(media_dir / "talking" / name, work)) for name in sources}
     return rows, untouched
 
 
@@ -54,39 +63,48 @@ def report(rows: list[dict], untouched: dict[str, int]) -> None:
     print(f"{'clip':34} {'split':11} {'true':>12} {'found':>24}")
     for r in rows:
         case = r["case"]
+        if case.split != "calibration":
+            continue  # held-out clips are reported as totals only
         print(f"{Path(case.path).name:34} {case.split:11} {case.jump_frames!s:>12} "
               f"{', '.join(f'{f}{k[0]}' for f, k in r['found']) or '-':>24}")
-    for split in ("calibration", "held_out"):
+    for split in SPLITS:
         chosen = [r for r in rows if r["case"].split == split]
+        if not chosen:
+            continue
         tp, fp, fn = (sum(r[k] for r in chosen) for k in ("tp", "fp", "fn"))
         precision, recall, f1 = _f1(tp, fp, fn)
         print(f"{split:11}: {len(chosen)} clips, TP {tp} FP {fp} FN {fn}  precision {precision:.3f} "
               f"recall {recall:.3f} F1 {f1:.3f}")
     buckets = [(0.3, 0.5), (0.5, 1.0), (1.0, 3.01)]
-    for lo, hi in buckets:
+    for (lo, hi), split in ((b, s) for s in SPLITS for b in buckets):
         found = total = 0
-        for r in rows:
+        for r in (r for r in rows if r["case"].split == split):
             case = r["case"]
             for (a, b), hit in zip(case.removed, r["hits"]):
                 if lo <= (b - a + 1) / case.fps < hi:
                     total += 1
                     found += hit
-        print(f"removed {lo:.1f}-{min(hi, 3.0):.1f} s: {found}/{total} found")
+        if total:
+            print(f"{split:11}: removed {lo:.1f}-{min(hi, 3.0):.1f} s: {found}/{total} found")
     false = sum(untouched.values())
     print(f"untouched single-shot clips: {len(untouched)}, boundaries on them: {false}"
           + ("" if not false else f" ({', '.join(f'{k}: {v}' for k, v in untouched.items() if v)})"))
 
 
 def main(argv: list[str] | None = None) -> int:
-    args = sys.argv[1:] if argv is None else argv
+    parser = argparse.ArgumentParser(prog="bench.eval_jumpcuts")
+    parser.add_argument("work_dir", nargs="?", type=Path)
+    parser.add_argument("--split", choices=tuple(SPLITS))
+    args = parser.parse_args(sys.argv[1:] if argv is None else argv)
     if not (MEDIA / "talking").is_dir():
         print(f"skipped: no shared media at {MEDIA}")
         return 0
-    if args:
-        rows, untouched = evaluate(Path(args[0]))
+    splits = (args.split,) if args.split else tuple(SPLITS)
+    if args.work_dir:
+        rows, untouched = evaluate(args.work_dir, splits=splits)
     else:
         with tempfile.TemporaryDirectory() as tmp:
-            rows, untouched = evaluate(Path(tmp))
+            rows, untouched = evaluate(Path(tmp), splits=splits)
     report(rows, untouched)
     return 0
 

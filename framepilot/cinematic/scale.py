@@ -6,10 +6,16 @@ Shot scale is defined by where the frame cuts the human body, so the cues are, i
    then it knows where the frame cuts.
 2. the primary face: its size relative to the frame (geometric mean of the relative width and
    height, so 2.35:1, 16:9 and vertical frames compare) and how much frame lies below it.
-3. no person: a huge single eye (Haar cascade) means ECU; otherwise the amount of fine
-   detail separates a detail shot (few large structures, defocus) from a wide view.
+3. no person: a huge single eye (Haar cascade) means ECU. Otherwise two cues of distance:
+   how much fine detail there is (a wide view is full of small things), and how much of the
+   frame is in focus (a depth-of-field cue: a close shot of an object leaves much of the
+   frame soft, a wide view is sharp from edge to edge). A wide shot needs both; a textured
+   close-up (foliage, fabric) has the detail but not the focus, and is no longer called wide.
+   Without a person there is no reference size, so the close call is CU, not a finer class.
 
-Thresholds were calibrated on ../shared/media (see bench/eval_scale.py for the confusion).
+Data-fitted thresholds were fitted on the CALIBRATION shots of bench/eval_scale.py only (a
+fixed split by a hash of the file name); the rest are priors from the shot-scale definitions
+and say so. bench/eval_scale.py reports the held-out shots.
 mediapipe is imported lazily and its graphs are built once per process; its native log lines
 are filtered out (framepilot.native_noise).
 """
@@ -29,25 +35,39 @@ from framepilot.native_noise import native_noise_filtered
 MEDIAPIPE_MODEL = "mediapipe-0.10.21"
 
 # Primary-face size = sqrt(relative box width * relative box height).
-# Measured: talking-head MCUs 0.25-0.56; waist-up MS 0.155-0.16; full body 0.10.
+# Calibration shots: talking-head MCUs 0.27-0.49; the CU still (two people chest-up) 0.19;
+# waist-up MS 0.15-0.16; full body 0.10. FACE_SIZE_MCU lies between the MS faces and the
+# smallest face of a tighter shot, FACE_SIZE_MS between the MS and full-body faces. ECU, CU
+# and FS sizes are priors (no calibration shot has such a face).
 FACE_SIZE_ECU = 0.72
 FACE_SIZE_CU = 0.6
 FACE_SIZE_MCU = 0.175
 FACE_SIZE_MS = 0.12
 FACE_SIZE_FS = 0.045
 # Frame below the face box top, in face heights: below ~1 the chin is cut (ECU); just above 1
-# the frame ends at the chin or neck (CU). Talking-head MCUs measured 1.24-2.3.
+# the frame ends at the chin or neck (CU). Calibration talking-head MCUs measured 1.27-2.22.
 BELOW_ECU = 0.95
 BELOW_CU = 1.15
 MIN_FACE_SIZE_FOR_BELOW_RULE = 0.3
-# A standing figure (head to ankles) shorter than this share of the frame is a wide shot.
+# A standing figure (head to ankles) shorter than this share of the frame is a wide shot. A
+# prior from the definition, not fitted: the calibration full shot measured 0.86, and the one
+# calibration WS with a figure (bigbuckbunny's cartoon rabbit, 0.60 of the frame) is a full
+# figure by the definition; it stays read as FS, off by one.
 WS_FIGURE_HEIGHT = 0.22
 LANDMARK_VISIBILITY = 0.6
 # Haar eye wider than this share of the frame width, with no face found: an eye close-up.
 # Eyes in talking-head MCUs measured 0.17-0.19.
 ECU_EYE_WIDTH = 0.28
-# Canny edge density at 320 px width, no person: detail shots 0.09, wide views 0.15-0.24.
-WIDE_DETAIL_DENSITY = 0.12
+# No person. Canny edge density at 320 px width; calibration: the detail shot 0.09, wide
+# views 0.21-0.22. Share of the structured 16-px blocks (grey std >= STRUCTURE_STD) that are in
+# focus (Laplacian variance above FOCUS_VARIANCE); calibration: the detail shot 0.46-0.50, wide
+# views 0.85-0.98. STRUCTURE_STD and FOCUS_VARIANCE are priors (just above noise; a sharp edge);
+# each WIDE_ threshold is the geometric mean of the closest calibration values either side.
+WIDE_DETAIL_DENSITY = 0.137
+WIDE_FOCUS_SHARE = 0.65
+FOCUS_BLOCK = 16
+FOCUS_VARIANCE = 100.0
+STRUCTURE_STD = 4.0
 FLAT_FRAME_STD = 6.0  # luma std (0..255) below which a frame (black, fade) has no scale
 
 ANALYSIS_MAX_WIDTH = 1280
@@ -128,6 +148,7 @@ class ScaleReading(BaseModel):
     body: BodyReading | None = None
     body_scale: ShotScale | None = Field(None, description="What the pose alone says")
     detail: float | None = Field(None, description="Edge density used by the no-person fallback")
+    focus: float | None = Field(None, description="Share of the frame in focus, used by the no-person fallback")
 
 
 # --- detectors, built once per process -------------------------------------------------------
@@ -295,6 +316,28 @@ def detail_density(image_bgr: np.ndarray) -> float:
     return float(cv2.Canny(_grey_320(image_bgr), 60, 150).mean() / 255.0)
 
 
+def focus_share(image_bgr: np.ndarray) -> float:
+    """Share of the structured 16-px blocks (at 320 px width) that are sharp.
+
+    Flat blocks (sky, a plain wall) are neither sharp nor soft and are left out: counted as
+    soft, they made a mountain range under a big sky read as a close-up.
+    """
+    grey = _grey_320(image_bgr).astype(np.float32)
+    rows, cols = grey.shape[0] // FOCUS_BLOCK, grey.shape[1] // FOCUS_BLOCK
+    if not rows or not cols:
+        return 0.0
+
+    def blocks(image: np.ndarray) -> np.ndarray:
+        cropped = image[:rows * FOCUS_BLOCK, :cols * FOCUS_BLOCK]
+        return cropped.reshape(rows, FOCUS_BLOCK, cols, FOCUS_BLOCK).transpose(0, 2, 1, 3).reshape(rows, cols, -1)
+
+    structured = blocks(grey).std(axis=2) >= STRUCTURE_STD
+    if not structured.any():
+        return 0.0
+    sharp = blocks(cv2.Laplacian(grey, cv2.CV_32F)).var(axis=2) > FOCUS_VARIANCE
+    return float(sharp[structured].mean())
+
+
 def _largest_eye_width(detectors: _Detectors, image_bgr: np.ndarray) -> float:
     grey = _grey_320(image_bgr)
     min_side = int(grey.shape[1] * ECU_EYE_WIDTH)
@@ -335,9 +378,10 @@ def _fallback(detectors: _Detectors, image: np.ndarray, common: dict) -> ScaleRe
         return ScaleReading(scale=None, method="fallback", confidence=0.0, **common)
     if _largest_eye_width(detectors, image) >= ECU_EYE_WIDTH:
         return ScaleReading(scale=ShotScale.ECU, method="fallback", confidence=0.5, **common)
-    detail = detail_density(image)
-    scale = ShotScale.WS if detail >= WIDE_DETAIL_DENSITY else ShotScale.CU
-    return ScaleReading(scale=scale, method="fallback", confidence=0.3, detail=detail, **common)
+    detail, focus = detail_density(image), focus_share(image)
+    wide = detail >= WIDE_DETAIL_DENSITY and focus >= WIDE_FOCUS_SHARE
+    scale = ShotScale.WS if wide else ShotScale.CU
+    return ScaleReading(scale=scale, method="fallback", confidence=0.3, detail=detail, focus=focus, **common)
 
 
 def combine_scale_readings(readings: list[ScaleReading]) -> ScaleReading:

@@ -16,9 +16,9 @@ Fed one small frame at a time by the single decode pass (see shots.py). Four sig
   (a linear mix of two pictures), the change is large, and no single frame step carries
   it. A pan or zoom fails the linearity test; a cut fails the single-step test.
 
-Memory: a few numbers per frame (about 1 MB for ten minutes at 30 fps), one small vector
-per distinct frame for jump cuts (up to 8 MB) and a ring of 64-px thumbnails; no frames are
-kept.
+Memory: a few numbers per frame (about 1 MB for ten minutes at 30 fps), the block vectors
+of the last ten seconds or so for jump cuts (under 1 MB) and a ring of 64-px thumbnails; no
+frames are kept.
 """
 
 from __future__ import annotations
@@ -121,7 +121,8 @@ class TransitionDetector:
         previous = self._thumbs[-1] if self._thumbs else None
         self._steps.append(float(np.abs(thumb - previous).mean()) if previous is not None else 0.0)
         self._thumbs.append(thumb)
-        self._jumps.add(index, cv2.GaussianBlur(thumb, (3, 3), 0))
+        grey = cv2.cvtColor(small, cv2.COLOR_BGR2GRAY).astype(np.float32)
+        self._jumps.add(index, cv2.GaussianBlur(thumb, (3, 3), 0), cv2.GaussianBlur(grey, (3, 3), 0))
         self._count = index + 1
         for half in self._halves:
             if len(self._thumbs) >= 2 * half + 1:
