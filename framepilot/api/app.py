@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from fastapi import FastAPI
 from fastapi.openapi.utils import get_openapi
+from fastapi_offline import FastAPIOffline
 
 from framepilot.api import exports, jobs, problems, usage, videos
 from framepilot.api.deps import RateLimit
@@ -22,10 +23,16 @@ do not exist.
 """
 
 
+# Swagger UI's script, stylesheet and icon, served by this app (fastapi-offline ships them),
+# so /api/docs works without reaching a CDN.
+DOCS_ASSETS_URL = "/api/docs/assets"
+
+
 def create_app(settings: Settings) -> FastAPI:
-    app = FastAPI(
+    app = FastAPIOffline(
         title="FramePilot API", version="1", description=DESCRIPTION,
         docs_url="/api/docs", redoc_url=None, openapi_url="/api/openapi.json",
+        swagger_ui_oauth2_redirect_url="/api/docs/oauth2-redirect", static_url=DOCS_ASSETS_URL,
     )
     app.state.settings = settings
     app.state.db = open_database(settings)
