@@ -7,7 +7,7 @@ from fastapi import FastAPI
 from fastapi.openapi.utils import get_openapi
 from fastapi_offline import FastAPIOffline
 
-from framepilot.api import exports, jobs, problems, usage, videos
+from framepilot.api import edit, exports, jobs, problems, usage, videos
 from framepilot.api.deps import RateLimit
 from framepilot.api.schemas import JobEvent, UploadForm
 from framepilot.settings import Settings
@@ -38,7 +38,7 @@ def create_app(settings: Settings) -> FastAPI:
     app.state.db = open_database(settings)
     app.state.rate_limit = RateLimit(settings)
     problems.install(app)
-    for module in (videos, exports, jobs, usage):
+    for module in (videos, exports, edit, jobs, usage):
         app.include_router(module.router)
     app.openapi = lambda: _openapi(app)
     return app
