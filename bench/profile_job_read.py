@@ -21,7 +21,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 
-def _setup(data_dir: Path):  # noqa: ANN202 - (app, token, job id)
+def _setup(data_dir: Path):
     from framepilot import accounts
     from framepilot.api.app import create_app
     from framepilot.auth import tokens
@@ -39,7 +39,7 @@ def _setup(data_dir: Path):  # noqa: ANN202 - (app, token, job id)
     return create_app(settings), tokens.create_token(db, user, "profile").secret, job.id
 
 
-async def _call(app, path: str, token: str) -> int:  # noqa: ANN001
+async def _call(app, path: str, token: str) -> int:
     scope = {"type": "http", "asgi": {"version": "3.0"}, "http_version": "1.1", "method": "GET", "scheme": "http",
              "path": path, "raw_path": path.encode(), "query_string": b"", "root_path": "",
              "headers": [(b"host", b"127.0.0.1"), (b"authorization", f"Bearer {token}".encode())],
@@ -58,7 +58,7 @@ async def _call(app, path: str, token: str) -> int:  # noqa: ANN001
     return status
 
 
-async def _run(app, token: str, job_id: str, n: int) -> list[int]:  # noqa: ANN001
+async def _run(app, token: str, job_id: str, n: int) -> list[int]:
     return [await _call(app, f"/api/jobs/{job_id}", token) for _ in range(n)]
 
 
