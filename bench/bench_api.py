@@ -184,3 +184,10 @@ def main() -> None:
                   f"{os.getloadavg()[0]:.1f} on {os.cpu_count()} cores (the machine is shared)")
         finally:
             api.stop()
+    # The same route without sockets or a load generator (bench/profile_job_read.py): a figure
+    # that a loaded machine moves much less than the latencies above.
+    from bench.profile_job_read import measure
+
+    cpu_ms, wall_ms = measure(2000)
+    print(f"GET /api/jobs/{{id}} in-process (ASGI app called directly, one at a time) x2000: "
+          f"CPU {cpu_ms:.2f} ms/request, wall {wall_ms:.2f} ms/request")

@@ -1,5 +1,5 @@
-"""`framepilot remote submit|watch|fetch`: use a FramePilot server over its HTTP API
-(through `framepilot.client`), from any machine that can reach it."""
+"""`framepilot remote submit|watch|fetch|cuts|render`: use a FramePilot server over its HTTP
+API (through `framepilot.client`), from any machine that can reach it."""
 
 from __future__ import annotations
 
@@ -8,7 +8,9 @@ import os
 import sys
 from pathlib import Path
 
-FETCH_FORMATS = ("json", "srt", "vtt", "md")
+EXPORT_FORMATS = ("json", "srt", "vtt", "md")
+TIMELINE_FORMATS = ("otio", "edl", "fcp7_xml", "fcpxml")
+FETCH_FORMATS = (*EXPORT_FORMATS, *TIMELINE_FORMATS, "mp4")
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -30,9 +32,24 @@ def register(sub: argparse._SubParsersAction) -> None:
     p = remote_sub.add_parser("fetch", help="download a video's analysis or an export")
     p.add_argument("video_id")
     p.add_argument("--format", choices=FETCH_FORMATS, default="json",
-                   help="json (the `analyze --json` document, default), srt, vtt or md (director notes)")
+                   help="json (the `analyze --json` document, default), srt, vtt, md (director notes), "
+                        "an editor timeline of the edit (otio, edl, fcp7_xml, fcpxml) or mp4 (its rendered "
+                        "preview)")
     p.add_argument("-o", "--output", type=Path, default=None, help="file to write (default: stdout)")
     p.set_defaults(func=cmd_fetch)
+
+    p = remote_sub.add_parser("cuts", help="list a video's suggested cuts and what the edit keeps")
+    p.add_argument("video_id")
+    p.add_argument("--json", action="store_true", help="print the edit as JSON")
+    p.set_defaults(func=cmd_cuts)
+
+    p = remote_sub.add_parser("render", help="render the tightened preview of a video's edit; prints the job id")
+    p.add_argument("video_id")
+    p.add_argument("--cuts", default=None,
+                   help="comma-separated cut ids to make, the others switched off (default: the edit as it stands)")
+    p.add_argument("--wait", action="store_true", help="follow the job until it ends")
+    p.add_argument("-o", "--output", type=Path, default=None, help="with --wait: download the MP4 here")
+    p.set_defaults(func=cmd_render)
 
     for parser in remote_sub.choices.values():
         parser.add_argument("--url", default=os.environ.get("FRAMEPILOT_API_URL", "http://127.0.0.1:8502"),
@@ -101,7 +118,15 @@ def cmd_watch(args: argparse.Namespace) -> int:
 
 def cmd_fetch(args: argparse.Namespace) -> int:
     def fetch(client) -> int:  # noqa: ANN001
-        body = client.export(args.video_id, args.format)
+        if args.format == "mp4":
+            if args.output is None:
+                print("error: give a file for the MP4 with -o", file=sys.stderr)
+                return 2
+            client.download_render(args.video_id, args.output)
+            print(f"Wrote {args.output}", file=sys.stderr)
+            return 0
+        body = (client.timeline(args.video_id, args.format) if args.format in TIMELINE_FORMATS
+                else client.export(args.video_id, args.format))
         if args.output is None:
             sys.stdout.buffer.write(body)
             sys.stdout.flush()
@@ -111,3 +136,36 @@ def cmd_fetch(args: argparse.Namespace) -> int:
         return 0
 
     return _run(args, fetch)
+
+
+def cmd_cuts(args: argparse.Namespace) -> int:
+    def cuts(client) -> int:  # noqa: ANN001
+        edit = client.cuts(args.video_id)
+        if args.json:
+            print(edit.model_dump_json(indent=2))
+            return 0
+        for cut in edit.cuts:
+            print(f"{'on ' if cut.enabled else 'off'}  {cut.id:<18} {cut.start_s:8.2f} {cut.end_s:8.2f}  "
+                  f"{cut.kind.value:<11} {cut.reason}")
+        print(f"{edit.duration_s:.2f} s -> {edit.edited_duration_s:.2f} s with {sum(c.enabled for c in edit.cuts)} "
+              f"of {len(edit.cuts)} cuts", file=sys.stderr)
+        return 0
+
+    return _run(args, cuts)
+
+
+def cmd_render(args: argparse.Namespace) -> int:
+    chosen = [c.strip() for c in args.cuts.split(",") if c.strip()] if args.cuts is not None else None
+
+    def render(client) -> int:  # noqa: ANN001
+        submitted = client.render(args.video_id, cuts=chosen)
+        print(submitted.job.id, flush=True)
+        if not args.wait:
+            return 0
+        code = _follow(client, submitted.job.id)
+        if code == 0 and args.output is not None:
+            client.download_render(args.video_id, args.output)
+            print(f"Wrote {args.output}", file=sys.stderr)
+        return code
+
+    return _run(args, render)

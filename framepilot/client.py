@@ -18,10 +18,18 @@ from typing import Any
 
 import httpx
 
-from framepilot.api.schemas import JobEvent, JobOut, Submitted, UploadAccepted, VideoOut
+from framepilot.api.schemas import (
+    EditOut,
+    JobEvent,
+    JobOut,
+    Submitted,
+    UploadAccepted,
+    VideoOut,
+)
 from framepilot.models import AnalysisResult, DirectorMode
 
 EXPORT_FORMATS = ("srt", "vtt", "md", "json")
+TIMELINE_FORMATS = ("otio", "edl", "fcp7_xml", "fcpxml")
 
 
 class ApiError(RuntimeError):
@@ -95,6 +103,39 @@ class FramePilotClient:
         body = {"mode": DirectorMode(mode).value, "provider": provider}
         response = self._request("POST", f"/api/videos/{video_id}/voice", json=body)
         return Submitted.model_validate_json(response.content)
+
+    # --- the edit -----------------------------------------------------------------------
+
+    def cuts(self, video_id: str) -> EditOut:
+        """The suggested cuts, which are on, what stays, and whether this edit is rendered."""
+        return EditOut.model_validate_json(self._request("GET", f"/api/videos/{video_id}/cuts").content)
+
+    def choose_cuts(self, video_id: str, enabled: dict[str, bool]) -> EditOut:
+        """Switch cuts on (True) or off (False) by id; saved as the video's edit."""
+        response = self._request("PATCH", f"/api/videos/{video_id}/cuts", json={"enabled": enabled})
+        return EditOut.model_validate_json(response.content)
+
+    def render(self, video_id: str, cuts: Iterable[str] | None = None) -> Submitted:
+        """Queue the tightened preview: of exactly these cut ids, or of the edit as it stands."""
+        body = {"cuts": list(cuts)} if cuts is not None else None
+        response = self._request("POST", f"/api/videos/{video_id}/render", json=body)
+        return Submitted.model_validate_json(response.content)
+
+    def download_render(self, video_id: str, out: Path) -> Path:
+        """Stream the rendered preview of the edit to `out` (written whole or not at all)."""
+        part = out.with_name(f".{out.name}.part")
+        with self._http.stream("GET", f"/api/videos/{video_id}/render") as response:
+            if response.is_error:
+                response.read()
+                _raise_for_problem(response)
+            with open(part, "wb") as fh:
+                fh.writelines(response.iter_bytes(1024 * 1024))
+        part.replace(out)
+        return out
+
+    def timeline(self, video_id: str, timeline_format: str) -> bytes:
+        """The edit for an editor: `otio`, `edl`, `fcp7_xml` or `fcpxml`."""
+        return self._request("GET", f"/api/videos/{video_id}/timeline/{timeline_format}").content
 
     # --- jobs ---------------------------------------------------------------------------
 

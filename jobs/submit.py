@@ -22,9 +22,9 @@ from framepilot.models import (
     JobParams,
     JobStatus,
     JobType,
+    RenderEditParams,
     User,
     VideoStatus,
-    RenderEditParams,
     VoiceParams,
 )
 from framepilot.settings import Settings
@@ -82,13 +82,16 @@ def submit_tts(
 
 def submit_render(db: Database, settings: Settings, user: User, video_id: str) -> Submission:
     """Queue the tightened preview of the edit as the user has chosen it now (a job already
-    rendering the same edit is returned instead). Raises NotReady before transcription."""
+    rendering the same edit, or one that rendered it while its file is still kept, is returned
+    instead). Raises NotReady before transcription."""
     cut_list = video_edit.load_cut_list(db, user, video_id)
     if cut_list is None:
         raise video_edit.NotReady("This video has not been transcribed yet, so there is no edit to render.")
     key = edit_key(cut_list)
-    for job in repo.list_jobs(db, user, statuses=IN_FLIGHT, video_id=video_id):
-        if isinstance(job.params, RenderEditParams) and job.params.edit_key == key:
+    rendered = video_edit.rendered_preview(settings, db, user, video_id, cut_list) is not None
+    for job in repo.list_jobs(db, user, statuses=[*IN_FLIGHT, JobStatus.COMPLETED], video_id=video_id):
+        if isinstance(job.params, RenderEditParams) and job.params.edit_key == key and (
+                job.status != JobStatus.COMPLETED or rendered):
             return Submission(job, reused=True)
     params = RenderEditParams(edit_key=key, cut_list=cut_list)
     return Submission(_create(db, settings, user, video_id, params), reused=False)

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -414,6 +415,23 @@ def test_the_openapi_schema_and_docs_are_served(deployment):
     assert schema["paths"]["/api/videos"]["post"]["requestBody"]["content"]["multipart/form-data"]
     assert docs.status_code == 200 and "swagger" in docs.text.lower()
     assert_problem(unknown, 404)
+
+
+def test_the_docs_page_loads_its_scripts_and_styles_from_the_api_itself(deployment):
+    """Offline, a CDN-hosted Swagger UI is a blank page: every asset must be same-origin."""
+    with deployment.http(None) as http:
+        docs = http.get("/api/docs")
+        urls = re.findall(r'(?:src|href)="([^"]+)"', docs.text)
+        assets = {url: http.get(url) for url in urls}
+
+    assert docs.status_code == 200
+    assert urls and all(url.startswith("/api/") for url in urls), urls
+    assert "https://" not in docs.text and "http://" not in docs.text
+    kinds = {url.rsplit(".", 1)[-1]: response for url, response in assets.items()}
+    assert kinds["js"].status_code == 200 and "javascript" in kinds["js"].headers["content-type"]
+    assert b"SwaggerUIBundle" in kinds["js"].content
+    assert kinds["css"].status_code == 200 and kinds["css"].headers["content-type"].startswith("text/css")
+    assert all(response.status_code == 200 for response in assets.values())
 
 
 # --- the Python client and `framepilot remote` ------------------------------------------------

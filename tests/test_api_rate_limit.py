@@ -41,3 +41,14 @@ def test_api_processes_sharing_redis_share_one_count(tmp_path, redis_url):  # no
     with pytest.raises(ApiProblem) as refused:
         first.check("token-a")
     assert refused.value.status == 429
+
+
+def test_the_window_moves_so_a_token_is_served_again_once_its_oldest_requests_age_out(tmp_path):
+    import time
+
+    limit = RateLimit(load_settings(data_dir=tmp_path, api_rate_limit="2/second"))
+    assert _hits_until_refused(limit, "token-a")[0] == 2
+    time.sleep(1.05)
+
+    allowed, refused = _hits_until_refused(limit, "token-a")
+    assert allowed == 2 and refused.headers["Retry-After"] == "1"

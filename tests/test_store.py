@@ -60,6 +60,47 @@ def test_the_edit_migration_keeps_existing_jobs_and_accepts_render_jobs(tmp_path
             conn.execute("INSERT INTO jobs(id, user_id, type, status) VALUES ('j3', 1, 'nonsense', 'queued')")
 
 
+def test_a_reused_connection_sees_every_commit_even_after_a_half_read_cursor(db, user_a):
+    """Connections are kept per thread; a cursor left unread must not pin an old snapshot."""
+    for i in range(3):
+        repo.record_llm_call(db, LLMCall(provider="local", model=f"m{i}", operation=Operation.TRANSCRIBE))
+    with db.read(user_a) as conn:
+        left_open = conn.execute("SELECT id FROM llm_calls")
+        left_open.fetchone()
+    repo.record_llm_call(db, LLMCall(provider="local", model="m3", operation=Operation.TRANSCRIBE))
+
+    with db.read(user_a) as conn:
+        count = conn.execute("SELECT COUNT(*) FROM llm_calls").fetchone()[0]
+    assert count == 4
+    with pytest.raises(sqlite3.ProgrammingError):  # like a cursor of a closed connection
+        left_open.fetchone()
+
+
+def test_reads_inside_reads_and_a_failed_transaction_leave_the_store_usable(db, user_a):
+    with db.read(user_a) as outer, db.read(user_a) as inner:
+        assert outer.execute("SELECT 1").fetchone()[0] == inner.execute("SELECT 2").fetchone()[0] - 1
+    with pytest.raises(RuntimeError), db.connect(user_a) as conn:
+        conn.execute("INSERT INTO api_tokens(id, user_id, name, token_hash, hint, created_at)"
+                     " VALUES ('t', ?, 'n', 'h', 'fpt_', 'now')", (user_a.id,))
+        raise RuntimeError("undo")
+    with db.read(user_a) as conn:
+        assert conn.execute("SELECT COUNT(*) FROM api_tokens").fetchone()[0] == 0
+        with pytest.raises(sqlite3.OperationalError, match="readonly"):
+            conn.execute("DELETE FROM api_tokens")
+
+
+def test_each_thread_reads_and_writes_on_its_own_connection(db, user_a):
+    from concurrent.futures import ThreadPoolExecutor
+
+    def write_then_read(i: int) -> int:
+        repo.record_llm_call(db, LLMCall(provider="local", model=f"t{i}", operation=Operation.TRANSCRIBE))
+        with db.read(user_a) as conn:
+            return conn.execute("SELECT COUNT(*) FROM llm_calls WHERE model = ?", (f"t{i}",)).fetchone()[0]
+
+    with ThreadPoolExecutor(8) as pool:
+        assert list(pool.map(write_then_read, range(64))) == [1] * 64
+
+
 def _writer(path: str, key: bytes, worker: int, count: int) -> None:
     db = SQLiteDatabase(path, Cipher(key))
     for i in range(count):

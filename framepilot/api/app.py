@@ -5,8 +5,9 @@ from __future__ import annotations
 
 from fastapi import FastAPI
 from fastapi.openapi.utils import get_openapi
+from fastapi_offline import FastAPIOffline
 
-from framepilot.api import exports, jobs, problems, usage, videos
+from framepilot.api import edit, exports, jobs, problems, usage, videos
 from framepilot.api.deps import RateLimit
 from framepilot.api.schemas import JobEvent, UploadForm
 from framepilot.settings import Settings
@@ -22,16 +23,22 @@ do not exist.
 """
 
 
+# Swagger UI's script, stylesheet and icon, served by this app (fastapi-offline ships them),
+# so /api/docs works without reaching a CDN.
+DOCS_ASSETS_URL = "/api/docs/assets"
+
+
 def create_app(settings: Settings) -> FastAPI:
-    app = FastAPI(
+    app = FastAPIOffline(
         title="FramePilot API", version="1", description=DESCRIPTION,
         docs_url="/api/docs", redoc_url=None, openapi_url="/api/openapi.json",
+        swagger_ui_oauth2_redirect_url="/api/docs/oauth2-redirect", static_url=DOCS_ASSETS_URL,
     )
     app.state.settings = settings
     app.state.db = open_database(settings)
     app.state.rate_limit = RateLimit(settings)
     problems.install(app)
-    for module in (videos, exports, jobs, usage):
+    for module in (videos, exports, edit, jobs, usage):
         app.include_router(module.router)
     app.openapi = lambda: _openapi(app)
     return app

@@ -4,7 +4,9 @@ owner of a live personal API token (`Authorization: Bearer ...`) within its rate
 from __future__ import annotations
 
 import math
+import threading
 import time
+from collections import deque
 from typing import Annotated
 
 from fastapi import Depends, Request
@@ -24,18 +26,59 @@ bearer = HTTPBearer(
 )
 
 
+class _MemoryWindow:
+    """A moving window counted in this process's memory: each key's hit times within the
+    window, oldest first. (limits' memory storage starts an expiry thread every 10 ms under
+    load and copies each key's list on every hit; this is a deque and a lock.)"""
+
+    SWEEP_EVERY_S = 60.0
+
+    def __init__(self, amount: int, window_s: float) -> None:
+        self.amount, self.window_s = amount, window_s
+        self._hits: dict[str, deque[float]] = {}
+        self._lock = threading.Lock()
+        self._next_sweep = 0.0
+
+    def hit(self, key: str) -> float | None:
+        """Count a hit and return None, or refuse it: seconds until the oldest hit leaves."""
+        now = time.monotonic()
+        with self._lock:
+            if now >= self._next_sweep:
+                self._sweep(now)
+            hits = self._hits.setdefault(key, deque())
+            while hits and hits[0] <= now - self.window_s:
+                hits.popleft()
+            if len(hits) >= self.amount:
+                return hits[0] + self.window_s - now
+            hits.append(now)
+            return None
+
+    def _sweep(self, now: float) -> None:
+        """Forget keys with no hit in the window (tokens no longer in use)."""
+        for key in [k for k, hits in self._hits.items() if not hits or hits[-1] <= now - self.window_s]:
+            del self._hits[key]
+        self._next_sweep = now + self.SWEEP_EVERY_S
+
+
 class RateLimit:
-    """N requests per window per token, counted in memory (one API process) or in Redis
-    when FRAMEPILOT_REDIS_URL is set (several API processes share the count)."""
+    """N requests per window per token, counted in this process's memory (one API process)
+    or in Redis when FRAMEPILOT_REDIS_URL is set (several API processes share the count)."""
 
     def __init__(self, settings: Settings) -> None:
         self.item = parse(settings.api_rate_limit)
-        self.limiter = MovingWindowRateLimiter(storage_from_string(settings.redis_url or "memory://"))
+        self._redis = (MovingWindowRateLimiter(storage_from_string(settings.redis_url)) if settings.redis_url
+                       else None)
+        self._memory = _MemoryWindow(self.item.amount, self.item.get_expiry())
 
     def check(self, token_id: str) -> None:
-        if not self.limiter.hit(self.item, "api-token", token_id):
-            reset = self.limiter.get_window_stats(self.item, "api-token", token_id).reset_time
-            retry = max(1, math.ceil(reset - time.time()))
+        if self._redis is None:
+            wait = self._memory.hit(token_id)
+        elif self._redis.hit(self.item, "api-token", token_id):
+            wait = None
+        else:
+            wait = self._redis.get_window_stats(self.item, "api-token", token_id).reset_time - time.time()
+        if wait is not None:
+            retry = max(1, math.ceil(wait))
             raise ApiProblem(429, f"Too many requests for this token ({self.item}). Retry in {retry} s.",
                              kind="rate-limited", headers={"Retry-After": str(retry)})
 

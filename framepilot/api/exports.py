@@ -28,7 +28,7 @@ def _analysis(db: Database, user: User, video_id: str) -> AnalysisResult:
     return result
 
 
-def _attachment(filename: str) -> str:
+def attachment(filename: str) -> str:
     fallback = filename.encode("ascii", "replace").decode().replace('"', "'").replace("?", "_")
     return f"attachment; filename=\"{fallback}\"; filename*=UTF-8''{quote(filename)}"
 
@@ -49,4 +49,4 @@ def get_export(video_id: str, export_format: ExportFormat, caller: CallerDep, db
     video = repo.get_video(db, caller.user, video_id)
     file = exports.export_file(result, video.filename, export_format)
     return Response(file.text, media_type=file.media_type,
-                    headers={"Content-Disposition": _attachment(file.filename)})
+                    headers={"Content-Disposition": attachment(file.filename)})

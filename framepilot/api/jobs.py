@@ -34,8 +34,11 @@ def list_jobs(caller: CallerDep, db: DbDep,
 
 
 @router.get("/{job_id}", response_model=JobOut, responses=documented(404))
-def get_job(job_id: str, caller: CallerDep, db: DbDep) -> JobOut:
-    return JobOut.of(repo.get_job(db, caller.user, job_id))
+def get_job(job_id: str, caller: CallerDep, db: DbDep) -> Response:
+    # Serialised here: a returned model would be validated again in another thread hop, and
+    # this is the route clients poll.
+    return Response(JobOut.of(repo.get_job(db, caller.user, job_id)).model_dump_json(),
+                    media_type="application/json")
 
 
 @router.post("/{job_id}/cancel", response_model=JobOut, responses=documented(404, 409),

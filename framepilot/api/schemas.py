@@ -11,7 +11,17 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-from framepilot.models import DirectorMode, Job, JobStatus, JobType, Video, VideoStatus
+from framepilot.models import (
+    Cut,
+    CutList,
+    DirectorMode,
+    Job,
+    JobStatus,
+    JobType,
+    KeptRange,
+    Video,
+    VideoStatus,
+)
 
 Provider = Literal["local", "openai"]
 
@@ -137,3 +147,39 @@ class VoiceRequest(_Wire):
 
     mode: DirectorMode = DirectorMode.SCRIPT_REWRITE
     provider: Provider | None = None
+
+
+class EditOut(_Wire):
+    """A video's edit: its suggested cuts (the `cuts` of the analysis document), which of them
+    are on, what stays, and whether the tightened preview of exactly this edit is ready."""
+
+    fps: float
+    frame_count: int
+    language: str | None = None
+    duration_s: float = Field(description="The original's length")
+    edited_duration_s: float = Field(description="The length once the enabled cuts are made")
+    cuts: list[Cut]
+    kept_ranges: list[KeptRange] = Field(description="What the enabled cuts leave, in order")
+    rendered: bool = Field(description="`GET /api/videos/{id}/render` has the preview of this edit")
+
+    @classmethod
+    def of(cls, cut_list: CutList, rendered: bool) -> EditOut:
+        return cls(fps=cut_list.fps, frame_count=cut_list.frame_count, language=cut_list.language,
+                   duration_s=round(cut_list.duration_s, 4), edited_duration_s=round(cut_list.kept_duration_s, 4),
+                   cuts=cut_list.cuts, kept_ranges=cut_list.kept_ranges(), rendered=rendered)
+
+
+class CutChoices(_Wire):
+    """Switch suggested cuts on or off by id; cuts not named keep their state."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    enabled: dict[str, bool] = Field(min_length=1, description="cut id -> on (true) or off (false)")
+
+
+class RenderRequest(_Wire):
+    model_config = ConfigDict(extra="forbid")
+
+    cuts: list[str] | None = Field(
+        None, description="Ids of the cuts to make; every other cut is switched off. Default: the edit as it "
+                          "stands (every suggested cut, unless switched off)")

@@ -66,7 +66,7 @@ def _check_provider(settings: Settings, provider: str | None) -> None:
         raise ApiProblem(422, f"The {provider} provider is not configured on this server.", kind="provider")
 
 
-def _submitted(response: Response, submission: Submission) -> Submitted:
+def submitted(response: Response, submission: Submission) -> Submitted:
     response.status_code = 200 if submission.reused else 202
     response.headers["Location"] = f"/api/jobs/{submission.job.id}"
     return Submitted(job=JobOut.of(submission.job), reused=submission.reused)
@@ -217,7 +217,7 @@ def rerun_director(video_id: str, body: DirectorRequest, response: Response, cal
     if not service.is_analysed(db, caller.user, video_id):
         raise ApiProblem(409, "This video has not been analysed yet; wait for its analysis to finish.",
                          kind="not-analysed")
-    return _submitted(response, submit_director_notes(db, settings, caller.user, video_id, modes=body.modes,
+    return submitted(response, submit_director_notes(db, settings, caller.user, video_id, modes=body.modes,
                                                       provider=body.provider))
 
 
@@ -231,5 +231,5 @@ def voice_script(video_id: str, body: VoiceRequest, response: Response, caller: 
     if service.script_to_voice(db, caller.user, video_id, body.mode) is None:
         raise ApiProblem(409, f"There is no {body.mode.value} script to voice yet; run that mode first.",
                          kind="no-script")
-    return _submitted(response, submit_tts(db, settings, caller.user, video_id, mode=body.mode,
+    return submitted(response, submit_tts(db, settings, caller.user, video_id, mode=body.mode,
                                            provider=body.provider))

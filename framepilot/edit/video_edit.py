@@ -54,6 +54,19 @@ def choose_cuts(db: Database, user: User, video_id: str, choices: dict[str, bool
     return with_choices(current, choices)
 
 
+def choose_only(db: Database, user: User, video_id: str, cut_ids: list[str]) -> CutList | None:
+    """Make exactly these cuts: the named ones on, every other one off (the API's render
+    request). Unknown ids raise KeyError, like `choose_cuts`."""
+    current = load_cut_list(db, user, video_id)
+    if current is None:
+        return None
+    wanted = set(cut_ids)
+    unknown = wanted - {c.id for c in current.cuts}
+    if unknown:
+        raise KeyError(f"no such cut: {', '.join(sorted(unknown))}")
+    return choose_cuts(db, user, video_id, {c.id: c.id in wanted for c in current.cuts})
+
+
 def export_timeline(db: Database, user: User, video_id: str, fmt: TimelineFormat) -> ExportedTimeline:
     """The edit (enabled cuts removed) as a timeline file whose clips point at the original video."""
     cut_list = load_cut_list(db, user, video_id)
