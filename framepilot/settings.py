@@ -96,6 +96,10 @@ class Settings(BaseSettings):
     scratch_mb: int = Field(
         2048, ge=16, le=10_000_000, description="Bound of a worker's local cache of stored media, in MB."
     )
+    node_name: str | None = Field(
+        None, pattern=r"^[A-Za-z0-9._-]{1,64}$",
+        description="This machine's name in the jobs table's worker column; default the host name.",
+    )
 
     @field_validator("storage_url")
     @classmethod
@@ -109,6 +113,11 @@ class Settings(BaseSettings):
     @property
     def scratch_dir(self) -> Path:
         return self.data_dir / "scratch"
+
+    @property
+    def work_dir(self) -> Path:
+        """Where a running job writes its artifacts before they go into media storage."""
+        return self.data_dir / "work"
 
     @property
     def scratch_bytes(self) -> int:

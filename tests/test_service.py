@@ -135,12 +135,10 @@ def test_the_whole_pipeline_runs_on_the_openai_provider_against_a_compatible_ser
     assert fake_openai.requests_to("/v1/audio/transcriptions")
 
 
-def test_a_video_stored_before_per_user_folders_still_analyses_in_its_old_places(db, settings, user_a):
+def test_a_video_stored_before_media_storage_still_analyses_and_keeps_new_files_under_keys(db, settings, user_a):
     settings.ensure_dirs()
     video_id = repo.new_id()
     flat = make.no_audio_clip(settings.uploads_dir / f"{video_id}.mp4", seconds=1.0)  # the old flat layout
-    old_artifacts = settings.artifacts_dir / video_id
-    old_artifacts.mkdir()
     repo.create_video(db, user_a, filename="old.mp4", stored_path=str(flat.resolve()), sha256="0" * 64,
                       size_bytes=flat.stat().st_size, video_id=video_id)
     # A probe stored before demuxers were recorded (the field did not exist).
@@ -151,4 +149,6 @@ def test_a_video_stored_before_per_user_folders_still_analyses_in_its_old_places
 
     assert result.video.demuxer == "mov"  # probed again, so later stages can force it
     assert repo.get_video(db, user_a, video_id).status == VideoStatus.READY
-    assert {Path(s.keyframe_path).parent.parent for s in result.shots} == {old_artifacts}
+    # Its upload is read where it lies; what the new run derives goes under the user's prefix.
+    assert {str(Path(s.keyframe_path).parent) for s in result.shots} == {f"artifacts/{user_a.id}/{video_id}/keyframes"}
+    assert all((settings.data_dir / s.keyframe_path).is_file() for s in result.shots)

@@ -1,0 +1,142 @@
+"""A video's media as its rows name it: a local copy for the pipeline, what a browser loads,
+and removing it all with the video.
+
+New rows name media by storage key (`uploads/…`, `artifacts/…`; see `storage/keys.py`).
+Rows written before media storage hold absolute paths inside the data folder, and keep
+working: a file still on this machine is used where it is, else its path inside the data
+folder is its key (`framepilot migrate-store --storage` moves such files under that key).
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path, PurePosixPath
+
+from pydantic import BaseModel, Field
+
+from framepilot.logs import get_logger
+from framepilot.models import Shot, User, Video, Voiceover
+from framepilot.settings import Settings
+from framepilot.storage import InvalidKey, ObjectNotFound, StorageError, storage_for
+from framepilot.storage.keys import artifacts_prefix, validate_key
+from framepilot.storage.scratch import open_scratch
+from framepilot.store import Database
+from framepilot.store import repository as repo
+
+URL_LIFETIME_S = 3600
+# A signed URL is handed out again while this much of its lifetime is left, so a page that
+# reruns keeps the same URL and the browser's player is not reloaded.
+URL_REUSE_MIN_LEFT_S = 1800
+
+_signed: dict[str, tuple[str, float]] = {}
+_signed_lock = threading.Lock()
+
+
+def legacy_file(stored: str) -> Path | None:
+    """The file of a row written before media storage (an absolute path), if it is on this machine."""
+    path = Path(stored)
+    return path if path.is_absolute() and path.is_file() else None
+
+
+def key_of(settings: Settings, stored: str) -> str | None:
+    """The storage key a row's media path names; None when it cannot name one."""
+    path = PurePosixPath(stored)
+    try:
+        if not path.is_absolute():
+            return validate_key(stored)
+        return validate_key(Path(stored).resolve().relative_to(settings.data_dir.resolve()).as_posix())
+    except (InvalidKey, ValueError):
+        return None
+
+
+@contextmanager
+def local_copy(settings: Settings, stored: str) -> Iterator[Path]:
+    """A local file of the stored media, valid until the block ends (the scratch cache's copy
+    when storage is remote). Raises ObjectNotFound when it is not stored."""
+    legacy = legacy_file(stored)
+    if legacy is not None:
+        yield legacy
+        return
+    key = key_of(settings, stored)
+    if key is None:
+        raise ObjectNotFound("the stored media path names no storage key")
+    with open_scratch(settings).local_copy(storage_for(settings), key) as path:
+        yield path
+
+
+def browser_source(settings: Settings, stored: str | None) -> str | None:
+    """What a page hands `st.video` / `st.image` / `st.audio`: a local file's path (folder
+    storage: Streamlit serves it), or a short-lived presigned URL (S3: the browser fetches it
+    from the bucket, keeping the app out of the byte path). None when the media is missing."""
+    if not stored:
+        return None
+    legacy = legacy_file(stored)
+    if legacy is not None:
+        return str(legacy)
+    key = key_of(settings, stored)
+    if key is None:
+        return None
+    storage = storage_for(settings)
+    own = storage.local_path(key)
+    if own is not None:
+        return str(own)
+    return _signed_url(storage, key)
+
+
+def _signed_url(storage, key: str) -> str | None:  # noqa: ANN001 - MediaStorage
+    cache_key, now = f"{storage.location}/{key}", time.monotonic()
+    with _signed_lock:
+        found = _signed.get(cache_key)
+        if found is not None and found[1] - now > URL_REUSE_MIN_LEFT_S:
+            return found[0]
+    url = storage.url_for_browser(key, URL_LIFETIME_S)
+    if url is not None:
+        with _signed_lock:
+            if len(_signed) > 10_000:
+                _signed.clear()
+            _signed[cache_key] = (url, now + URL_LIFETIME_S)
+    return url
+
+
+class ReviewMedia(BaseModel):
+    """Sources the review page loads (see `browser_source`); None or absent when missing."""
+
+    video: str | None = None
+    keyframes: dict[int, str] = Field(default_factory=dict, description="shot index -> source")
+    voiceover_audio: str | None = None
+    voiceover_preview: str | None = None
+
+
+def review_media(settings: Settings, video: Video, shots: list[Shot],
+                 voiceover: Voiceover | None = None) -> ReviewMedia:
+    keyframes = {s.index: browser_source(settings, s.keyframe_path) for s in shots}
+    return ReviewMedia(
+        video=browser_source(settings, video.stored_path),
+        keyframes={index: source for index, source in keyframes.items() if source},
+        voiceover_audio=browser_source(settings, voiceover.audio_path) if voiceover else None,
+        voiceover_preview=browser_source(settings, voiceover.preview_path) if voiceover else None,
+    )
+
+
+def delete_video(db: Database, settings: Settings, user: User, video_id: str) -> Video:
+    """Delete the video's rows, then its stored files: the upload and every artifact.
+
+    Rows go first, so a storage failure leaves unreachable files (logged), never a video
+    whose media is gone. Raises NotFound for another user's or an unknown video."""
+    video = repo.delete_video(db, user, video_id)
+    storage = storage_for(settings)
+    log = get_logger(user_id=user.id, video_id=video_id)
+    prefixes = [artifacts_prefix(video.user_id, video.id), f"artifacts/{video.id}"]  # and before per-user folders
+    upload = key_of(settings, video.stored_path)
+    try:
+        if upload is not None:
+            storage.delete(upload)
+        removed = sum(storage.delete_prefix(validate_key(p)) for p in prefixes)
+    except StorageError as exc:
+        log.warning("video.files_not_deleted", error_type=type(exc).__name__)
+        return video
+    log.info("video.deleted", artifacts=removed)
+    return video
