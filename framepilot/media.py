@@ -52,6 +52,12 @@ def key_of(settings: Settings, stored: str) -> str | None:
         return None
 
 
+def key_for_old_path(settings: Settings, stored: str) -> str | None:
+    """The key of a row's path older than media storage (absolute, in the data folder); None
+    for a key already, or a path outside the data folder."""
+    return key_of(settings, stored) if PurePosixPath(stored).is_absolute() else None
+
+
 @contextmanager
 def local_copy(settings: Settings, stored: str) -> Iterator[Path]:
     """A local file of the stored media, valid until the block ends (the scratch cache's copy

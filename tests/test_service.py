@@ -7,12 +7,14 @@ import subprocess
 import sys
 from pathlib import Path
 
+import httpx
 import pytest
 
-from framepilot import service
+from framepilot import media, service
 from framepilot.launcher import PROJECT_ROOT
 from framepilot.models import AnalysisResult, DirectorMode, VideoStatus
 from framepilot.pipeline.probe import probe_video
+from framepilot.settings import get_settings
 from framepilot.store import repository as repo
 from framepilot.uploads import ingest_path
 from tests import media_factory as make
@@ -152,3 +154,22 @@ def test_a_video_stored_before_media_storage_still_analyses_and_keeps_new_files_
     # Its upload is read where it lies; what the new run derives goes under the user's prefix.
     assert {str(Path(s.keyframe_path).parent) for s in result.shots} == {f"artifacts/{user_a.id}/{video_id}/keyframes"}
     assert all((settings.data_dir / s.keyframe_path).is_file() for s in result.shots)
+
+
+def test_an_upload_is_analysed_and_voiced_with_every_file_in_s3_and_none_left_on_the_worker(
+        s3_backend, db, user_a):
+    settings = get_settings()
+    video = ingest_path(db, settings, user_a, SAMPLE).video
+
+    result = service.analyse_video(db, settings, user_a, video.id, modes=[DirectorMode.SCRIPT_REWRITE], voice=True)
+
+    prefix = f"artifacts/{user_a.id}/{video.id}"
+    stored = {name.removeprefix("media/") for name in s3_backend.raw_leftovers()}
+    assert {video.stored_path, f"{prefix}/audio.wav"} <= stored
+    assert {s.keyframe_path for s in result.shots} <= stored and len(result.shots) >= 2
+    assert {result.voiceover.audio_path, result.voiceover.preview_path} <= stored
+    shown = media.review_media(settings, video, result.shots, result.voiceover)
+    assert httpx.get(shown.keyframes[0]).content[:2] == b"\xff\xd8"  # a JPEG, straight from the bucket
+    assert httpx.get(shown.voiceover_preview).status_code == 200
+    local = [p.relative_to(settings.data_dir) for p in settings.data_dir.rglob("*") if p.is_file()]
+    assert not [p for p in local if p.parts[0] in ("uploads", "artifacts", "work")], local  # scratch only
