@@ -140,6 +140,7 @@ def delete_video(db: Database, settings: Settings, user: User, video_id: str) ->
     try:
         if upload is not None:
             storage.delete(upload)
+            open_scratch(settings).forget(storage, upload)  # this machine's copy; other workers' age out
         removed = sum(storage.delete_prefix(validate_key(p)) for p in prefixes)
     except StorageError as exc:
         log.warning("video.files_not_deleted", error_type=type(exc).__name__)

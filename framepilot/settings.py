@@ -269,23 +269,6 @@ class Settings(BaseSettings):
     def artifacts_dir(self) -> Path:
         return self.data_dir / "artifacts"
 
-    def upload_path(self, user_id: int, video_id: str, suffix: str) -> Path:
-        """Where an uploaded video is stored: uploads/<user_id>/<video_id><suffix>.
-
-        Each user has a folder of their own, so no relative name inside one user's file can
-        reach another's by accident. Rows stored before this keep their absolute path."""
-        return self.uploads_dir / str(user_id) / f"{video_id}{suffix}"
-
-    def video_artifacts_dir(self, user_id: int, video_id: str) -> Path:
-        """Where a video's derived files live: artifacts/<user_id>/<video_id>/.
-
-        A video analysed before per-user folders keeps its artifacts/<video_id>/, so a
-        re-run still finds (and skips) what it stored there."""
-        legacy = self.artifacts_dir / video_id
-        if legacy.is_dir():
-            return legacy
-        return self.artifacts_dir / str(user_id) / video_id
-
     @property
     def models_dir(self) -> Path:
         return self.models_cache_dir or self.data_dir / "models"
