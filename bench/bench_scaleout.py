@@ -127,7 +127,10 @@ def migration(dsn: str) -> list[str]:
 
 
 def main() -> None:
+    from framepilot.logs import configure_logging
     from tests.servers import PostgresServer, _pg_bindir
+
+    configure_logging("WARNING")  # the in-process job's stage events would fill the results
 
     bindir = _pg_bindir()
     if bindir is None:
