@@ -172,7 +172,7 @@ class _Run:
 
     def shots(self, probe) -> ShotDetection | None:  # noqa: ANN001
         """Shots and their keyframes, stored; the detection itself (frame samples, motion) only
-        when computed in this run: a later run that needs it decodes again (`detection`)."""
+        when computed in this run: a later run that needs it decodes again (`detect`)."""
         return self.stage(Stage.SHOTS, lambda: self.detect(probe, Stage.SHOTS), lambda: None)
 
     def detect(self, probe, stage: Stage) -> ShotDetection:  # noqa: ANN001
