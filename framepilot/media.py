@@ -1,5 +1,5 @@
 """A video's media as its rows name it: a local copy for the pipeline, what a browser loads,
-and removing it all with the video.
+what a timeline export points at, and removing it all once the video is deleted.
 
 New rows name media by storage key (`uploads/…`, `artifacts/…`; see `storage/keys.py`).
 Rows written before media storage hold absolute paths inside the data folder, and keep
@@ -18,13 +18,11 @@ from pathlib import Path, PurePosixPath
 from pydantic import BaseModel, Field
 
 from framepilot.logs import get_logger
-from framepilot.models import Shot, User, Video, Voiceover
+from framepilot.models import Shot, Video, Voiceover
 from framepilot.settings import Settings
 from framepilot.storage import InvalidKey, ObjectNotFound, StorageError, storage_for
 from framepilot.storage.keys import artifacts_prefix, validate_key
 from framepilot.storage.scratch import open_scratch
-from framepilot.store import Database
-from framepilot.store import repository as repo
 
 URL_LIFETIME_S = 3600
 # A signed URL is handed out again while this much of its lifetime is left, so a page that
@@ -127,23 +125,41 @@ def review_media(settings: Settings, video: Video, shots: list[Shot],
     )
 
 
-def delete_video(db: Database, settings: Settings, user: User, video_id: str) -> Video:
-    """Delete the video's rows, then its stored files: the upload and every artifact.
+def timeline_source(settings: Settings, video: Video) -> Path:
+    """The original file an editor's timeline points at: the upload's own file on this
+    machine (folder storage, or a row older than media storage), else (S3) the name the
+    user uploaded it under, for the editor to relink to their own copy."""
+    stored = video.stored_path
+    if PurePosixPath(stored).is_absolute():
+        return Path(stored)
+    key = key_of(settings, stored)
+    own = storage_for(settings).local_path(key) if key is not None else None
+    return own if own is not None else Path(PurePosixPath(video.filename).name or "video")
 
-    Rows go first, so a storage failure leaves unreachable files (logged), never a video
-    whose media is gone. Raises NotFound for another user's or an unknown video."""
-    video = repo.delete_video(db, user, video_id)
+
+def remove_video_files(settings: Settings, video: Video) -> int:
+    """Remove a deleted video's stored files, in whichever storage holds them: the upload
+    (and this machine's scratch copy of it) and every artifact. Returns how many artifacts
+    went. A storage failure is logged, not raised: the rows are gone already, so the files
+    are unreachable either way."""
     storage = storage_for(settings)
-    log = get_logger(user_id=user.id, video_id=video_id)
-    prefixes = [artifacts_prefix(video.user_id, video.id), f"artifacts/{video.id}"]  # and before per-user folders
+    log = get_logger(user_id=video.user_id, video_id=video.id)
     upload = key_of(settings, video.stored_path)
     try:
+        legacy = legacy_file(video.stored_path)
+        if legacy is not None and legacy.resolve().is_relative_to(settings.data_dir.resolve()):
+            legacy.unlink(missing_ok=True)  # a row older than media storage, its file still here
         if upload is not None:
             storage.delete(upload)
             open_scratch(settings).forget(storage, upload)  # this machine's copy; other workers' age out
-        removed = sum(storage.delete_prefix(validate_key(p)) for p in prefixes)
-    except StorageError as exc:
+        return remove_artifacts(settings, video.user_id, video.id)
+    except (StorageError, OSError) as exc:
         log.warning("video.files_not_deleted", error_type=type(exc).__name__)
-        return video
-    log.info("video.deleted", artifacts=removed)
-    return video
+        return 0
+
+
+def remove_artifacts(settings: Settings, user_id: int, video_id: str) -> int:
+    """Remove every stored artifact of a video (also those of the layout before per-user folders)."""
+    storage = storage_for(settings)
+    prefixes = [artifacts_prefix(user_id, video_id), f"artifacts/{video_id}"]
+    return sum(storage.delete_prefix(validate_key(p)) for p in prefixes)

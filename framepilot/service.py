@@ -54,11 +54,6 @@ class AnalysisFailed(RuntimeError):
     """The analysis cannot go on; the message is for the user."""
 
 
-def work_dir(settings: Settings, user_id: int, video_id: str) -> Path:
-    """Where a video's derived files live (audio, samples, keyframes, voiceovers)."""
-    return settings.video_artifacts_dir(user_id, video_id)
-
-
 def _atomic_write(path: Path, text: str) -> None:
     tmp = path.with_suffix(path.suffix + ".tmp")
     tmp.write_text(text, encoding="utf-8")

@@ -1,7 +1,5 @@
 """One video's review: player and clickable scene timeline, shots, transcript, charts, exports."""
 
-from pathlib import Path
-
 import streamlit as st
 
 from framepilot import exports

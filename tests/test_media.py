@@ -9,7 +9,7 @@ import json
 import httpx
 import pytest
 
-from framepilot import exports, media
+from framepilot import exports, library, media
 from framepilot.models import AnalysisResult, Shot, Transcript, VideoProbe, Voiceover
 from framepilot.settings import get_settings
 from framepilot.storage.keys import artifact_key
@@ -58,8 +58,8 @@ def test_deleting_a_video_removes_its_upload_and_every_artifact_and_nothing_else
     before = backend.raw_leftovers()
 
     with pytest.raises(repo.NotFound):
-        media.delete_video(db, get_settings(), user_b, gone.id)
-    media.delete_video(db, get_settings(), user_a, gone.id)
+        library.delete_video(db, get_settings(), user_b, gone.id)
+    library.delete_video(db, get_settings(), user_a, gone.id)
 
     left = backend.raw_leftovers()
     assert len(before) == 6 and len(left) == 3

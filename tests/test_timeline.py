@@ -87,7 +87,7 @@ def test_a_video_without_sound_exports_a_video_track_only(tmp_path):
     assert [t.kind for t in timeline.tracks] == ["Video"]
 
 
-def test_a_stored_videos_export_follows_the_users_choices(db, user_a):
+def test_a_stored_videos_export_follows_the_users_choices(db, settings, user_a):
     video = repo.create_video(db, user_a, filename="Studio talk.mov", stored_path="/data/uploads/abc.mov",
                               sha256="abc", size_bytes=10)
     repo.save_probe(db, user_a, video.id, VideoProbe(
@@ -101,7 +101,7 @@ def test_a_stored_videos_export_follows_the_users_choices(db, user_a):
     filler = next(c for c in cut_list.cuts if c.kind == CutKind.FILLER)
     cut_list = choose_cuts(db, user_a, video.id, {filler.id: False})
 
-    exported = export_timeline(db, user_a, video.id, TimelineFormat.FCP7_XML)
+    exported = export_timeline(db, settings, user_a, video.id, TimelineFormat.FCP7_XML)
 
     assert exported.file_name == "Studio talk-edit.xml" and exported.mime_type == "application/xml"
     timeline = read_back(exported.text, TimelineFormat.FCP7_XML, 25)
@@ -109,7 +109,7 @@ def test_a_stored_videos_export_follows_the_users_choices(db, user_a):
     assert {c.media_reference.target_url for c in timeline.find_clips()} == {Path("/data/uploads/abc.mov").as_uri()}
 
 
-def test_there_is_nothing_to_export_before_transcription(db, user_a):
+def test_there_is_nothing_to_export_before_transcription(db, settings, user_a):
     video = repo.create_video(db, user_a, filename="new.mp4", stored_path="/x/new.mp4", sha256="n", size_bytes=1)
     with pytest.raises(NotReady):
-        export_timeline(db, user_a, video.id, TimelineFormat.OTIO)
+        export_timeline(db, settings, user_a, video.id, TimelineFormat.OTIO)

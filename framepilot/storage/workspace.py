@@ -14,6 +14,7 @@ import shutil
 import tempfile
 import time
 from pathlib import Path
+from typing import Self
 
 from framepilot.storage.base import MediaStorage
 from framepilot.storage.keys import validate_key
@@ -60,6 +61,12 @@ class Workspace:
 
     def close(self) -> None:
         shutil.rmtree(self.folder, ignore_errors=True)
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        self.close()
 
 
 def remove_stale_workspaces(root: Path, older_than_s: float = STALE_AFTER_S) -> int:
