@@ -3,11 +3,13 @@ odd names, duplicates."""
 
 import hashlib
 import io
+import sqlite3
 
 import pytest
 
 from framepilot.settings import get_settings, load_settings
-from framepilot.uploads import UploadRejected, display_name, ingest_upload
+from framepilot.store import repository as repo
+from framepilot.uploads import UploadFailed, UploadRejected, display_name, ingest_upload
 
 
 def test_an_upload_is_streamed_into_storage_under_its_key_with_its_hash(backend, db, user_a):
@@ -51,3 +53,21 @@ def test_path_separators_and_unicode_in_names_are_safe(db, settings, user_a):
     assert result.video.filename == "passwd ünïcødé 🎬.mp4"
     assert result.video.stored_path == f"uploads/{user_a.id}/{result.video.id}.mp4"
     assert display_name("C:\\Users\\me\\clip.mov") == "clip.mov"
+
+
+def test_a_failed_insert_leaves_nothing_stored_in_any_storage(backend, db, user_a, monkeypatch):
+    def broken_insert(*args, **kwargs):  # noqa: ANN002, ANN003, ANN202
+        raise sqlite3.OperationalError("disk I/O error")
+
+    monkeypatch.setattr(repo, "create_video", broken_insert)
+    with pytest.raises(UploadFailed, match="could not be registered"):
+        ingest_upload(db, get_settings(), user_a, "a.mp4", io.BytesIO(b"video-bytes"))
+    assert backend.raw_leftovers() == []
+
+
+def test_an_unreachable_bucket_fails_the_upload_and_registers_nothing(s3_backend, db, user_a, monkeypatch):
+    monkeypatch.setenv("FRAMEPILOT_STORAGE_URL", "s3://no-such-bucket-here/media")
+    get_settings.cache_clear()
+    with pytest.raises(UploadFailed, match="could not be saved"):
+        ingest_upload(db, get_settings(), user_a, "a.mp4", io.BytesIO(b"video-bytes"))
+    assert repo.list_videos(db, user_a) == []

@@ -90,8 +90,10 @@ def render_preview(db: Database, settings: Settings, user: User, video_id: str, 
                    progress: ProgressFn | None = None) -> RenderedEdit:
     """Render the tightened preview of `cut_list` (the job's snapshot of the user's choices)
     from a local copy of the upload, and publish it to media storage (`path` is its key)."""
+    from framepilot.pipeline.probe import probe_video
+
     video = repo.get_video(db, user, video_id)
-    if video.probe is None or video.probe.demuxer is None:
+    if video.probe is None:
         raise NotReady("This video has not been analysed yet, so there is no edit to render.")
     tracker = ProgressTracker([Stage.RENDER], progress)
     tracker.start(Stage.RENDER)
@@ -99,7 +101,9 @@ def render_preview(db: Database, settings: Settings, user: User, video_id: str, 
     name = key.rsplit("/", 1)[-1]
     with (Workspace(storage_for(settings), settings.work_dir, artifacts_prefix(video.user_id, video.id)) as files,
           media.local_copy(settings, video.stored_path) as source):
-        rendered = render_edit(source, cut_list, files.path(name), demuxer=video.probe.demuxer,
+        # A probe stored before demuxers were recorded: find it again, among the allow-listed ones.
+        demuxer = video.probe.demuxer or probe_video(source, settings.max_duration_s).demuxer
+        rendered = render_edit(source, cut_list, files.path(name), demuxer=demuxer,
                                has_audio=video.probe.has_audio, height=video.probe.display_height,
                                progress=tracker.within(Stage.RENDER))
         files.publish(name)
