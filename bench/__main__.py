@@ -12,7 +12,8 @@ import sys
 import time
 from pathlib import Path
 
-BENCHES = ["bench_pipeline", "bench_shots", "bench_cost", "bench_jobs", "bench_analytics", "bench_storage", "bench_api", "bench_uploads", "bench_signin"]
+BENCHES = ["bench_pipeline", "bench_shots", "bench_cost", "bench_jobs", "bench_analytics", "bench_storage", "bench_api",
+           "bench_uploads", "bench_signin", "bench_scaleout"]
 RESULTS = Path(__file__).resolve().parent / "results"
 
 

@@ -65,11 +65,11 @@ def make_clips() -> list[Path]:
 
 
 class Worker:
-    def __init__(self, data_dir: Path, workers: int) -> None:
+    def __init__(self, data_dir: Path, workers: int, **env_extra: str) -> None:
         env = {k: v for k, v in os.environ.items() if not k.startswith("FRAMEPILOT_")}
         env.update(FRAMEPILOT_DATA_DIR=str(data_dir), FRAMEPILOT_WORKERS=str(workers),
                    FRAMEPILOT_MODELS_CACHE_DIR=str(MODELS),
-                   PYTHONPATH=os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")])))
+                   PYTHONPATH=os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")])), **env_extra)
         self.log = data_dir.parent / "worker.log"
         with open(self.log, "wb") as out:
             self.proc = subprocess.Popen([sys.executable, "-m", "framepilot.cli", "worker"], cwd=ROOT, env=env,
@@ -85,12 +85,12 @@ class Worker:
         self.proc.wait(timeout=30)
 
 
-def _store(data_dir: Path):  # noqa: ANN202 - (settings, db, user)
+def _store(data_dir: Path, **overrides: object):  # noqa: ANN202 - (settings, db, user)
     from framepilot import accounts
     from framepilot.settings import load_settings
     from framepilot.store import open_database
 
-    settings = load_settings(data_dir=data_dir, models_cache_dir=MODELS)
+    settings = load_settings(data_dir=data_dir, models_cache_dir=MODELS, **overrides)
     db = open_database(settings)
     return settings, db, accounts.add_user(db, "bench@example.com", "bench password 123")
 

@@ -137,7 +137,7 @@ def sample_edit() -> None:
         print(f"sample: {len(cut_list.cuts)} cuts remove {removed:.2f} s of {cut_list.duration_s:.2f} s "
               f"({removed / cut_list.duration_s:.0%})")
         started = time.perf_counter()
-        rendered = render_edit(SAMPLE, cut_list, Path(tmp) / "edit.mp4", has_audio=True,
+        rendered = render_edit(SAMPLE, cut_list, Path(tmp) / "edit.mp4", demuxer=probe.demuxer, has_audio=True,
                                height=probe.display_height)
         seconds = time.perf_counter() - started
         print(f"tightened preview: {rendered.duration_s:.2f} s rendered in {seconds:.2f} s = "

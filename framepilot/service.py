@@ -2,7 +2,9 @@
 
 Each stage's result is persisted as soon as it is done and marked in `analysis_stages`,
 so a re-run (a retried or re-queued job) skips what is stored: a crash after
-transcription never pays for transcription again.
+transcription never pays for transcription again. A run reads the upload through the
+scratch cache and writes its files into a workspace that publishes them to media storage
+(keyframes, audio, voiceovers, previews), so a job resumes on any machine.
 
 Stages: probe -> audio -> shots -> transcribe -> cinematic -> direct -> voice.
 """
@@ -12,11 +14,13 @@ from __future__ import annotations
 import os
 import time
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
+from functools import cached_property
 from pathlib import Path
 
-from framepilot.exports import to_json
+from framepilot import media
 from framepilot.edit.cutlist import cut_list_of
+from framepilot.exports import to_json
 from framepilot.logs import get_logger, log_stage
 from framepilot.models import (
     AnalysisResult,
@@ -36,6 +40,9 @@ from framepilot.progress import Cancelled, ProgressFn, ProgressTracker
 from framepilot.providers.base import ProviderError, Providers
 from framepilot.providers.registry import get_providers
 from framepilot.settings import Settings
+from framepilot.storage import ObjectNotFound, storage_for
+from framepilot.storage.keys import artifacts_prefix
+from framepilot.storage.workspace import Workspace
 from framepilot.store import Database
 from framepilot.store import repository as repo
 from framepilot.usage import BudgetExceeded, CallContext
@@ -45,11 +52,6 @@ ALL_MODES = tuple(DirectorMode)
 
 class AnalysisFailed(RuntimeError):
     """The analysis cannot go on; the message is for the user."""
-
-
-def work_dir(settings: Settings, user_id: int, video_id: str) -> Path:
-    """Where a video's derived files live (audio, samples, keyframes, voiceovers)."""
-    return settings.video_artifacts_dir(user_id, video_id)
 
 
 def _atomic_write(path: Path, text: str) -> None:
@@ -68,10 +70,37 @@ class _Run:
         self.providers = providers
         self.ctx = CallContext(db=db, user_id=user.id, video_id=video_id, job_id=job_id)
         self.tracker = tracker
-        self.work_dir = settings.video_artifacts_dir(user.id, video_id)
-        self.work_dir.mkdir(parents=True, exist_ok=True)
         self.done = repo.completed_stages(db, user, video_id)
         self.log = get_logger(user_id=user.id, video_id=video_id, job_id=job_id)
+        self._held = ExitStack()
+        self._source: Path | None = None
+        self._published: dict[str, str] = {}  # local file of this run -> its storage key
+
+    @cached_property
+    def files(self) -> Workspace:
+        """This run's artifacts: a local folder, published under the video's storage prefix."""
+        workspace = Workspace(storage_for(self.settings), self.settings.work_dir,
+                              artifacts_prefix(self.user.id, self.video.id))
+        self._held.callback(workspace.close)
+        return workspace
+
+    def source(self) -> Path:
+        """The uploaded video as a local file, held until the run ends."""
+        if self._source is None:
+            try:
+                self._source = self._held.enter_context(media.local_copy(self.settings, self.video.stored_path))
+            except ObjectNotFound:
+                raise AnalysisFailed(f"{self.video.filename}: the uploaded file is no longer stored; "
+                                     "upload it again.") from None
+        return self._source
+
+    def close(self) -> None:
+        """Release the upload's local copy and remove the run's local files."""
+        self._held.close()
+
+    def needed(self, *later: Stage) -> bool:
+        """True when one of the `later` stages still has to run (so it needs earlier files)."""
+        return any(stage.value not in self.done for stage in later)
 
     def stage(self, stage: Stage, compute: Callable[[], object], load: Callable[[], object],
               is_stored: bool = True) -> object:
@@ -110,7 +139,7 @@ class _Run:
 
         def compute():
             with self.named_for_user():
-                probe = probe_video(Path(self.video.stored_path), self.settings.max_duration_s)
+                probe = probe_video(self.source(), self.settings.max_duration_s)
             repo.save_probe(self.db, self.user, self.video.id, probe)
             return probe
 
@@ -120,34 +149,46 @@ class _Run:
                           is_stored=stored is not None and stored.demuxer is not None)
 
     def audio(self, probe) -> Path | None:  # noqa: ANN001
+        """The soundtrack as a local WAV (None without sound, or when no later stage needs it)."""
         from framepilot.pipeline.audio import extract_audio
 
-        wav = self.work_dir / "audio.wav"
+        name = "audio.wav"
+        wanted = probe.has_audio and self.needed(Stage.TRANSCRIBE, Stage.CINEMATIC)
 
         def compute() -> Path | None:
             with self.named_for_user():
-                return extract_audio(Path(self.video.stored_path), wav, probe, self.settings.max_duration_s)
+                wav = extract_audio(self.source(), self.files.path(name), probe, self.settings.max_duration_s)
+            if wav is not None:
+                self.files.publish(name)
+            return wav
 
-        return self.stage(Stage.AUDIO, compute, lambda: wav if probe.has_audio else None,
-                          is_stored=(wav.exists() or not probe.has_audio))
+        return self.stage(Stage.AUDIO, compute, lambda: self.files.fetch(name) if wanted else None,
+                          is_stored=not wanted or self.files.is_published(name))
 
-    def shots(self, probe) -> ShotDetection:  # noqa: ANN001
+    def shots(self, probe) -> ShotDetection | None:  # noqa: ANN001
+        """Shots and their keyframes, stored; the detection itself (frame samples, motion) only
+        when computed in this run: a later run that needs it decodes again (`detect`)."""
+        return self.stage(Stage.SHOTS, lambda: self.detect(probe, Stage.SHOTS), lambda: None)
+
+    def detect(self, probe, stage: Stage) -> ShotDetection:  # noqa: ANN001
+        """One decode pass: shots with keyframes published and stored, frame samples kept locally."""
         from framepilot.pipeline.shots import detect_shots
 
-        path = self.work_dir / "detection.json"
+        with self.named_for_user():
+            detection = detect_shots(self.source(), probe, self.files.folder, progress=self.tracker.within(stage),
+                                     max_duration_s=self.settings.max_duration_s)
+        repo.save_shots(self.db, self.user, self.video.id, [self.stored_shot(Shot(**span.model_dump()))
+                                                            for span in detection.spans])
+        return detection
 
-        def compute() -> ShotDetection:
-            with self.named_for_user():
-                detection = detect_shots(Path(self.video.stored_path), probe, self.work_dir,
-                                         progress=self.tracker.within(Stage.SHOTS),
-                                         max_duration_s=self.settings.max_duration_s)
-            _atomic_write(path, detection.model_dump_json())
-            repo.save_shots(self.db, self.user, self.video.id,
-                            [Shot(**span.model_dump()) for span in detection.spans])
-            return detection
-
-        return self.stage(Stage.SHOTS, compute,
-                          lambda: ShotDetection.model_validate_json(path.read_text()), is_stored=path.exists())
+    def stored_shot(self, shot: Shot) -> Shot:
+        """The shot as rows keep it: its keyframe (a file of this run) published, named by key."""
+        local = shot.keyframe_path
+        if local is None or not Path(local).is_relative_to(self.files.folder):
+            return shot
+        if local not in self._published:
+            self._published[local] = self.files.publish(self.files.name_of(local))
+        return shot.model_copy(update={"keyframe_path": self._published[local]})
 
     def transcribe(self, audio_path: Path | None) -> Transcript:
         def compute() -> Transcript:
@@ -160,10 +201,12 @@ class _Run:
         return self.stage(Stage.TRANSCRIBE, compute,
                           lambda: repo.get_transcript(self.db, self.user, self.video.id))
 
-    def cinematic(self, probe, detection: ShotDetection, transcript: Transcript,  # noqa: ANN001
+    def cinematic(self, probe, detection: ShotDetection | None, transcript: Transcript,  # noqa: ANN001
                   audio_path: Path | None) -> list[Shot]:
         def compute() -> list[Shot]:
-            shots = self.providers.shot_analyser.analyse(probe, detection, transcript, audio_path, self.ctx)
+            found = detection or self.detect(probe, Stage.CINEMATIC)
+            shots = self.providers.shot_analyser.analyse(probe, found, transcript, audio_path, self.ctx)
+            shots = [self.stored_shot(shot) for shot in shots]
             repo.save_shots(self.db, self.user, self.video.id, shots)
             return shots
 
@@ -193,12 +236,13 @@ class _Run:
         probe = self.probe()
         with self.running(Stage.VOICE, mode=mode.value):
             stem = f"voice_{mode.value}_{self.providers.name}"
-            clip = self.providers.voice.synthesise(text, self.work_dir / f"{stem}.wav", self.ctx)
+            clip = self.providers.voice.synthesise(text, self.files.path(f"{stem}.wav"), self.ctx)
             self.tracker.update(Stage.VOICE, 0.6)
-            preview = render_preview(Path(self.video.stored_path), probe, clip.path, self.work_dir / f"{stem}.mp4")
+            preview = render_preview(self.source(), probe, clip.path, self.files.path(f"{stem}.mp4"))
             voiceover = repo.save_voiceover(self.db, self.user, Voiceover(
                 video_id=self.video.id, mode=mode, provider=self.providers.name, voice=clip.voice,
-                audio_path=str(clip.path), preview_path=str(preview), characters=clip.characters,
+                audio_path=self.files.publish(self.files.name_of(clip.path)),
+                preview_path=self.files.publish(self.files.name_of(preview)), characters=clip.characters,
                 duration_s=clip.duration_s,
             ))
         return voiceover
@@ -256,6 +300,8 @@ def analyse_video(
         run.log.warning("analysis.failed", error_type=type(exc).__name__)
         run.log.debug("analysis.traceback", exc_info=exc)
         raise AnalysisFailed(message) from exc
+    finally:
+        run.close()
     repo.set_video_status(db, user, video_id, VideoStatus.READY)
     return load_analysis(db, user, video_id)
 
@@ -295,7 +341,10 @@ def voice_script(
 ) -> Voiceover:
     """Voice a mode's rewritten script and render a preview of the video with it."""
     run = _run(db, settings, user, video_id, provider, job_id, [Stage.VOICE], progress)
-    return run.voice(mode)
+    try:
+        return run.voice(mode)
+    finally:
+        run.close()
 
 
 def probe_upload(db: Database, settings: Settings, user: User, video_id: str) -> VideoProbe:
@@ -306,7 +355,10 @@ def probe_upload(db: Database, settings: Settings, user: User, video_id: str) ->
     """
     run = _Run(db, settings, user, video_id, providers=None, job_id=None,
                tracker=ProgressTracker([Stage.PROBE], None))
-    return run.probe()
+    try:
+        return run.probe()
+    finally:
+        run.close()
 
 
 def load_analysis(db: Database, user: User, video_id: str) -> AnalysisResult | None:

@@ -96,6 +96,10 @@ class Settings(BaseSettings):
     scratch_mb: int = Field(
         2048, ge=16, le=10_000_000, description="Bound of a worker's local cache of stored media, in MB."
     )
+    node_name: str | None = Field(
+        None, pattern=r"^[A-Za-z0-9._-]{1,64}$",
+        description="This machine's name in the jobs table's worker column; default the host name.",
+    )
 
     @field_validator("storage_url")
     @classmethod
@@ -109,6 +113,11 @@ class Settings(BaseSettings):
     @property
     def scratch_dir(self) -> Path:
         return self.data_dir / "scratch"
+
+    @property
+    def work_dir(self) -> Path:
+        """Where a running job writes its artifacts before they go into media storage."""
+        return self.data_dir / "work"
 
     @property
     def scratch_bytes(self) -> int:
@@ -259,23 +268,6 @@ class Settings(BaseSettings):
     @property
     def artifacts_dir(self) -> Path:
         return self.data_dir / "artifacts"
-
-    def upload_path(self, user_id: int, video_id: str, suffix: str) -> Path:
-        """Where an uploaded video is stored: uploads/<user_id>/<video_id><suffix>.
-
-        Each user has a folder of their own, so no relative name inside one user's file can
-        reach another's by accident. Rows stored before this keep their absolute path."""
-        return self.uploads_dir / str(user_id) / f"{video_id}{suffix}"
-
-    def video_artifacts_dir(self, user_id: int, video_id: str) -> Path:
-        """Where a video's derived files live: artifacts/<user_id>/<video_id>/.
-
-        A video analysed before per-user folders keeps its artifacts/<video_id>/, so a
-        re-run still finds (and skips) what it stored there."""
-        legacy = self.artifacts_dir / video_id
-        if legacy.is_dir():
-            return legacy
-        return self.artifacts_dir / str(user_id) / video_id
 
     @property
     def models_dir(self) -> Path:

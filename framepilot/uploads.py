@@ -1,11 +1,9 @@
-"""Taking in an uploaded file: stream it to disk under the one upload limit, hash it,
-and register it for the user. The server-side twin of Streamlit's maxUploadSize.
+"""Taking in an uploaded file: stream it into media storage under the one upload limit,
+hash it, and register it for the user. The server-side twin of Streamlit's maxUploadSize.
 """
 
 from __future__ import annotations
 
-import hashlib
-import os
 import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
@@ -14,10 +12,11 @@ from typing import BinaryIO
 from framepilot.logs import get_logger
 from framepilot.models import User, Video
 from framepilot.settings import Settings
+from framepilot.storage import MediaStorage, StorageError, TooLarge, storage_for
+from framepilot.storage.keys import upload_key
 from framepilot.store import Database
 from framepilot.store import repository as repo
 
-CHUNK = 1024 * 1024
 ALLOWED_SUFFIXES = {".mp4", ".mov", ".m4v", ".mkv", ".webm", ".avi", ".mpg", ".mpeg"}
 
 
@@ -59,60 +58,58 @@ def _suffix(filename: str) -> str:
 
 
 def ingest_upload(db: Database, settings: Settings, user: User, filename: str, stream: BinaryIO) -> Ingested:
-    """Copy `stream` into the uploads folder, refusing anything over the limit.
+    """Stream `stream` into media storage under the upload limit, hashing it on the way.
 
     The same content uploaded again by the same user returns the stored video
-    (`duplicate=True`), so its analysis is offered instead of paid for twice. A failure to
-    store it raises UploadFailed and leaves no file behind, so a batch can go on.
+    (`duplicate=True`), so its analysis is offered instead of paid for twice. The row's
+    `stored_path` is the upload's storage key. A failure to store it raises UploadFailed and
+    leaves nothing stored, so a batch can go on.
     """
-    settings.ensure_dirs()
-    limit = settings.max_upload_bytes
     video_id = repo.new_id()
-    final = settings.upload_path(user.id, video_id, _suffix(filename))
-    final.parent.mkdir(parents=True, exist_ok=True)
-    partial = final.with_suffix(final.suffix + ".part")
-    digest, size = hashlib.sha256(), 0
+    key = upload_key(user.id, video_id, _suffix(filename))
     try:
-        with open(partial, "wb") as out:
-            while chunk := stream.read(CHUNK):
-                size += len(chunk)
-                if size > limit:
-                    raise UploadTooLarge(
-                        f"The file is larger than the {settings.max_upload_mb} MB upload limit."
-                    )
-                digest.update(chunk)
-                out.write(chunk)
-        if size == 0:
+        storage = storage_for(settings)
+        written = storage.put_stream(key, stream, max_bytes=settings.max_upload_bytes)
+    except TooLarge:
+        raise UploadTooLarge(f"The file is larger than the {settings.max_upload_mb} MB upload limit.") from None
+    except (OSError, StorageError) as exc:  # a full disk, an unreachable bucket: nothing was stored
+        _log_failure(exc)
+        reason = getattr(exc, "strerror", None) or "storage error"
+        raise UploadFailed(f"The file could not be saved on the server ({reason}). Try again later.") from None
+    kept = False
+    try:
+        if written.size_bytes == 0:
             raise UploadRejected("The file is empty (0 bytes).")
-        existing = repo.find_video_by_sha256(db, user, digest.hexdigest())
+        existing = repo.find_video_by_sha256(db, user, written.sha256)
         if existing is not None:
             return Ingested(existing, duplicate=True)
-        os.replace(partial, final)
-        try:
-            video = repo.create_video(
-                db, user, filename=display_name(filename), stored_path=str(final),
-                sha256=digest.hexdigest(), size_bytes=size, video_id=video_id,
-            )
-        except BaseException:
-            final.unlink(missing_ok=True)
-            raise
+        video = repo.create_video(
+            db, user, filename=display_name(filename), stored_path=key,
+            sha256=written.sha256, size_bytes=written.size_bytes, video_id=video_id,
+        )
+        kept = True
         return Ingested(video, duplicate=False)
     except UploadRejected:
         raise
     except repo.AlreadyExists:  # the same content, stored by a concurrent upload of it
-        existing = repo.find_video_by_sha256(db, user, digest.hexdigest())
+        existing = repo.find_video_by_sha256(db, user, written.sha256)
         if existing is None:
             raise UploadFailed("The file could not be saved. Try again.") from None
         return Ingested(existing, duplicate=True)
-    except OSError as exc:
-        _log_failure(exc)
-        raise UploadFailed(f"The file could not be saved on the server ({exc.strerror or 'disk error'}). "
-                           "Try again later.") from None
     except Exception as exc:  # noqa: BLE001 - any store failure: this file fails, the batch goes on
         _log_failure(exc)
         raise UploadFailed("The file could not be registered (database busy or unavailable). Try again.") from None
     finally:
-        partial.unlink(missing_ok=True)
+        if not kept:
+            _discard(storage, key)
+
+
+def _discard(storage: MediaStorage, key: str) -> None:
+    """Remove a stored upload that no row names (a duplicate, a failed insert)."""
+    try:
+        storage.delete(key)
+    except (OSError, StorageError) as exc:
+        _log_failure(exc)
 
 
 def _log_failure(exc: BaseException) -> None:

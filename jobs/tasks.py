@@ -74,8 +74,9 @@ def database(settings: Settings) -> Database:
         return _databases[key]
 
 
-def worker_name() -> str:
-    return f"{socket.gethostname()}:{os.getpid()}:{threading.current_thread().name}"
+def worker_name(settings: Settings) -> str:
+    """Who runs a job, for the jobs table: node (FRAMEPILOT_NODE_NAME, else the host), pid, thread."""
+    return f"{settings.node_name or socket.gethostname()}:{os.getpid()}:{threading.current_thread().name}"
 
 
 def run_service(db: Database, settings: Settings, job: Job, progress: ProgressFn) -> None:
@@ -105,7 +106,7 @@ def execute_job(db: Database, settings: Settings, job_id: str) -> JobStatus | No
     if WORKER_STOPPING.is_set():
         return None  # stays queued; the next worker start re-enqueues it
     try:
-        job = repo.claim_job(db, job_id, worker_name())
+        job = repo.claim_job(db, job_id, worker_name(settings))
     except repo.UnreadableRow as exc:  # claimed, but it cannot run: fail it rather than leave it running
         repo.finish_job(db, job_id, JobStatus.FAILED, UNREADABLE_MESSAGE)
         log.warning("job.unreadable", problem=str(exc))

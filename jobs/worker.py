@@ -30,6 +30,7 @@ import time
 from framepilot.logs import get_logger
 from framepilot.private_files import lock_down
 from framepilot.settings import Settings
+from framepilot.storage.workspace import remove_stale_workspaces
 from framepilot.store import Database
 from framepilot.store import repository as repo
 from jobs.progress import WORKER_STOPPING
@@ -44,6 +45,7 @@ POLL_MAX_DELAY_S = 0.5  # an idle worker looks at the SQLite queue at least this
 
 def recover_on_start(db: Database, settings: Settings, queue: JobQueue) -> int:
     """Rebuild the queue from the jobs table; returns how many jobs were enqueued."""
+    remove_stale_workspaces(settings.work_dir)  # job folders of a process that was killed
     queue.forget_pending()
     reap_stale_jobs(db, settings, enqueue=lambda _job_id: None)
     queued = repo.queued_jobs(db)

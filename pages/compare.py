@@ -1,9 +1,8 @@
 """The three director modes side by side, aligned on the timeline, with re-run and voice actions."""
 
-from pathlib import Path
-
 import streamlit as st
 
+from framepilot.media import browser_source
 from framepilot.models import DirectorMode, JobStatus, JobType
 from framepilot.providers.registry import available_providers
 from framepilot.settings import get_settings
@@ -95,9 +94,10 @@ for mode, column in zip(DirectorMode, st.columns(3, border=True)):
         if mode in SCRIPTED_MODES:
             st.button("Voice this script", icon=":material/record_voice_over:", key=f"compare_voice_{mode.value}",
                       on_click=queue_voice, args=(mode,), disabled=not (chosen[mode] and chosen[mode].script))
-            voice = next((v for v in voiceovers if v.mode == mode and Path(v.audio_path).exists()), None)
-            if voice is not None:
-                st.audio(voice.audio_path, autoplay=st.session_state.pop(f"compare_autoplay_{mode.value}", False))
+            voice = next((v for v in voiceovers if v.mode == mode), None)
+            voice_source = browser_source(settings, voice.audio_path) if voice else None
+            if voice_source:
+                st.audio(voice_source, autoplay=st.session_state.pop(f"compare_autoplay_{mode.value}", False))
         active = latest_job(mode)
         st.fragment(run_every=1 if active and not active.status.finished else None)(mode_activity)(mode)
 

@@ -1,10 +1,10 @@
 """The user's videos: thumbnail, duration, status, date and cost; each opens its review."""
 
-from pathlib import Path
-
 import streamlit as st
 
+from framepilot.media import browser_source
 from framepilot.models import JobStatus, VideoStatus
+from framepilot.settings import get_settings
 from framepilot.store import repository as repo
 from framepilot.ui.job_display import progress_text
 from framepilot.ui.review import cost_text, duration_text
@@ -38,9 +38,9 @@ for video in videos:
     with st.container(border=True):
         thumb, info, action = st.columns([1, 3, 1], vertical_alignment="center")
         shots = repo.get_shots(db, user, video.id) if video.probe else []
-        keyframe = next((s.keyframe_path for s in shots if s.keyframe_path), None)
-        if keyframe and Path(keyframe).exists():
-            thumb.image(keyframe, width="stretch")
+        thumbnail = browser_source(get_settings(), next((s.keyframe_path for s in shots if s.keyframe_path), None))
+        if thumbnail:
+            thumb.image(thumbnail, width="stretch")
         else:
             thumb.markdown(":material/movie:")
         label, colour, icon = STATUS_BADGES[video.status]

@@ -1,12 +1,12 @@
 """One video's review: player and clickable scene timeline, shots, transcript, charts, exports."""
 
-from pathlib import Path
-
 import streamlit as st
 
 from framepilot import exports
+from framepilot.media import review_media
 from framepilot.models import DirectorMode, JobStatus, VideoStatus
 from framepilot.service import load_analysis
+from framepilot.settings import get_settings
 from framepilot.store import repository as repo
 from framepilot.ui import charts
 from framepilot.ui.job_display import progress_text
@@ -66,18 +66,19 @@ def seek_to_clicked_point() -> None:
         seek(seconds)
 
 
+media = review_media(get_settings(), video, result.shots, result.voiceover)
 state = st.session_state.get(START_KEY) or {}
 start = state.get("t", 0.0) if state.get("video") == video.id else 0.0
 transcript, scene = result.transcript, result.director.get(DirectorMode.SCENE_DIRECTOR.value)
 
 player, facts = st.columns([3, 2])
 with player:
-    if Path(video.stored_path).exists():
+    if media.video:
         subtitles = {"Off": "", "Transcript": exports.to_vtt(transcript)} if transcript.segments else None
-        st.video(video.stored_path, start_time=int(start), subtitles=subtitles)
+        st.video(media.video, start_time=int(start), subtitles=subtitles)
         st.caption(f"Playing from {mmss(start)}. Click a shot or a line to jump there.")
     else:
-        st.warning("The video file is no longer on disk.", icon=":material/warning:")
+        st.warning("The video file is no longer stored.", icon=":material/warning:")
 with facts:
     st.subheader(escape_markdown(video.filename))
     a, b, c = st.columns(3)
@@ -108,8 +109,8 @@ with shots_tab:
     columns = st.columns(3)
     for shot in result.shots:
         with columns[shot.index % 3].container(border=True):
-            if shot.keyframe_path and Path(shot.keyframe_path).exists():
-                st.image(shot.keyframe_path)
+            if shot.index in media.keyframes:
+                st.image(media.keyframes[shot.index])
             st.markdown(f"**{shot_heading(shot)}**")
             st.caption(escape_markdown(" · ".join(shot_facts(shot))))
             for issue in shot.issues:
@@ -156,10 +157,10 @@ with voice_tab:
     else:
         st.caption(f"{voiceover.mode.value.replace('_', ' ')} · {voiceover.provider} voice "
                    f"“{voiceover.voice}” · {duration_text(voiceover.duration_s)}")
-        if voiceover.preview_path and Path(voiceover.preview_path).exists():
-            st.video(voiceover.preview_path)
-        if Path(voiceover.audio_path).exists():
-            st.audio(voiceover.audio_path)
+        if media.voiceover_preview:
+            st.video(media.voiceover_preview)
+        if media.voiceover_audio:
+            st.audio(media.voiceover_audio)
 
 with export_tab:
     downloads = [

@@ -59,7 +59,7 @@ def edit_panel(db: Database, user: User, video: Video) -> None:
     preview = video_edit.rendered_preview(get_settings(), db, user, video.id, cut_list)
     job = _render_job(db, user, video)
     if preview is not None:
-        st.video(str(preview))
+        st.video(preview)
     elif job is not None:
         st.fragment(run_every=1)(_render_under_way)(db, user, job.id)
     elif st.button("Render the tightened preview", icon=":material/movie_edit:", key="review_render"):
@@ -70,7 +70,7 @@ def edit_panel(db: Database, user: User, video: Video) -> None:
     columns = st.columns(len(TimelineFormat))
     for column, fmt in zip(columns, TimelineFormat):
         try:
-            exported = video_edit.export_timeline(db, user, video.id, fmt)
+            exported = video_edit.export_timeline(db, get_settings(), user, video.id, fmt)
         except TimelineError as exc:
             column.caption(str(exc))
             continue

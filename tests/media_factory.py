@@ -59,11 +59,13 @@ def hard_cut_clip(out: Path, shot_seconds: tuple[float, ...] = (2.0, 1.6, 2.4, 2
     return starts
 
 
-def single_shot_clip(out: Path, seconds: float = 4.0, fps: int = FPS, size: str = SIZE, audio: bool = True) -> Path:
-    """One continuous shot with moving parts and changing counters (testsrc2) and a tone."""
+def single_shot_clip(out: Path, seconds: float = 4.0, fps: int = FPS, size: str = SIZE, audio: bool = True,
+                     tone_hz: int = 440) -> Path:
+    """One continuous shot with moving parts and changing counters (testsrc2) and a tone
+    (another `tone_hz` makes other content)."""
     args = ["-f", "lavfi", "-i", f"testsrc2=size={size}:rate={fps}:duration={seconds}"]
     if audio:
-        args += ["-f", "lavfi", "-i", f"sine=frequency=440:duration={seconds}", "-c:a", "aac", "-b:a", "48k"]
+        args += ["-f", "lavfi", "-i", f"sine=frequency={tone_hz}:duration={seconds}", "-c:a", "aac", "-b:a", "48k"]
     ffmpeg(*args, *_h264(), "-shortest", out)
     return out
 

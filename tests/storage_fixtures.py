@@ -47,13 +47,19 @@ def _local(tmp_path: Path, monkeypatch) -> Backend:
     return Backend("local", open_storage(get_settings()), leftovers)
 
 
-def _s3(endpoint: str, monkeypatch) -> Backend:
+def new_bucket(endpoint: str):  # noqa: ANN201 - (boto3 S3 client, bucket name)
+    """A fresh bucket on the test S3 server, and a boto3 client to look inside it."""
     import boto3
 
     bucket = f"fp-test-{uuid.uuid4().hex[:12]}"
     client = boto3.client("s3", endpoint_url=endpoint, region_name="us-east-1",
                           aws_access_key_id="testing", aws_secret_access_key="testing")
     client.create_bucket(Bucket=bucket)
+    return client, bucket
+
+
+def _s3(endpoint: str, monkeypatch) -> Backend:
+    client, bucket = new_bucket(endpoint)
     for name, value in TEST_CREDENTIALS.items():
         monkeypatch.setenv(name, value)
     monkeypatch.setenv("FRAMEPILOT_STORAGE_URL", f"s3://{bucket}/media")

@@ -28,8 +28,9 @@ from framepilot import accounts, analytics, exports
 from framepilot.auth import tokens
 from framepilot.client import ApiError, FramePilotClient
 from framepilot.models import User
-from framepilot.service import load_analysis, work_dir
+from framepilot.service import load_analysis
 from framepilot.settings import Settings, load_settings
+from framepilot.storage.keys import artifacts_prefix
 from framepilot.store import Database, open_database
 from framepilot.store import repository as repo
 from tests.page_fixtures import make_clip
@@ -105,6 +106,11 @@ def follow(http: httpx.Client, job_id: str) -> list[tuple[str, dict]]:
 def stored_files(deployment: Deployment) -> set[str]:
     return {str(p.relative_to(deployment.settings.data_dir))
             for p in deployment.settings.uploads_dir.rglob("*") if p.is_file()}
+
+
+def artifacts_folder(deployment: Deployment, video_id: str) -> Path:
+    """Where the default (folder) media storage keeps a video's derived files."""
+    return deployment.settings.data_dir / artifacts_prefix(deployment.alice.id, video_id)
 
 
 def assert_problem(response: httpx.Response, status: int) -> dict:
@@ -238,8 +244,9 @@ def test_delete_removes_the_video_its_jobs_and_its_files(deployment, tmp_path):
                              data={"modes": "scene_director"}).json()
         assert follow(http, accepted["job"]["id"])[-1][1]["status"] == "completed"
         video_id = accepted["video"]["id"]
-        upload = Path(repo.get_video(deployment.db, deployment.alice, video_id).stored_path)
-        artifacts = work_dir(deployment.settings, deployment.alice.id, video_id)
+        data = deployment.settings.data_dir  # the default media storage: the data folder
+        upload = data / repo.get_video(deployment.db, deployment.alice, video_id).stored_path
+        artifacts = artifacts_folder(deployment, video_id)
         assert upload.is_file() and any(artifacts.iterdir())
 
         deleted = http.delete(f"/api/videos/{video_id}")
@@ -264,7 +271,8 @@ def test_deleting_a_video_while_it_is_analysed_leaves_no_files_behind(deployment
 
     wait_for(lambda: any(e.get("job_id") == job_id and e.get("event") in ("job.lost", "job.failed", "job.cancelled")
                          for e in deployment.worker.events()), 60, "the worker to drop the job")
-    wait_for(lambda: not work_dir(deployment.settings, deployment.alice.id, video_id).exists(), 10, "the job's files to be removed")
+    wait_for(lambda: not artifacts_folder(deployment, video_id).exists(), 10, "the job's files to be removed")
+    assert not list((deployment.settings.work_dir).glob("job-*")), "the job's workspace is gone too"
 
 
 # --- isolation and authentication -------------------------------------------------------------

@@ -145,10 +145,11 @@ def test_uploading_a_file_queues_an_analysis_and_shows_its_progress_row(app, db,
     assert any("Queued" in (p.proto.text or "") for p in at.get("progress"))
 
 
-def test_uploading_an_analysed_file_again_links_to_its_review_and_queues_nothing(app, 
-        db, user_a, ready_video, tmp_path):
+def test_uploading_an_analysed_file_again_links_to_its_review_and_queues_nothing(app, db, settings, user_a,
+                                                                                  ready_video, tmp_path):
     at = app(user_a, "pages/upload.py")
-    at.get("file_uploader")[0].set_value(("again.mp4", Path(ready_video.stored_path).read_bytes(), "video/mp4"))
+    at.get("file_uploader")[0].set_value(("again.mp4", (settings.data_dir / ready_video.stored_path).read_bytes(),
+                                          "video/mp4"))
     at.run()
     at.button(key="upload_submit").click().run()
     assert "already analysed" in texts(at)

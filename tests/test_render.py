@@ -6,14 +6,16 @@ import subprocess
 from pathlib import Path
 
 import av
+import httpx
 import numpy as np
 import pytest
 
-from framepilot.edit.render import render_edit
+from framepilot.edit.render import edit_key, render_edit
 from framepilot.edit.video_edit import choose_cuts, load_cut_list, rendered_preview
 from framepilot.models import Cut, CutKind, CutList, JobStatus, JobType, Shot
 from framepilot.pipeline.preview import PreviewError
 from framepilot.pipeline.probe import probe_video
+from framepilot.settings import get_settings
 from framepilot.store import repository as repo
 from framepilot.uploads import ingest_path
 from jobs.submit import submit_render
@@ -72,7 +74,8 @@ CUT_LIST = CutList(fps=FPS, frame_count=100, cuts=[cut(0, 7), cut(20, 33), cut(5
 
 def test_the_preview_lasts_the_sum_of_the_kept_ranges_within_a_frame_per_cut(clip, tmp_path):
     seen: list[float] = []
-    rendered = render_edit(clip, CUT_LIST, tmp_path / "edit.mp4", has_audio=True, height=240, progress=seen.append)
+    rendered = render_edit(clip, CUT_LIST, tmp_path / "edit.mp4", demuxer="mov", has_audio=True, height=240,
+                           progress=seen.append)
 
     cuts = sum(c.enabled for c in CUT_LIST.cuts)
     expected = CUT_LIST.kept_duration_s
@@ -85,13 +88,13 @@ def test_the_preview_lasts_the_sum_of_the_kept_ranges_within_a_frame_per_cut(cli
 
 
 def test_the_preview_shows_exactly_the_kept_frames_in_order(clip, tmp_path):
-    rendered = render_edit(clip, CUT_LIST, tmp_path / "edit.mp4", has_audio=True, height=240)
+    rendered = render_edit(clip, CUT_LIST, tmp_path / "edit.mp4", demuxer="mov", has_audio=True, height=240)
     kept = [f for r in CUT_LIST.kept_ranges() for f in range(r.start_frame, r.end_frame)]
     assert source_frames(Path(rendered.path)) == kept
 
 
 def test_joins_fade_the_sound_so_cuts_do_not_click(clip, tmp_path):
-    rendered = render_edit(clip, CUT_LIST, tmp_path / "edit.mp4", has_audio=True, height=240)
+    rendered = render_edit(clip, CUT_LIST, tmp_path / "edit.mp4", demuxer="mov", has_audio=True, height=240)
     with av.open(rendered.path) as container:
         rate = container.streams.audio[0].rate
         sound = np.concatenate([f.to_ndarray().mean(axis=0) for f in container.decode(audio=0)])
@@ -104,12 +107,14 @@ def test_joins_fade_the_sound_so_cuts_do_not_click(clip, tmp_path):
 def test_an_edit_that_cuts_everything_is_refused(clip, tmp_path):
     with pytest.raises(PreviewError, match="Every frame is cut"):
         render_edit(clip, CutList(fps=FPS, frame_count=100, cuts=[cut(0, 100)]), tmp_path / "x.mp4",
-                    has_audio=True, height=240)
+                    demuxer="mov", has_audio=True, height=240)
 
 
-def test_rendering_is_a_job_with_progress_that_leaves_the_preview_for_this_edit(db, settings, user_a, clip):
+def test_rendering_is_a_job_with_progress_that_leaves_the_preview_for_this_edit(backend, db, user_a, clip,
+                                                                                   tmp_path):
+    settings = get_settings()  # media in a folder, or in S3: the worker renders from a scratch copy
     video = ingest_path(db, settings, user_a, clip).video
-    repo.save_probe(db, user_a, video.id, probe_video(Path(video.stored_path)))
+    repo.save_probe(db, user_a, video.id, probe_video(clip))
     repo.save_transcript(db, user_a, video.id, transcript(spoken("Three tips for light.", 1.0),
                                                           spoken("First the key.", 2.8)))
     repo.save_shots(db, user_a, video.id, [Shot(index=0, start_s=0, end_s=4, start_frame=0, end_frame=99,
@@ -126,8 +131,15 @@ def test_rendering_is_a_job_with_progress_that_leaves_the_preview_for_this_edit(
     assert (job.progress, job.stage) == (100, "render")
     preview = rendered_preview(settings, db, user_a, video.id, cut_list)
     assert preview is not None
+    if backend.name == "s3":  # a presigned URL: the browser fetches it from the bucket
+        assert preview.startswith(settings.s3_endpoint_url)
+        local = tmp_path / "preview.mp4"
+        local.write_bytes(httpx.get(preview).content)
+        preview = local
     assert stream_durations(preview)["video"] == pytest.approx(cut_list.kept_duration_s,
                                                                abs=len(cut_list.cuts) / FPS)
+    assert any(name.endswith(f"{video.id}/edit_{edit_key(cut_list)}.mp4") for name in backend.raw_leftovers())
+    assert not list(settings.work_dir.glob("job-*"))  # the render's local files are gone
     # Switching a cut off is another edit: no preview of it yet.
     changed = choose_cuts(db, user_a, video.id, {cut_list.cuts[0].id: False})
     assert rendered_preview(settings, db, user_a, video.id, changed) is None

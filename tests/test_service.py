@@ -7,12 +7,14 @@ import subprocess
 import sys
 from pathlib import Path
 
+import httpx
 import pytest
 
-from framepilot import service
+from framepilot import media, service
 from framepilot.launcher import PROJECT_ROOT
 from framepilot.models import AnalysisResult, DirectorMode, VideoStatus
 from framepilot.pipeline.probe import probe_video
+from framepilot.settings import get_settings
 from framepilot.store import repository as repo
 from framepilot.uploads import ingest_path
 from tests import media_factory as make
@@ -135,12 +137,10 @@ def test_the_whole_pipeline_runs_on_the_openai_provider_against_a_compatible_ser
     assert fake_openai.requests_to("/v1/audio/transcriptions")
 
 
-def test_a_video_stored_before_per_user_folders_still_analyses_in_its_old_places(db, settings, user_a):
+def test_a_video_stored_before_media_storage_still_analyses_and_keeps_new_files_under_keys(db, settings, user_a):
     settings.ensure_dirs()
     video_id = repo.new_id()
     flat = make.no_audio_clip(settings.uploads_dir / f"{video_id}.mp4", seconds=1.0)  # the old flat layout
-    old_artifacts = settings.artifacts_dir / video_id
-    old_artifacts.mkdir()
     repo.create_video(db, user_a, filename="old.mp4", stored_path=str(flat.resolve()), sha256="0" * 64,
                       size_bytes=flat.stat().st_size, video_id=video_id)
     # A probe stored before demuxers were recorded (the field did not exist).
@@ -151,4 +151,25 @@ def test_a_video_stored_before_per_user_folders_still_analyses_in_its_old_places
 
     assert result.video.demuxer == "mov"  # probed again, so later stages can force it
     assert repo.get_video(db, user_a, video_id).status == VideoStatus.READY
-    assert {Path(s.keyframe_path).parent.parent for s in result.shots} == {old_artifacts}
+    # Its upload is read where it lies; what the new run derives goes under the user's prefix.
+    assert {str(Path(s.keyframe_path).parent) for s in result.shots} == {f"artifacts/{user_a.id}/{video_id}/keyframes"}
+    assert all((settings.data_dir / s.keyframe_path).is_file() for s in result.shots)
+
+
+def test_an_upload_is_analysed_and_voiced_with_every_file_in_s3_and_none_left_on_the_worker(
+        s3_backend, db, user_a):
+    settings = get_settings()
+    video = ingest_path(db, settings, user_a, SAMPLE).video
+
+    result = service.analyse_video(db, settings, user_a, video.id, modes=[DirectorMode.SCRIPT_REWRITE], voice=True)
+
+    prefix = f"artifacts/{user_a.id}/{video.id}"
+    stored = {name.removeprefix("media/") for name in s3_backend.raw_leftovers()}
+    assert {video.stored_path, f"{prefix}/audio.wav"} <= stored
+    assert {s.keyframe_path for s in result.shots} <= stored and len(result.shots) >= 2
+    assert {result.voiceover.audio_path, result.voiceover.preview_path} <= stored
+    shown = media.review_media(settings, video, result.shots, result.voiceover)
+    assert httpx.get(shown.keyframes[0]).content[:2] == b"\xff\xd8"  # a JPEG, straight from the bucket
+    assert httpx.get(shown.voiceover_preview).status_code == 200
+    local = [p.relative_to(settings.data_dir) for p in settings.data_dir.rglob("*") if p.is_file()]
+    assert not [p for p in local if p.parts[0] in ("uploads", "artifacts", "work")], local  # scratch only

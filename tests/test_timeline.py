@@ -3,6 +3,7 @@ the cut list keeps, to the frame, with clips pointing at the original file."""
 
 from __future__ import annotations
 
+import io
 import re
 from fractions import Fraction
 from pathlib import Path
@@ -13,7 +14,9 @@ import pytest
 from framepilot.edit.timeline import FORMATS, TimelineError, TimelineFormat, timeline_rate, timeline_text
 from framepilot.edit.video_edit import NotReady, choose_cuts, export_timeline
 from framepilot.models import Cut, CutKind, CutList, Shot, VideoProbe
+from framepilot.settings import get_settings
 from framepilot.store import repository as repo
+from framepilot.uploads import ingest_upload
 from tests.transcripts import spoken, transcript
 
 
@@ -87,7 +90,7 @@ def test_a_video_without_sound_exports_a_video_track_only(tmp_path):
     assert [t.kind for t in timeline.tracks] == ["Video"]
 
 
-def test_a_stored_videos_export_follows_the_users_choices(db, user_a):
+def test_a_stored_videos_export_follows_the_users_choices(db, settings, user_a):
     video = repo.create_video(db, user_a, filename="Studio talk.mov", stored_path="/data/uploads/abc.mov",
                               sha256="abc", size_bytes=10)
     repo.save_probe(db, user_a, video.id, VideoProbe(
@@ -101,7 +104,7 @@ def test_a_stored_videos_export_follows_the_users_choices(db, user_a):
     filler = next(c for c in cut_list.cuts if c.kind == CutKind.FILLER)
     cut_list = choose_cuts(db, user_a, video.id, {filler.id: False})
 
-    exported = export_timeline(db, user_a, video.id, TimelineFormat.FCP7_XML)
+    exported = export_timeline(db, settings, user_a, video.id, TimelineFormat.FCP7_XML)
 
     assert exported.file_name == "Studio talk-edit.xml" and exported.mime_type == "application/xml"
     timeline = read_back(exported.text, TimelineFormat.FCP7_XML, 25)
@@ -109,7 +112,26 @@ def test_a_stored_videos_export_follows_the_users_choices(db, user_a):
     assert {c.media_reference.target_url for c in timeline.find_clips()} == {Path("/data/uploads/abc.mov").as_uri()}
 
 
-def test_there_is_nothing_to_export_before_transcription(db, user_a):
+@pytest.mark.parametrize("fmt", [TimelineFormat.OTIO, TimelineFormat.FCP7_XML, TimelineFormat.FCPXML])
+def test_an_export_points_at_the_stored_file_or_for_s3_at_the_name_it_was_uploaded_as(backend, db, user_a, fmt):
+    settings = get_settings()
+    video = ingest_upload(db, settings, user_a, "Studio talk.mov", io.BytesIO(b"pretend video")).video
+    repo.save_probe(db, user_a, video.id, VideoProbe(
+        duration_s=8.0, fps=25, width=640, height=480, display_width=640, display_height=480,
+        video_codec="h264", audio_codec="aac", has_audio=True, frame_count=200, size_bytes=13, demuxer="mov"))
+    repo.save_transcript(db, user_a, video.id, transcript(spoken("Um, three tips for light.", 2.0)))
+
+    exported = export_timeline(db, settings, user_a, video.id, fmt)
+
+    targets = {c.media_reference.target_url for c in read_back(exported.text, fmt, 25).find_clips()}
+    if backend.name == "local":  # the upload's own file, on the machine the editor runs on
+        assert targets == {backend.storage.local_path(video.stored_path).as_uri()}
+    else:  # no server path and no bucket URL: the editor relinks to the user's own copy
+        assert targets == {"Studio%20talk.mov"}
+        assert settings.data_dir.as_posix() not in exported.text and "s3:" not in exported.text
+
+
+def test_there_is_nothing_to_export_before_transcription(db, settings, user_a):
     video = repo.create_video(db, user_a, filename="new.mp4", stored_path="/x/new.mp4", sha256="n", size_bytes=1)
     with pytest.raises(NotReady):
-        export_timeline(db, user_a, video.id, TimelineFormat.OTIO)
+        export_timeline(db, settings, user_a, video.id, TimelineFormat.OTIO)

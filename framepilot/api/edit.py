@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Annotated
 
 from fastapi import APIRouter, Body, Response
-from fastapi.responses import FileResponse
+from fastapi.responses import FileResponse, StreamingResponse
 
 from framepilot.api.deps import CallerDep, DbDep, SettingsDep
 from framepilot.api.exports import attachment
@@ -23,6 +23,7 @@ from framepilot.edit import video_edit
 from framepilot.edit.timeline import TimelineError, TimelineFormat
 from framepilot.models import CutList, User
 from framepilot.settings import Settings
+from framepilot.storage import storage_for
 from framepilot.store import Database
 from framepilot.store import repository as repo
 from jobs.submit import submit_render
@@ -41,7 +42,7 @@ def _cut_list(db: Database, user: User, video_id: str) -> CutList:
 
 
 def _edit_out(db: Database, settings: Settings, user: User, video_id: str, cut_list: CutList) -> EditOut:
-    rendered = video_edit.rendered_preview(settings, db, user, video_id, cut_list) is not None
+    rendered = video_edit.rendered_preview_key(settings, db, user, video_id, cut_list) is not None
     return EditOut.of(cut_list, rendered)
 
 
@@ -89,19 +90,24 @@ def render(video_id: str, response: Response, caller: CallerDep, db: DbDep, sett
     return submitted(response, submit_render(db, settings, user, video_id))
 
 
-@router.get("/{video_id}/render", response_class=FileResponse,
+@router.get("/{video_id}/render", response_class=StreamingResponse,
             responses={200: {"content": {"video/mp4": {}}, "description": "The tightened preview (MP4)"}},
             summary="Download the tightened preview of the edit as it stands, once rendered")
-def get_render(video_id: str, caller: CallerDep, db: DbDep, settings: SettingsDep) -> FileResponse:
+def get_render(video_id: str, caller: CallerDep, db: DbDep, settings: SettingsDep) -> Response:
     cut_list = _cut_list(db, caller.user, video_id)
-    preview = video_edit.rendered_preview(settings, db, caller.user, video_id, cut_list)
-    if preview is None:
+    key = video_edit.rendered_preview_key(settings, db, caller.user, video_id, cut_list)
+    if key is None:
         raise ApiProblem(409, "This edit has not been rendered yet; POST /api/videos/{id}/render and follow "
                               "its job.", kind="not-rendered")
     stem = Path(repo.get_video(db, caller.user, video_id).filename).stem or "video"
-    return FileResponse(preview, media_type="video/mp4",
-                        headers={"Content-Disposition": attachment(f"{stem}-edit.mp4"),
-                                 "Cache-Control": "private, no-cache"})
+    headers = {"Content-Disposition": attachment(f"{stem}-edit.mp4"), "Cache-Control": "private, no-cache"}
+    storage = storage_for(settings)
+    local = storage.local_path(key)
+    if local is not None:  # folder storage: a file response (ranges, sendfile)
+        return FileResponse(local, media_type="video/mp4", headers=headers)
+    # object storage: streamed through in chunks, never whole in memory
+    headers["Content-Length"] = str(storage.size(key))
+    return StreamingResponse(storage.iter_chunks(key), media_type="video/mp4", headers=headers)
 
 
 @router.get("/{video_id}/timeline/{timeline_format}", response_class=Response, responses={
@@ -109,9 +115,10 @@ def get_render(video_id: str, caller: CallerDep, db: DbDep, settings: SettingsDe
           "content": {"application/json": {}, "text/plain": {}, "application/xml": {}}},
     **documented(422)},
     summary="The edit for your editor: OpenTimelineIO, CMX 3600 EDL, FCP 7 XML or FCPXML")
-def get_timeline(video_id: str, timeline_format: TimelineFormat, caller: CallerDep, db: DbDep) -> Response:
+def get_timeline(video_id: str, timeline_format: TimelineFormat, caller: CallerDep, db: DbDep,
+                 settings: SettingsDep) -> Response:
     try:
-        exported = video_edit.export_timeline(db, caller.user, video_id, timeline_format)
+        exported = video_edit.export_timeline(db, settings, caller.user, video_id, timeline_format)
     except video_edit.NotReady:
         raise _NOT_TRANSCRIBED from None
     except TimelineError as exc:

@@ -22,6 +22,7 @@ import imageio_ffmpeg
 from pydantic import BaseModel
 
 from framepilot.models import CutList, KeptRange
+from framepilot.pipeline.media_input import ffmpeg_input_args
 from framepilot.pipeline.preview import CRF, MAX_HEIGHT, PRESET, THREADS, PreviewError
 
 FADE_S = 0.01
@@ -60,7 +61,7 @@ def _declick(ranges: list[KeptRange], fps: float) -> str:
     return gain
 
 
-def _command(video: Path, cut_list: CutList, out: Path, has_audio: bool, height: int) -> list[str]:
+def _command(video: Path, demuxer: str, cut_list: CutList, out: Path, has_audio: bool, height: int) -> list[str]:
     ranges = cut_list.kept_ranges()
     fps = cut_list.fps
     scale = f",scale=-2:{min(MAX_HEIGHT, height) // 2 * 2}" if height > MAX_HEIGHT else ""
@@ -72,15 +73,16 @@ def _command(video: Path, cut_list: CutList, out: Path, has_audio: bool, height:
         maps += ["-map", "[a]", "-c:a", "aac", "-b:a", "128k"]
     with tempfile.NamedTemporaryFile("w", suffix=".ffgraph", delete=False) as script:
         script.write(graph)  # a long edit makes a long graph: a file, not an argument
-    return [imageio_ffmpeg.get_ffmpeg_exe(), "-nostdin", "-v", "error", "-y", "-i", str(video),
+    return [imageio_ffmpeg.get_ffmpeg_exe(), "-nostdin", "-v", "error", "-y", *ffmpeg_input_args(video, demuxer),
             "-/filter_complex", script.name, *maps,  # "-/opt file": the value is read from the file
             "-r", f"{fps:.6f}", "-c:v", "libx264", "-preset", PRESET, "-crf", CRF, "-threads", str(THREADS),
             "-movflags", "+faststart", "-progress", "pipe:1", "-nostats", str(out)]
 
 
-def render_edit(video: Path, cut_list: CutList, out_path: Path, *, has_audio: bool, height: int,
+def render_edit(video: Path, cut_list: CutList, out_path: Path, *, demuxer: str, has_audio: bool, height: int,
                 progress: Callable[[float], None] | None = None) -> RenderedEdit:
-    """Render the kept ranges of `video` into `out_path` (written atomically).
+    """Render the kept ranges of `video` (opened with its probed `demuxer` forced, see
+    media_input) into `out_path` (written atomically).
 
     `progress(fraction)` is called as ffmpeg reports; it may raise to cancel (ffmpeg is stopped).
     """
@@ -92,7 +94,7 @@ def render_edit(video: Path, cut_list: CutList, out_path: Path, *, has_audio: bo
         raise PreviewError("Every frame is cut; switch a cut off to keep something.")
     out_path.parent.mkdir(parents=True, exist_ok=True)
     tmp = out_path.with_name(f".{out_path.stem}.part.mp4")
-    command = _command(video, cut_list, tmp, has_audio, height)
+    command = _command(video, demuxer, cut_list, tmp, has_audio, height)
     script = Path(command[command.index("-/filter_complex") + 1])
     total_us = max(cut_list.kept_duration_s, 1e-3) * 1e6
     started = time.perf_counter()

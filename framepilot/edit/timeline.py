@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from enum import StrEnum
 from pathlib import Path
+from urllib.parse import quote
 
 import opentimelineio as otio
 
@@ -59,9 +60,13 @@ def timeline_rate(fps: float) -> float:
 
 
 def build_timeline(cut_list: CutList, media_path: Path, name: str, has_audio: bool = True) -> otio.schema.Timeline:
-    """The edit as an OTIO timeline: the kept ranges, in order, on a video (and audio) track."""
+    """The edit as an OTIO timeline: the kept ranges, in order, on a video (and audio) track.
+
+    An absolute `media_path` is referenced as a file URL; a bare file name (the original of
+    a video kept in S3) as a relative URL, for the editor to relink."""
     rate = timeline_rate(cut_list.fps)
-    media_path = Path(media_path).resolve()
+    media_path = Path(media_path)
+    target_url = media_path.as_uri() if media_path.is_absolute() else quote(media_path.name)
     available = otio.opentime.TimeRange(otio.opentime.RationalTime(0, rate),
                                         otio.opentime.RationalTime(cut_list.frame_count, rate))
     timeline = otio.schema.Timeline(name=name, global_start_time=otio.opentime.RationalTime(0, rate))
@@ -69,7 +74,7 @@ def build_timeline(cut_list: CutList, media_path: Path, name: str, has_audio: bo
     for kind in kinds:
         track = otio.schema.Track(name=f"{kind} 1", kind=kind)
         for number, kept in enumerate(cut_list.kept_ranges(), 1):
-            reference = otio.schema.ExternalReference(target_url=media_path.as_uri(), available_range=available)
+            reference = otio.schema.ExternalReference(target_url=target_url, available_range=available)
             reference.name = media_path.name
             track.append(otio.schema.Clip(
                 name=f"{media_path.stem} {number}",

@@ -10,12 +10,16 @@ from pathlib import Path
 
 from pydantic import BaseModel
 
+from framepilot import media
 from framepilot.edit.cutlist import cut_list_of, with_choices
 from framepilot.edit.render import RenderedEdit, edit_key, render_edit
 from framepilot.edit.timeline import FORMATS, TimelineFormat, file_name, timeline_text
 from framepilot.models import CutList, Stage, User, Video
 from framepilot.progress import ProgressFn, ProgressTracker
 from framepilot.settings import Settings
+from framepilot.storage import storage_for
+from framepilot.storage.keys import artifact_key, artifacts_prefix
+from framepilot.storage.workspace import Workspace
 from framepilot.store import Database
 from framepilot.store import repository as repo
 
@@ -67,8 +71,10 @@ def choose_only(db: Database, user: User, video_id: str, cut_ids: list[str]) -> 
     return choose_cuts(db, user, video_id, {c.id: c.id in wanted for c in current.cuts})
 
 
-def export_timeline(db: Database, user: User, video_id: str, fmt: TimelineFormat) -> ExportedTimeline:
-    """The edit (enabled cuts removed) as a timeline file whose clips point at the original video."""
+def export_timeline(db: Database, settings: Settings, user: User, video_id: str,
+                    fmt: TimelineFormat) -> ExportedTimeline:
+    """The edit (enabled cuts removed) as a timeline file whose clips point at the original video
+    (see `media.timeline_source`)."""
     cut_list = load_cut_list(db, user, video_id)
     if cut_list is None:
         raise NotReady("This video has not been transcribed yet, so there is no edit to export.")
@@ -77,30 +83,49 @@ def export_timeline(db: Database, user: User, video_id: str, fmt: TimelineFormat
     has_audio = bool(video.probe and video.probe.has_audio)
     _adapter, _suffix, mime, label = FORMATS[fmt]
     return ExportedTimeline(file_name=file_name(stem, fmt), mime_type=mime, label=label,
-                            text=timeline_text(cut_list, Path(video.stored_path), stem, fmt, has_audio))
+                            text=timeline_text(cut_list, media.timeline_source(settings, video), stem, fmt,
+                                               has_audio))
 
 
-def preview_path(settings: Settings, video: Video, cut_list: CutList) -> Path:
-    """Where the tightened preview of this edit is (or will be) kept: one file per kept-range set."""
-    return settings.artifacts_dir / video.id / f"edit_{edit_key(cut_list)}.mp4"
+def preview_key(video: Video, cut_list: CutList) -> str:
+    """The storage key of this edit's tightened preview: one file per kept-range set."""
+    return artifact_key(video.user_id, video.id, f"edit_{edit_key(cut_list)}.mp4")
 
 
-def rendered_preview(settings: Settings, db: Database, user: User, video_id: str, cut_list: CutList) -> Path | None:
-    """The tightened preview of exactly this edit, if it has been rendered."""
-    path = preview_path(settings, repo.get_video(db, user, video_id), cut_list)
-    return path if path.is_file() else None
+def rendered_preview_key(settings: Settings, db: Database, user: User, video_id: str,
+                         cut_list: CutList) -> str | None:
+    """The storage key of the tightened preview of exactly this edit, if it has been rendered."""
+    key = preview_key(repo.get_video(db, user, video_id), cut_list)
+    return key if storage_for(settings).exists(key) else None
+
+
+def rendered_preview(settings: Settings, db: Database, user: User, video_id: str, cut_list: CutList) -> str | None:
+    """What the browser loads for the tightened preview of exactly this edit (a local path,
+    or a presigned URL when media is in S3), if it has been rendered."""
+    key = rendered_preview_key(settings, db, user, video_id, cut_list)
+    return None if key is None else media.browser_source(settings, key)
 
 
 def render_preview(db: Database, settings: Settings, user: User, video_id: str, cut_list: CutList,
                    progress: ProgressFn | None = None) -> RenderedEdit:
-    """Render the tightened preview of `cut_list` (the job's snapshot of the user's choices)."""
+    """Render the tightened preview of `cut_list` (the job's snapshot of the user's choices)
+    from a local copy of the upload, and publish it to media storage (`path` is its key)."""
+    from framepilot.pipeline.probe import probe_video
+
     video = repo.get_video(db, user, video_id)
     if video.probe is None:
         raise NotReady("This video has not been analysed yet, so there is no edit to render.")
     tracker = ProgressTracker([Stage.RENDER], progress)
     tracker.start(Stage.RENDER)
-    rendered = render_edit(Path(video.stored_path), cut_list, preview_path(settings, video, cut_list),
-                           has_audio=video.probe.has_audio, height=video.probe.display_height,
-                           progress=tracker.within(Stage.RENDER))
+    key = preview_key(video, cut_list)
+    name = key.rsplit("/", 1)[-1]
+    with (Workspace(storage_for(settings), settings.work_dir, artifacts_prefix(video.user_id, video.id)) as files,
+          media.local_copy(settings, video.stored_path) as source):
+        # A probe stored before demuxers were recorded: find it again, among the allow-listed ones.
+        demuxer = video.probe.demuxer or probe_video(source, settings.max_duration_s).demuxer
+        rendered = render_edit(source, cut_list, files.path(name), demuxer=demuxer,
+                               has_audio=video.probe.has_audio, height=video.probe.display_height,
+                               progress=tracker.within(Stage.RENDER))
+        files.publish(name)
     tracker.finish(Stage.RENDER)
-    return rendered
+    return rendered.model_copy(update={"path": key})

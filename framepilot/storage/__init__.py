@@ -4,6 +4,9 @@ chosen by `FRAMEPILOT_STORAGE_URL` through `open_storage`. Callers build keys wi
 
 from __future__ import annotations
 
+import hashlib
+import os
+import threading
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -15,8 +18,11 @@ from framepilot.storage.errors import InvalidKey, ObjectNotFound, StorageError, 
 
 __all__ = [
     "InvalidKey", "MediaStorage", "ObjectNotFound", "StorageError", "StoredObject", "TooLarge",
-    "Written", "open_storage",
+    "Written", "open_storage", "storage_for",
 ]
+
+_opened: dict[str, MediaStorage] = {}
+_lock = threading.Lock()
 
 
 def open_storage(settings: Settings) -> MediaStorage:
@@ -37,6 +43,21 @@ def open_storage(settings: Settings) -> MediaStorage:
     from framepilot.storage.local import LocalStorage
 
     return LocalStorage(Path(url) if url else settings.data_dir)
+
+
+def storage_for(settings: Settings) -> MediaStorage:
+    """The configured storage, opened once per process and settings.
+
+    The process id is part of the cache key: obstore's runtime must not cross a fork, so a
+    forked child opens its own."""
+    fields = settings.model_dump_json(include={
+        "data_dir", "storage_url", "s3_endpoint_url", "aws_region", "aws_access_key_id",
+    }) + (_secret(settings.aws_secret_access_key) or "") + (_secret(settings.aws_session_token) or "")
+    key = f"{os.getpid()}:{hashlib.sha256(fields.encode()).hexdigest()}"
+    with _lock:
+        if key not in _opened:
+            _opened[key] = open_storage(settings)
+        return _opened[key]
 
 
 def _secret(value: SecretStr | None) -> str | None:

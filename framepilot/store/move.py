@@ -64,21 +64,26 @@ def _primary_key(conn: psycopg.Connection, table: str) -> list[str]:
     return [r[0] for r in rows]
 
 
-def _normal(value: object) -> object:
-    """One spelling per value across backends (SQLite may keep 1 where PostgreSQL says 1.0)."""
-    if isinstance(value, bool):
-        return int(value)
-    if isinstance(value, (int, float)):
-        return repr(float(value))
+def _as_float_text(value: int | float) -> str:
+    return repr(float(value))
+
+
+def _unchanged(value: object) -> object:
     return value
+
+
+# One spelling per value across backends (SQLite may keep 1 where PostgreSQL says 1.0), looked
+# up by exact type: a million rows of two dozen values each make this the move's hot loop.
+_SPELLING = {bool: int, int: _as_float_text, float: _as_float_text}
 
 
 def _digest(rows: Iterator[tuple]) -> int:
     """An order-independent digest of a multiset of rows (the sum of per-row hashes), so the
     two backends' different text collations never matter."""
-    total = 0
+    total, spelling = 0, _SPELLING.get
     for row in rows:
-        row_hash = hashlib.sha256(json.dumps([_normal(v) for v in row], default=str).encode()).digest()
+        normal = [spelling(type(v), _unchanged)(v) for v in row]
+        row_hash = hashlib.sha256(json.dumps(normal, default=str).encode()).digest()
         total = (total + int.from_bytes(row_hash[:16], "big")) % (1 << 128)
     return total
 

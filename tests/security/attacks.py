@@ -14,10 +14,16 @@ import pytest
 
 from framepilot import service
 from framepilot.models import User, Video, VideoStatus
-from framepilot.settings import Settings
+from framepilot.settings import Settings, get_settings
+from framepilot.storage import open_storage
 from framepilot.store import Database
 from framepilot.store import repository as repo
 from framepilot.uploads import ingest_upload
+
+
+def stored_file(video: Video) -> Path:
+    """The upload's own file in the test's (folder) media storage: what an attacker would aim at."""
+    return open_storage(get_settings()).local_path(video.stored_path)
 
 
 def upload(db: Database, settings: Settings, user: User, filename: str, content: bytes) -> Video:

@@ -14,6 +14,7 @@ from framepilot.pipeline.audio import extract_audio
 from framepilot.pipeline.probe import InvalidVideo, probe_video
 from framepilot.pipeline.shots import detect_shots
 from framepilot.settings import load_settings
+from framepilot.storage.keys import artifacts_prefix
 from framepilot.store import repository as repo
 from tests import media_factory as make
 from tests.security.attacks import (
@@ -72,7 +73,7 @@ def test_decoding_stops_at_the_limit_when_the_header_understates_the_length(db, 
     assert message == "short.mkv: the video is longer than the 20-second limit"
     stored = repo.get_video(db, user_a, video.id)
     assert stored.probe.duration_s == pytest.approx(5.0)  # the header's claim passed the probe...
-    work = limited.video_artifacts_dir(user_a.id, video.id)
+    work = limited.data_dir / artifacts_prefix(user_a.id, video.id)  # where folder storage keeps them
     assert not (work / "audio.wav").exists()  # ...but nothing past the limit was kept
     assert not list(work.glob("keyframes/*.jpg"))
     assert repo.get_shots(db, user_a, video.id) == []

@@ -31,6 +31,7 @@ from tests.security.attacks import (
     hls,
     names_for,
     sdp,
+    stored_file,
     upload,
 )
 from tests.security.conftest import ATTACKER_SIZE
@@ -45,7 +46,7 @@ def test_a_playlist_naming_another_users_video_is_refused_and_reveals_nothing(
     db, settings, user_a, user_b, victim_video, attacker_video, kind, depth
 ):
     filename, playlist = PLAYLISTS[kind]
-    entry = names_for(Path(victim_video.stored_path), Path(attacker_video.stored_path).parent)[depth]
+    entry = names_for(stored_file(victim_video), stored_file(attacker_video).parent)[depth]
     hostile = upload(db, settings, user_a, filename, playlist(entry))
 
     message = analyse_expecting_failure(db, settings, user_a, hostile)
@@ -56,7 +57,7 @@ def test_a_playlist_naming_another_users_video_is_refused_and_reveals_nothing(
 
 
 def test_each_user_has_an_upload_folder_of_their_own(victim_video, attacker_video):
-    assert Path(victim_video.stored_path).parent != Path(attacker_video.stored_path).parent
+    assert stored_file(victim_video).parent != stored_file(attacker_video).parent
 
 
 @pytest.mark.parametrize(
@@ -71,7 +72,7 @@ def test_each_user_has_an_upload_folder_of_their_own(victim_video, attacker_vide
 def test_streaming_manifests_and_stream_descriptions_are_refused(
     db, settings, user_a, victim_video, filename, make_content, reason
 ):
-    hostile = upload(db, settings, user_a, filename, make_content(Path(victim_video.stored_path)))
+    hostile = upload(db, settings, user_a, filename, make_content(stored_file(victim_video)))
 
     message = analyse_expecting_failure(db, settings, user_a, hostile)
 
@@ -114,7 +115,7 @@ def test_url_entries_never_reach_the_network_or_another_file(
     db, settings, user_a, victim_video, web_server, scheme
 ):
     base, asked = web_server
-    url = f"{base}/bob.mp4" if scheme == "http" else f"file:{Path(victim_video.stored_path).resolve()}"
+    url = f"{base}/bob.mp4" if scheme == "http" else f"file:{stored_file(victim_video).resolve()}"
     hostile = upload(db, settings, user_a, "clip.m3u8", hls(url))
 
     message = analyse_expecting_failure(db, settings, user_a, hostile)
@@ -126,7 +127,7 @@ def test_url_entries_never_reach_the_network_or_another_file(
 
 @pytest.mark.parametrize("style", ["concat", "subfile"])
 def test_protocol_style_names_inside_a_playlist_are_refused(db, settings, user_a, victim_video, style):
-    victim = Path(victim_video.stored_path).resolve()
+    victim = stored_file(victim_video).resolve()
     entry = f"concat:{victim}|{victim}" if style == "concat" else f"subfile,,start,0,end,0,,:{victim}"
     hostile = upload(db, settings, user_a, "clip.m3u8", hls(entry))
 
@@ -138,7 +139,7 @@ def test_protocol_style_names_inside_a_playlist_are_refused(db, settings, user_a
 
 @pytest.mark.parametrize("style", ["concat", "subfile"])
 def test_a_protocol_style_upload_name_is_only_a_name(db, settings, user_a, victim_video, clips, style):
-    victim = Path(victim_video.stored_path).resolve()
+    victim = stored_file(victim_video).resolve()
     name = f"concat:{victim}|{victim}" if style == "concat" else f"subfile,,start,0,end,0,,:{victim}"
     own = upload(db, settings, user_a, name, clips["attacker"].read_bytes())
 
@@ -149,7 +150,7 @@ def test_a_protocol_style_upload_name_is_only_a_name(db, settings, user_a, victi
 
 
 def test_a_worker_refuses_a_playlist_too(db, settings, user_a, victim_video, attacker_video):
-    entry = names_for(Path(victim_video.stored_path), Path(attacker_video.stored_path).parent)["one level up"]
+    entry = names_for(stored_file(victim_video), stored_file(attacker_video).parent)["one level up"]
     hostile = upload(db, settings, user_a, "clip.m3u8", hls(entry))
     job = submit_analysis(db, settings, user_a, hostile.id, modes=[]).job
 

@@ -8,6 +8,7 @@ import errno
 import os
 import sqlite3
 import threading
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -132,20 +133,25 @@ def test_the_same_file_uploaded_twice_at_once_is_stored_once(db, settings, user_
 @pytest.mark.parametrize("failure", ["disk", "database"])
 def test_a_batch_upload_goes_on_past_a_file_that_cannot_be_stored(db, settings, user_a, tmp_path, monkeypatch,
                                                                   failure):
-    import framepilot.uploads as uploads
-
     files = [(name, make_clip(tmp_path / name, colour_shift=i).read_bytes(), "video/mp4")
              for i, name in enumerate(["a.mp4", "b.mp4", "c.mp4"])]
     if failure == "disk":
-        real_open, opened = open, []
+        import framepilot.storage.local as local_storage
 
-        def full_disk(path, mode="r", *args, **kwargs):  # noqa: ANN001, ANN002, ANN003, ANN202
-            opened.append(path)
-            if len(opened) == 2:
+        write, written = local_storage.write_atomically, []
+
+        def full_disk(path, chunks, *args, **kwargs):  # noqa: ANN001, ANN002, ANN003, ANN202
+            written.append(path)
+            if len(written) != 2:
+                return write(path, chunks, *args, **kwargs)
+
+            def filling() -> Iterator[bytes]:  # the disk fills up after the first chunk is written
+                yield next(iter(chunks))
                 raise OSError(errno.ENOSPC, "No space left on device")
-            return real_open(path, mode, *args, **kwargs)
 
-        monkeypatch.setattr(uploads, "open", full_disk, raising=False)
+            return write(path, filling(), *args, **kwargs)
+
+        monkeypatch.setattr(local_storage, "write_atomically", full_disk)
     else:
         create = repo.create_video
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from framepilot.crypto import DecryptionError
@@ -400,3 +401,34 @@ def shot_counts(db: Database, user: User, video_ids: list[str]) -> dict[str, int
             ).fetchall()
             counts |= {r["video_id"]: r["shots"] for r in rows}
     return counts
+
+
+# --- media paths (system maintenance) ---------------------------------------------------
+
+
+def rewrite_media_paths(db: Database, rename: Callable[[str], str | None]) -> int:
+    """Replace every media path of every user (uploads, keyframes, voiceovers, previews) for
+    which `rename` returns a new one; returns how many rows changed. For `migrate-store`,
+    which turns paths of rows older than media storage into storage keys."""
+    changed = 0
+    with db.connect(SYSTEM) as conn:
+        for row in conn.execute("SELECT id, stored_path FROM videos").fetchall():
+            if (new := rename(row["stored_path"])) is not None:
+                conn.execute("UPDATE videos SET stored_path = ? WHERE id = ?", (new, row["id"]))
+                changed += 1
+        shots = conn.execute(
+            "SELECT video_id, idx, keyframe_path, analysis_json FROM shots WHERE keyframe_path IS NOT NULL"
+        ).fetchall()
+        for row in shots:
+            if (new := rename(row["keyframe_path"])) is not None:
+                shot = Shot.model_validate_json(row["analysis_json"]).model_copy(update={"keyframe_path": new})
+                conn.execute("UPDATE shots SET keyframe_path = ?, analysis_json = ? WHERE video_id = ? AND idx = ?",
+                             (new, shot.model_dump_json(), row["video_id"], row["idx"]))
+                changed += 1
+        for row in conn.execute("SELECT id, audio_path, preview_path FROM voiceovers").fetchall():
+            audio, preview = rename(row["audio_path"]), row["preview_path"] and rename(row["preview_path"])
+            if audio is not None or preview is not None:
+                conn.execute("UPDATE voiceovers SET audio_path = ?, preview_path = ? WHERE id = ?",
+                             (audio or row["audio_path"], preview or row["preview_path"], row["id"]))
+                changed += 1
+    return changed
