@@ -1,7 +1,9 @@
-"""The user's videos: thumbnail, duration, status, date and cost; each opens its review."""
+"""The user's videos: thumbnail, duration, status, date and cost; each opens its review or is
+deleted (after a confirmation) with everything stored for it."""
 
 import streamlit as st
 
+from framepilot import library
 from framepilot.media import browser_source
 from framepilot.models import JobStatus, VideoStatus
 from framepilot.settings import get_settings
@@ -19,8 +21,24 @@ STATUS_BADGES = {
     VideoStatus.FAILED: ("Failed", "red", ":material/error:"),
 }
 
+CONFIRM = "library_confirm_delete"  # the id of the video whose deletion awaits a second click
+
 user = require_user()
 db = database()
+
+
+def _ask(video_id: str | None) -> None:
+    st.session_state[CONFIRM] = video_id
+
+
+def _delete(video_id: str, filename: str) -> None:
+    st.session_state[CONFIRM] = None
+    try:
+        library.delete_video(db, get_settings(), user, video_id)
+    except repo.NotFound:
+        return  # deleted meanwhile (another tab): the listing no longer shows it
+    st.toast(f"Deleted {escape_markdown(filename)} and its analysis.", icon=":material/delete:")
+
 st.title(":material/video_library: Library")
 search = st.text_input("Search", placeholder="Search by file name", key="library_search",
                        label_visibility="collapsed")
@@ -57,3 +75,12 @@ for video in videos:
             info.caption(f":red[:material/error:] {escape_markdown(video.error)}")
         action.page_link("pages/review.py", label="Open review", icon=":material/arrow_forward:",
                          query_params={"video": video.id})
+        if st.session_state.get(CONFIRM) == video.id:
+            info.warning("Delete this video, its analysis, notes, voiceovers and edits? Past costs stay on the "
+                         "Costs page. This can't be undone.", icon=":material/warning:")
+            action.button("Delete for good", key=f"library_delete_confirm_{video.id}", type="primary",
+                          icon=":material/delete_forever:", on_click=_delete, args=(video.id, video.filename))
+            action.button("Keep it", key=f"library_delete_cancel_{video.id}", on_click=_ask, args=(None,))
+        else:
+            action.button("Delete", key=f"library_delete_{video.id}", icon=":material/delete:",
+                          on_click=_ask, args=(video.id,))

@@ -168,6 +168,27 @@ def test_the_library_lists_videos_with_status_and_filters_by_search(app, db, set
     assert "talk.mp4" not in texts(at) and "No video matches" in texts(at)
 
 
+def test_deleting_from_the_library_asks_first_then_removes_the_video_and_its_files(
+        app, db, settings, user_a, ready_video):
+    upload = settings.data_dir / ready_video.stored_path
+    assert upload.is_file()
+    at = app(user_a, "pages/library.py")
+    at.button(key=f"library_delete_{ready_video.id}").click().run()
+    assert "can't be undone" in texts(at)
+    at.button(key=f"library_delete_cancel_{ready_video.id}").click().run()  # changed their mind
+    assert repo.get_video(db, user_a, ready_video.id).filename == "talk.mp4"
+    assert upload.is_file()
+
+    at.button(key=f"library_delete_{ready_video.id}").click().run()
+    at.button(key=f"library_delete_confirm_{ready_video.id}").click().run()
+
+    assert not at.exception
+    assert "talk.mp4" not in [m.value for m in at.markdown] and "No videos yet" in texts(at)
+    with pytest.raises(repo.NotFound):
+        repo.get_video(db, user_a, ready_video.id)
+    assert not upload.exists()
+
+
 def test_review_shows_a_timeline_with_one_bar_per_shot(app, user_a, ready_video):
     at = app(user_a, "pages/review.py", video_id=ready_video.id)
     timeline = plotly_specs(at)[0]
@@ -269,4 +290,4 @@ def test_no_page_shows_settings_secrets_or_keys():
         uses = re.findall(r"st\.secrets[^\n]*", source)
         assert all(u.startswith('st.secrets.get("auth"))') for u in uses), f"{path.name}: {uses}"
     nav = re.findall(r'title="([^"]+)"', sources[ROOT / "app.py"])
-    assert nav and not [t for t in nav if re.search(r"setting|debug|config|env", t, re.I)]
+    assert nav and not [t for t in nav if re.search(r"setting|debug|config|env", t, re.IGNORECASE)]
