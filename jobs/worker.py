@@ -103,7 +103,9 @@ def run_worker(settings: Settings) -> int:
 
     log.info("worker.stopping", signal=signal.Signals(received[0]).name if received else None)
     _shutdown(db, settings, consumer, log)
-    if any(thread.is_alive() for _, thread in consumer.worker_threads):
+    native = {thread for _, thread in consumer.worker_threads} | {
+        t for t in threading.enumerate() if t.name == "whisper-decode"}  # a cancelled job's window
+    if any(thread.is_alive() for thread in native):
         # A job still inside native code (CTranslate2, mediapipe) past the grace period has been
         # re-queued above; tearing the interpreter down under it can crash the process, so end
         # here, cleanly and at once.

@@ -7,6 +7,7 @@ pass is one metered call whose audio_seconds is the audio's duration.
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
@@ -66,6 +67,45 @@ def _to_segment(raw: Any, duration: float) -> Segment:
     return Segment(start=start, end=max(at(raw.end), start), text=raw.text.strip(), words=words)
 
 
+POLL_S = 0.25
+
+
+def _decode_polling(decoding: Iterable[tuple[Any, Segment]], duration: float,
+                    progress: Callable[[float], None] | None) -> list[tuple[Any, Segment]]:
+    """Run Whisper's lazy decoding on a helper thread while this thread calls `progress` every
+    `POLL_S`: Whisper yields only once per 30 s window, so a cancel raised by `progress` would
+    otherwise wait for the window to end (measured 5-13 s on 2 busy cores). When `progress`
+    raises, the helper finishes its current window, keeps nothing and stops."""
+    if progress is None:
+        return list(decoding)
+    kept: list[tuple[Any, Segment]] = []
+    failure: list[Exception] = []
+    stop = threading.Event()
+
+    def decode() -> None:
+        try:
+            for item in decoding:
+                if stop.is_set():
+                    return
+                kept.append(item)
+        except Exception as exc:  # noqa: BLE001 - re-raised on the calling thread
+            failure.append(exc)
+
+    helper = threading.Thread(target=decode, name="whisper-decode", daemon=True)
+    helper.start()
+    try:
+        while helper.is_alive():
+            helper.join(POLL_S)
+            covered = float(kept[-1][0].end) / duration if kept and duration > 0 else 0.0
+            progress(min(covered, 1.0))
+    except BaseException:
+        stop.set()
+        raise
+    if failure:
+        raise failure[0]
+    return kept
+
+
 class LocalTranscriber:
     provider = PROVIDER
 
@@ -100,7 +140,7 @@ class LocalTranscriber:
                 raise ProviderError("The audio could not be decoded for transcription.") from exc
             duration = float(info.duration)
             meter.audio_seconds = duration
-            kept = list(self._collect(raw_segments, duration, progress))
+            kept = _decode_polling(self._collect(raw_segments, duration, None), duration, progress)
         if progress is not None:
             progress(1.0)
         speech = [(raw, seg) for raw, seg in kept if seg.text]
