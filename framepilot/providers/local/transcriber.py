@@ -140,7 +140,8 @@ class LocalTranscriber:
                 raise ProviderError("The audio could not be decoded for transcription.") from exc
             duration = float(info.duration)
             meter.audio_seconds = duration
-            kept = _decode_polling(self._collect(raw_segments, duration, None), duration, progress)
+            decoding = ((raw, _to_segment(raw, duration)) for raw in raw_segments)  # lazy: Whisper decodes as it is read
+            kept = _decode_polling(decoding, duration, progress)
         if progress is not None:
             progress(1.0)
         speech = [(raw, seg) for raw, seg in kept if seg.text]
@@ -156,12 +157,3 @@ class LocalTranscriber:
             provider=PROVIDER,
             model=MODEL_NAME,
         )
-
-    @staticmethod
-    def _collect(raw_segments: Iterable[Any], duration: float,
-                 progress: Callable[[float], None] | None) -> Iterable[tuple[Any, Segment]]:
-        """Decode lazily, reporting progress as each segment arrives."""
-        for raw in raw_segments:
-            yield raw, _to_segment(raw, duration)
-            if progress is not None and duration > 0:
-                progress(min(float(raw.end) / duration, 1.0))
