@@ -10,7 +10,7 @@ import streamlit as st
 from starlette.middleware import Middleware
 
 from framepilot.auth.sessions import SessionPolicy
-from framepilot.logs import configure_logging
+from framepilot.core.logs import configure_logging
 from framepilot.settings import get_settings
 from framepilot.store import open_database
 from framepilot.web.session_routes import session_routes

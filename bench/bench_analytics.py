@@ -14,7 +14,7 @@ with numpy, so 10 million take a minute to generate), then times:
   and this process's RSS growth over those page runs.
 
 BENCH_ANALYTICS_ROWS sets the row count. BENCH_ANALYTICS_BACKEND=postgresql runs on a
-throw-away PostgreSQL cluster under /tmp (tests/servers.py starts it);
+throw-away PostgreSQL cluster under /tmp (testkit/servers.py starts it);
 BENCH_ANALYTICS_DATABASE_URL=postgresql://... uses an empty database you made.
 BENCH_ANALYTICS_FILL_LIMIT_S stops loading after that many seconds (the output says how many
 rows went in; the last days are then empty).
@@ -77,7 +77,7 @@ class Workload:
     """The weighted (operation, provider, model) choices and their prices, as arrays."""
 
     def __init__(self) -> None:
-        from framepilot.pricing import price_for
+        from framepilot.usage.pricing import price_for
 
         self.choices = [(op, p, m) for op, models in WORKLOAD.items() for p, m, w in models for _ in range(w)]
         prices = [price_for(p, m) for _, p, m in self.choices]
@@ -168,7 +168,7 @@ def _timed_costs_page(page_path: str, user: dict) -> None:
 
 def sign_in(db, user) -> None:
     """As a browser that signed in earlier: a live session cookie on every page load (the one
-    boundary AppTest can't seed, replaced as tests/browser.py does)."""
+    boundary AppTest can't seed, replaced as tests/support/browser.py does)."""
     from types import SimpleNamespace
 
     import streamlit.runtime.context
@@ -215,10 +215,10 @@ def cold_page(user_id: int) -> None:
     before = _rss_mb()
     import streamlit.testing.v1  # noqa: F401 - what the web process has loaded before a page runs
 
-    from framepilot import analytics  # noqa: F401
     from framepilot.settings import get_settings
     from framepilot.store import open_database
     from framepilot.store import repository as repo
+    from framepilot.usage import analytics  # noqa: F401
 
     db = open_database(get_settings())
     user = repo.get_user(db, user_id)
@@ -244,7 +244,7 @@ def store_url():
     if os.environ.get("BENCH_ANALYTICS_DATABASE_URL"):
         yield os.environ["BENCH_ANALYTICS_DATABASE_URL"]
     elif os.environ.get("BENCH_ANALYTICS_BACKEND", "sqlite") == "postgresql":
-        from tests.servers import PostgresServer, _pg_bindir
+        from testkit.servers import PostgresServer, _pg_bindir
 
         server = PostgresServer(_pg_bindir()).start()
         try:
@@ -263,8 +263,8 @@ def main() -> None:
         from framepilot.settings import get_settings
 
         get_settings.cache_clear()
-        from framepilot import analytics
         from framepilot.store import SYSTEM, open_database
+        from framepilot.usage import analytics
 
         settings = get_settings()
         db = open_database(settings)

@@ -95,8 +95,8 @@ class Api:
 
 
 def _store(data_dir: Path):  # noqa: ANN202 - (db, user, [token, ...])
-    from framepilot import accounts
     from framepilot.auth import tokens
+    from framepilot.services import accounts
     from framepilot.settings import load_settings
     from framepilot.store import open_database
 

@@ -1,5 +1,5 @@
 """What one 60 s talking video with 8 shots costs with the default openai configuration,
-against a naive approach, both priced by the same table (framepilot/pricing.py).
+against a naive approach, both priced by the same table (framepilot/usage/pricing.py).
 
 Ours: the real providers (whisper-1; one 512 px keyframe per shot at low detail to
 gpt-4o-mini, batched 8 per call; the three director modes on gpt-4o-mini with the data
@@ -22,7 +22,6 @@ from pathlib import Path
 
 import numpy as np
 
-from framepilot import accounts
 from framepilot.models import (
     DirectorInputs,
     DirectorMode,
@@ -33,14 +32,15 @@ from framepilot.models import (
     ShotScale,
     ShotSpan,
 )
-from framepilot.pricing import apply_cost, image_tokens
 from framepilot.providers.openai.director import OpenAIDirector
 from framepilot.providers.openai.shot_analyser import OpenAIShotAnalyser
 from framepilot.providers.openai.transcriber import OpenAITranscriber
+from framepilot.services import accounts
 from framepilot.store import open_database
-from framepilot.usage import CallContext
-from tests import openai_samples as samples
-from tests.fake_openai import FakeOpenAI, fake_settings
+from framepilot.usage.metering import CallContext
+from framepilot.usage.pricing import apply_cost, image_tokens
+from testkit import openai_samples as samples
+from testkit.fake_openai import FakeOpenAI, fake_settings
 
 CLIP_S = 60.0
 SHOTS = 8

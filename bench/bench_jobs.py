@@ -86,7 +86,7 @@ class Worker:
 
 
 def _store(data_dir: Path, **overrides: object):  # noqa: ANN202 - (settings, db, user)
-    from framepilot import accounts
+    from framepilot.services import accounts
     from framepilot.settings import load_settings
     from framepilot.store import open_database
 
@@ -139,8 +139,8 @@ class ProgressWatcher:
 
 
 def throughput(clips: list[Path], workers: int) -> tuple[float, list, list[float]]:
-    from framepilot.uploads import ingest_path
-    from jobs.submit import submit_analysis
+    from framepilot.services.ingest import ingest_path
+    from framepilot.services.jobs import submit_analysis
 
     with tempfile.TemporaryDirectory() as tmp:
         data_dir = Path(tmp) / "data"
@@ -161,8 +161,8 @@ def throughput(clips: list[Path], workers: int) -> tuple[float, list, list[float
 
 def idle_latency(clip: Path, rounds: int = 10) -> list[float]:
     """Director-notes jobs on one analysed clip, submitted one at a time to an idle worker."""
-    from framepilot.uploads import ingest_path
-    from jobs.submit import submit_analysis, submit_director_notes
+    from framepilot.services.ingest import ingest_path
+    from framepilot.services.jobs import submit_analysis, submit_director_notes
 
     with tempfile.TemporaryDirectory() as tmp:
         data_dir = Path(tmp) / "data"

@@ -109,7 +109,7 @@ def transcription_alone(path: Path) -> float:
     from framepilot.providers.local.transcriber import LocalTranscriber
     from framepilot.providers.local.whisper_model import load_whisper_model
     from framepilot.settings import load_settings
-    from framepilot.usage import CallContext
+    from framepilot.usage.metering import CallContext
 
     seed_whisper()
     with tempfile.TemporaryDirectory() as tmp:
@@ -150,10 +150,11 @@ def run_child(path: Path) -> tuple[dict, float]:
 
 
 def child(path: Path) -> None:
-    from framepilot import accounts, service
+    from framepilot.services import accounts
+    from framepilot.services import analysis as service
+    from framepilot.services.ingest import ingest_path
     from framepilot.settings import get_settings
     from framepilot.store import open_database
-    from framepilot.uploads import ingest_path
 
     settings = get_settings()
     db = open_database(settings)

@@ -36,8 +36,8 @@ ROWS = int(os.environ.get("BENCH_SCALEOUT_ROWS", "1000000"))
 
 def jobs_per_minute(clips: list[Path], warm_up: Path, **store: str) -> tuple[float, float]:
     """(jobs per minute, median seconds a job ran) on a fresh data folder and the given store."""
-    from framepilot.uploads import ingest_path
-    from jobs.submit import submit_analysis
+    from framepilot.services.ingest import ingest_path
+    from framepilot.services.jobs import submit_analysis
 
     with tempfile.TemporaryDirectory() as tmp:
         data_dir = Path(tmp) / "data"
@@ -84,8 +84,8 @@ class StoreTimer:
 
 def store_share(clip: Path, **store: str) -> tuple[int, float, float]:
     """(transactions, seconds inside them, job wall seconds) of one job run in this process."""
-    from framepilot.uploads import ingest_path
-    from jobs.submit import submit_analysis
+    from framepilot.services.ingest import ingest_path
+    from framepilot.services.jobs import submit_analysis
     from jobs.tasks import execute_job
 
     with tempfile.TemporaryDirectory() as tmp:
@@ -127,8 +127,8 @@ def migration(dsn: str) -> list[str]:
 
 
 def main() -> None:
-    from framepilot.logs import configure_logging
-    from tests.servers import PostgresServer, _pg_bindir
+    from framepilot.core.logs import configure_logging
+    from testkit.servers import PostgresServer, _pg_bindir
 
     configure_logging("WARNING")  # the in-process job's stage events would fill the results
 

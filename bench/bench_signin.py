@@ -21,9 +21,9 @@ from pathlib import Path
 from argon2 import PasswordHasher
 from argon2.exceptions import VerificationError
 
-from framepilot import accounts
 from framepilot.auth.throttle import SignInThrottle
-from framepilot.logs import configure_logging
+from framepilot.core.logs import configure_logging
+from framepilot.services import accounts
 from framepilot.settings import load_settings
 from framepilot.store import open_database
 from framepilot.store import repository as repo

@@ -23,10 +23,10 @@ from pathlib import Path
 
 import httpx
 
+from framepilot.media_storage import MediaStorage, keys, open_storage
 from framepilot.settings import load_settings
-from framepilot.storage import MediaStorage, keys, open_storage
-from tests.servers import free_port, start_moto, stop_moto, wait_until
-from tests.storage_fixtures import PeakMemory, write_random_file
+from testkit.measure import PeakMemory, write_random_file
+from testkit.servers import free_port, start_moto, stop_moto, wait_until
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -42,7 +42,7 @@ from starlette.applications import Starlette
 from starlette.responses import StreamingResponse
 from starlette.routing import Route
 from framepilot.settings import load_settings
-from framepilot.storage import open_storage
+from framepilot.media_storage import open_storage
 
 storage = open_storage(load_settings())
 

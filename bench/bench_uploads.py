@@ -19,8 +19,8 @@ import time
 from collections import Counter
 from pathlib import Path
 
-from bench.streamlit_client import StreamlitClient
-from bench.web_server import WebServer
+from testkit.streamlit_client import StreamlitClient
+from testkit.web_server import WebServer
 
 SESSIONS, FILES, FILE_MB = 4, 5, 20
 MB = 1024 * 1024
@@ -51,7 +51,7 @@ def run(label: str, app: str, signed_in: bool) -> None:
     with tempfile.TemporaryDirectory() as tmp, WebServer(Path(tmp) / "data", app=app, max_upload_mb=FILE_MB) as server:
         cookies = None
         if signed_in:
-            from tests.security.web import signed_in_cookies
+            from testkit.web_session import signed_in_cookies
 
             cookies = signed_in_cookies(server, "attacker@example.com")
         asyncio.run(_warm_up(server.url))

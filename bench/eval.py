@@ -8,7 +8,9 @@ import sys
 from pathlib import Path
 
 MEDIA = Path(os.environ.get("FRAMEPILOT_SHARED_MEDIA", Path(__file__).resolve().parents[2] / "shared" / "media"))
-EVALS = ["eval_transcribe", "eval_shots", "eval_jumpcuts", "eval_cutlist", "eval_scale"]
+# The labelled sets that the tests also check live in testkit.evalsets; bench-only ones here.
+EVALS = ["testkit.evalsets.transcribe", "testkit.evalsets.shots", "bench.eval_jumpcuts", "bench.eval_cutlist",
+         "testkit.evalsets.scale"]
 
 
 def main() -> int:
@@ -17,7 +19,7 @@ def main() -> int:
         return 0
     for name in EVALS:
         try:
-            module = importlib.import_module(f"bench.{name}")
+            module = importlib.import_module(name)
         except ImportError as exc:
             print(f"== {name}: not available ({exc})")
             continue

@@ -30,7 +30,7 @@ from framepilot.pipeline.probe import probe_video
 from framepilot.providers.local.transcriber import LocalTranscriber
 from framepilot.providers.local.voice import LocalVoice
 from framepilot.settings import get_settings
-from framepilot.usage import CallContext
+from framepilot.usage.metering import CallContext
 
 FPS = 25
 OVERLAP_TOLERANCE_S = 0.15

@@ -1,4 +1,4 @@
-"""Jump-cut accuracy of detect_shots on the set built by bench/jumpcut_set.py.
+"""Jump-cut accuracy of detect_shots on the set built by testkit/evalsets/jumpcuts.py.
 
 A boundary detect_shots marks `jump` matches a true jump cut within +-2 frames (one-to-one);
 a true jump cut found but marked `cut` counts as missed, and any boundary that matches no jump
@@ -20,10 +20,10 @@ import sys
 import tempfile
 from pathlib import Path
 
-from bench.eval_shots import MEDIA, TOLERANCE, match
-from bench.jumpcut_set import CALIBRATION, HELD_OUT, JumpCase, build
 from framepilot.pipeline.probe import probe_video
 from framepilot.pipeline.shots import detect_shots
+from testkit.evalsets.jumpcuts import CALIBRATION, HELD_OUT, JumpCase, build
+from testkit.evalsets.shots import MEDIA, TOLERANCE, match
 
 
 def _boundaries(path: Path, work: Path) -> list[tuple[int, str]]:

@@ -37,7 +37,7 @@ import jiwer
 from framepilot.edit.cutlist import suggest_cuts
 from framepilot.providers.local.transcriber import LocalTranscriber
 from framepilot.settings import get_settings
-from framepilot.usage import CallContext
+from framepilot.usage.metering import CallContext
 
 TUNING = [
     "Bugün size evde daha iyi ışık için üç ipucu vereceğim.",

@@ -22,14 +22,14 @@ sys.path.insert(0, str(ROOT))
 
 
 def _setup(data_dir: Path):
-    from framepilot import accounts
     from framepilot.api.app import create_app
     from framepilot.auth import tokens
     from framepilot.models import AnalysisParams
+    from framepilot.services import accounts
+    from framepilot.services.ingest import ingest_path
     from framepilot.settings import load_settings
     from framepilot.store import open_database
     from framepilot.store import repository as repo
-    from framepilot.uploads import ingest_path
 
     settings = load_settings(data_dir=data_dir, api_rate_limit="1000000/minute", log_level="WARNING")
     db = open_database(settings)

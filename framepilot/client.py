@@ -26,14 +26,17 @@ from framepilot.api.schemas import (
     UploadAccepted,
     VideoOut,
 )
+from framepilot.errors import FramePilotError
 from framepilot.models import AnalysisResult, DirectorMode
 
 EXPORT_FORMATS = ("srt", "vtt", "md", "json")
 TIMELINE_FORMATS = ("otio", "edl", "fcp7_xml", "fcpxml")
 
 
-class ApiError(RuntimeError):
+class ApiError(FramePilotError, RuntimeError):
     """The API answered with an error; `problem` is its RFC 9457 document."""
+
+    user_facing = True
 
     def __init__(self, status: int, problem: dict[str, Any]) -> None:
         self.status, self.problem = status, problem

@@ -24,13 +24,16 @@ from pydantic import (
 )
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-from framepilot.private_files import private_dir
+from framepilot.core.private_files import private_dir
+from framepilot.errors import FramePilotError
 
 ENV_PREFIX = "FRAMEPILOT_"
 
 
-class SettingsError(RuntimeError):
+class SettingsError(FramePilotError, RuntimeError):
     """A setting is missing or invalid; the message names it in one line."""
+
+    user_facing = True
 
 
 class Settings(BaseSettings):
@@ -235,7 +238,7 @@ class Settings(BaseSettings):
         url = self.database_url_resolved
         if url.startswith("sqlite:///"):
             return f"sqlite:{self.db_path.resolve()}"
-        from framepilot.store.postgres import postgres_key
+        from framepilot.core.database_urls import postgres_key
 
         return postgres_key(url)
 

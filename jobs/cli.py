@@ -51,7 +51,7 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def _context(email: str | None):  # noqa: ANN202 - (settings, db, user) or an exit code
-    from framepilot import accounts
+    from framepilot.services import accounts
     from framepilot.settings import get_settings
     from framepilot.store import open_database
     from framepilot.store import repository as repo
@@ -110,8 +110,8 @@ def _stage_text(job: Job, waited_s: float) -> str:
 def follow_job(db, user: User, job_id: str, interactive: bool) -> int:  # noqa: ANN001
     """Follow a job to its end: a progress bar at a terminal, `job.progress` JSON events
     otherwise. 0 when it completes; 1 when it fails or is cancelled, with its error on stderr."""
-    from framepilot.cli_output import stage_progress
-    from framepilot.logs import get_logger
+    from framepilot.cli.output import stage_progress
+    from framepilot.core.logs import get_logger
     from framepilot.store import repository as repo
 
     log = get_logger(component="jobs_cli", job_id=job_id)
@@ -139,8 +139,8 @@ def follow_job(db, user: User, job_id: str, interactive: bool) -> int:  # noqa: 
 
 
 def cmd_submit(args: argparse.Namespace) -> int:
-    from framepilot.uploads import UploadFailed, UploadRejected, ingest_path
-    from jobs.submit import submit_analysis
+    from framepilot.services.ingest import UploadFailed, UploadRejected, ingest_path
+    from framepilot.services.jobs import submit_analysis
 
     ctx = _context(args.user)
     if ctx is None:
@@ -200,12 +200,12 @@ def cmd_show(args: argparse.Namespace) -> int:
 
 
 def cmd_cancel(args: argparse.Namespace) -> int:
-    from jobs.submit import cancel_job
+    from framepilot.services.jobs import cancel_job
 
     return _one(args, lambda _s, db, user, job_id: cancel_job(db, user, job_id))
 
 
 def cmd_retry(args: argparse.Namespace) -> int:
-    from jobs.submit import retry_job
+    from framepilot.services.jobs import retry_job
 
     return _one(args, lambda settings, db, user, job_id: retry_job(db, settings, user, job_id))

@@ -14,9 +14,9 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-from framepilot.logs import get_logger
+from framepilot.core.logs import get_logger
+from framepilot.core.stage_progress import Cancelled
 from framepilot.models import JobStatus
-from framepilot.progress import Cancelled
 from framepilot.store import Database
 from framepilot.store import repository as repo
 
@@ -38,7 +38,7 @@ def heartbeat_interval(stale_after_s: float) -> float:
 
 
 class JobProgress:
-    """The progress callback handed to `framepilot.service` for one claimed job."""
+    """The progress callback handed to `framepilot.services.analysis` for one claimed job."""
 
     def __init__(self, db: Database, job_id: str, attempt: int, *,
                  min_write_interval_s: float = 0.25, stopping: threading.Event = WORKER_STOPPING) -> None:

@@ -10,7 +10,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 
-from framepilot.logs import get_logger
+from framepilot.core.logs import get_logger
 from framepilot.models import Job, JobType, VideoStatus
 from framepilot.settings import Settings
 from framepilot.store import Database

@@ -2,7 +2,7 @@
 
 The message carries only the id; type and parameters come from the job row, so a job can
 be re-enqueued any number of times and `claim_job` makes sure it runs once at a time.
-The work itself is `framepilot.service`; this module only claims, reports and records
+The work itself is `framepilot.services.analysis`; this module only claims, reports and records
 the outcome.
 """
 
@@ -14,12 +14,8 @@ import threading
 import time
 from typing import assert_never
 
-from huey import Huey
-from huey.api import TaskWrapper
-
-from framepilot import service
-from framepilot.library import remove_files_of_deleted_job
-from framepilot.logs import get_logger
+from framepilot.core.logs import get_logger
+from framepilot.core.stage_progress import Cancelled, ProgressFn
 from framepilot.models import (
     AnalysisParams,
     DirectorNotesParams,
@@ -30,7 +26,9 @@ from framepilot.models import (
     VideoStatus,
     VoiceParams,
 )
-from framepilot.progress import Cancelled, ProgressFn
+from framepilot.queue import JobRunner
+from framepilot.services import analysis as service
+from framepilot.services.library import remove_files_of_deleted_job
 from framepilot.settings import Settings
 from framepilot.store import Database, open_database
 from framepilot.store import repository as repo
@@ -53,16 +51,13 @@ _databases: dict[str, Database] = {}
 _db_lock = threading.Lock()
 
 
-def register_tasks(huey: Huey, settings: Settings) -> TaskWrapper:
-    """Register `run_job` on a Huey instance; the task runs with these settings."""
+def job_runner(settings: Settings) -> JobRunner:
+    """The queue's `run_job` for this worker: run the job; True puts it back on the queue."""
 
-    def run_job(job_id: str) -> None:
-        """Run one job from the jobs table (Huey task)."""
-        if execute_job(database(settings), settings, job_id) == JobStatus.QUEUED:
-            task(job_id)  # interrupted by a shutdown: any worker sharing this queue may resume it
+    def run(job_id: str) -> bool:
+        return execute_job(database(settings), settings, job_id) == JobStatus.QUEUED
 
-    task = huey.task(name="run_job")(run_job)
-    return task
+    return run
 
 
 def database(settings: Settings) -> Database:
@@ -93,7 +88,9 @@ def run_service(db: Database, settings: Settings, job: Job, progress: ProgressFn
             service.voice_script(db, settings, user, job.video_id, mode=mode,
                                  provider=provider, job_id=job.id, progress=progress)
         case RenderEditParams(cut_list=cut_list):
-            from framepilot.edit import video_edit  # the worker loads the edit's libraries only when it renders
+            from framepilot.services import (
+                edit as video_edit,  # the worker loads the edit's libraries only when it renders
+            )
 
             video_edit.render_preview(db, settings, user, job.video_id, cut_list, progress=progress)
         case _:

@@ -27,16 +27,16 @@ import sys
 import threading
 import time
 
-from framepilot.logs import get_logger
-from framepilot.private_files import lock_down
+from framepilot.core.logs import get_logger
+from framepilot.core.private_files import lock_down
+from framepilot.media_storage.workspace import remove_stale_workspaces
+from framepilot.queue import JobQueue, get_queue, set_job_runner
 from framepilot.settings import Settings
-from framepilot.storage.workspace import remove_stale_workspaces
 from framepilot.store import Database
 from framepilot.store import repository as repo
 from jobs.progress import WORKER_STOPPING
-from jobs.queue import JobQueue, get_queue
 from jobs.reaper import reap_interval, reap_stale_jobs
-from jobs.tasks import ACTIVE_JOBS, database, requeue_for_restart
+from jobs.tasks import ACTIVE_JOBS, database, job_runner, requeue_for_restart
 
 SHUTDOWN_GRACE_S = 8.0
 HEALTH_CHECK_EVERY_S = 10.0
@@ -67,6 +67,7 @@ def run_worker(settings: Settings) -> int:
     logging.getLogger("huey").setLevel(logging.WARNING)  # our own JSON events say what happens
     lock_down(settings.data_dir)  # files an older version left readable become owner-only
     db = database(settings)
+    set_job_runner(job_runner(settings))
     queue = get_queue(settings)
     enqueued = recover_on_start(db, settings, queue)
     consumer = queue.huey.create_consumer(

@@ -24,6 +24,7 @@ from framepilot.auth import sessions
 from framepilot.auth.oidc import OidcClaims, resolve_identity
 from framepilot.auth.sessions import COOKIE_NAME, SessionPolicy
 from framepilot.models import Job, JobStatus, User, Video
+from framepilot.services.jobs import cancel_job, retry_job
 from framepilot.settings import get_settings
 from framepilot.store import Database, open_database
 from framepilot.store import repository as repo
@@ -35,7 +36,6 @@ from framepilot.ui.job_display import (
 )
 from framepilot.ui.safe_text import escape_markdown
 from framepilot.web import SIGN_OUT_PATH, session_url
-from jobs.submit import cancel_job, retry_job
 
 VIDEO_KEY = "common_video"
 NOT_FOUND = "That video was not found. It may have been deleted, or the link is wrong."

@@ -2,9 +2,10 @@
 
 import streamlit as st
 
-from framepilot.media import browser_source
 from framepilot.models import DirectorMode, JobStatus, JobType
 from framepilot.providers.registry import available_providers
+from framepilot.services.jobs import submit_director_notes, submit_tts
+from framepilot.services.media import browser_source
 from framepilot.settings import get_settings
 from framepilot.store import repository as repo
 from framepilot.ui.review import (
@@ -19,7 +20,6 @@ from framepilot.ui.review import (
     version_label,
 )
 from framepilot.ui.safe_text import escape_markdown
-from jobs.submit import submit_director_notes, submit_tts
 from pages.common import chosen_video, database, job_row, require_user
 
 SEVERITY_COLOURS = {"warning": "orange", "suggestion": "blue", "info": "gray"}

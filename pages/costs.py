@@ -7,13 +7,13 @@ from datetime import date, datetime, timedelta, timezone
 
 import streamlit as st
 
-from framepilot import analytics
+from framepilot.core.wording import plural
 from framepilot.settings import get_settings
 from framepilot.store import repository as repo
 from framepilot.ui import cost_charts as charts
 from framepilot.ui.cost_charts import count, duration, usd
 from framepilot.ui.safe_text import chart_text
-from framepilot.wording import plural
+from framepilot.usage import analytics
 from pages.common import database, require_user
 
 user = require_user()

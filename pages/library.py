@@ -3,15 +3,15 @@ deleted (after a confirmation) with everything stored for it."""
 
 import streamlit as st
 
-from framepilot import library
-from framepilot.media import browser_source
+from framepilot.core.wording import plural
 from framepilot.models import JobStatus, VideoStatus
+from framepilot.services import library
+from framepilot.services.media import browser_source
 from framepilot.settings import get_settings
 from framepilot.store import repository as repo
 from framepilot.ui.job_display import progress_text
 from framepilot.ui.review import cost_text, duration_text
 from framepilot.ui.safe_text import escape_markdown
-from framepilot.wording import plural
 from pages.common import database, require_user
 
 STATUS_BADGES = {

@@ -2,10 +2,11 @@
 
 import streamlit as st
 
-from framepilot import exports
-from framepilot.media import review_media
+from framepilot.core.wording import plural
 from framepilot.models import DirectorMode, JobStatus, VideoStatus
-from framepilot.service import load_analysis
+from framepilot.services import exports
+from framepilot.services.analysis import load_analysis
+from framepilot.services.media import review_media
 from framepilot.settings import get_settings
 from framepilot.store import repository as repo
 from framepilot.ui import charts
@@ -20,7 +21,6 @@ from framepilot.ui.review import (
     shot_heading,
 )
 from framepilot.ui.safe_text import escape_markdown
-from framepilot.wording import plural
 from pages.common import chosen_video, database, require_user
 from pages.review_edit import edit_panel
 

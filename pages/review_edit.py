@@ -6,17 +6,17 @@ from pathlib import Path
 
 import streamlit as st
 
-from framepilot.edit import video_edit
 from framepilot.edit.timeline import TimelineError, TimelineFormat
-from framepilot.ui.edit_view import cut_label, cut_timeline, summarise_edit
 from framepilot.models import JobStatus, JobType, User, Video
+from framepilot.services import edit as video_edit
+from framepilot.services.jobs import submit_render
 from framepilot.settings import get_settings
 from framepilot.store import Database
 from framepilot.store import repository as repo
+from framepilot.ui.edit_view import cut_label, cut_timeline, summarise_edit
 from framepilot.ui.job_display import progress_text
 from framepilot.ui.review import duration_text
 from framepilot.ui.safe_text import escape_markdown
-from jobs.submit import submit_render
 
 
 def _render_job(db: Database, user: User, video: Video):  # noqa: ANN202 - Job | None

@@ -6,7 +6,7 @@ and comes back signed in.
 
 import streamlit as st
 
-from framepilot.accounts import LOGIN_FAILED, lockout_message, sign_in
+from framepilot.services.accounts import LOGIN_FAILED, lockout_message, sign_in
 from pages.common import (
     client_address,
     database,

@@ -6,18 +6,18 @@ import streamlit as st
 
 from framepilot.models import DirectorMode, JobStatus, VideoStatus
 from framepilot.providers.registry import available_providers
+from framepilot.services.ingest import (
+    ALLOWED_SUFFIXES,
+    AnalysisRequest,
+    NotAVideo,
+    UploadFailed,
+    UploadRejected,
+    ingest,
+)
 from framepilot.settings import get_settings
 from framepilot.store import repository as repo
 from framepilot.ui.review import MODE_BLURBS, MODE_TITLES
 from framepilot.ui.safe_text import escape_markdown
-from framepilot.uploads import (
-    ALLOWED_SUFFIXES,
-    UploadFailed,
-    UploadRejected,
-    ingest_path,
-    ingest_upload,
-)
-from jobs.submit import submit_analysis
 from pages.common import database, job_row, release_uploads, require_user
 
 SAMPLE_CLIP = Path(__file__).resolve().parent.parent / "framepilot" / "assets" / "sample.mp4"
@@ -60,23 +60,27 @@ with st.container(horizontal=True):
     sample = st.button("Try the sample clip", icon=":material/movie:", key="upload_sample")
 
 
-def _start(name: str, ingest) -> None:  # noqa: ANN001 - a zero-argument callable returning Ingested
-    """Store one file and queue its analysis, or point at the stored one when it is a duplicate.
-    A file that cannot be stored gets its own message; the rest of the batch goes on."""
+def _start(name: str, stream) -> None:  # noqa: ANN001 - a binary file object
+    """Store, check and queue one file (the same `ingest` as `POST /api/videos`), or point at
+    the stored one when it is a duplicate. A refused file gets its own message; the batch goes on."""
+    request = AnalysisRequest(modes=tuple(modes), provider=provider, voice=voice)
     try:
-        ingested = ingest()
+        ingestion = ingest(db, settings, user, name, stream, request)
+    except NotAVideo as exc:  # its message names the file already, as the API's 422 does
+        st.session_state[NOTICES_KEY].append(("error", str(exc), None))
+        return
     except (UploadRejected, UploadFailed) as exc:
         st.session_state[NOTICES_KEY].append(("error", f"“{name}”: {exc}", None))
         return
-    video = ingested.video
-    if ingested.duplicate and video.status == VideoStatus.READY:
+    video = ingestion.video
+    if ingestion.duplicate and ingestion.submission.reused and video.status == VideoStatus.READY:
         st.session_state[NOTICES_KEY].append(
             ("info", f"“{video.filename}” was already analysed, so nothing was charged again.", video.id))
         return
-    submission = submit_analysis(db, settings, user, video.id, modes=modes, provider=provider, voice=voice)
     tracked = [j["job"] for j in st.session_state[JOBS_KEY]]
-    if submission.job.id not in tracked:
-        st.session_state[JOBS_KEY].insert(0, {"job": submission.job.id, "video": video.id, "name": video.filename})
+    if ingestion.submission.job.id not in tracked:
+        st.session_state[JOBS_KEY].insert(0, {"job": ingestion.submission.job.id, "video": video.id,
+                                              "name": video.filename})
 
 
 if analyse or sample:
@@ -87,9 +91,10 @@ if analyse or sample:
     if sample and not SAMPLE_CLIP.exists():
         st.session_state[NOTICES_KEY].append(("error", "The sample clip is not installed.", None))
     elif sample:
-        _start(SAMPLE_CLIP.name, lambda: ingest_path(db, settings, user, SAMPLE_CLIP))
+        with open(SAMPLE_CLIP, "rb") as sample_file:
+            _start(SAMPLE_CLIP.name, sample_file)
     for upload in (files or []) if analyse else []:
-        _start(upload.name, lambda upload=upload: ingest_upload(db, settings, user, upload.name, upload))
+        _start(upload.name, upload)
     if analyse:
         release_uploads(files or [])
         st.session_state.upload_generation += 1

@@ -7,11 +7,11 @@ from pathlib import Path
 
 import pytest
 
-from framepilot import accounts
+from framepilot.services import accounts
 from framepilot.settings import Settings, get_settings
 from framepilot.store import open_database
 
-pytest_plugins = ["tests.fake_openai", "tests.servers", "tests.storage_fixtures"]
+pytest_plugins = ["testkit.fake_openai", "testkit.servers", "tests.support.storage_fixtures"]
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
@@ -36,7 +36,7 @@ def _isolated_env(tmp_path, monkeypatch, models_cache):
     get_settings.cache_clear()
     yield
     get_settings.cache_clear()
-    from tests.page_fixtures import PAGE_PATCHES
+    from tests.support.page_fixtures import PAGE_PATCHES
 
     PAGE_PATCHES.undo()
 

@@ -75,3 +75,104 @@ def test_relative_imports_are_resolved_before_checking(tmp_path):
         "def later():\n    from ..providers import base\n    from .. import ui\n", encoding="utf-8")
 
     assert imported_modules(package / "director" / "sneaky.py", package) >= {"framepilot.providers.base", "framepilot.ui"}
+
+
+# --- the whole graph: no circles, no upward imports -------------------------------------
+
+# Layers, lowest first. A module may import its own layer and the ones below it, never above.
+LAYERS = {
+    "models": 0, "errors": 0,
+    "core": 1, "settings": 1,
+    "pipeline": 2, "cinematic": 2, "director": 2, "prompts": 2, "edit": 2,
+    "store": 3, "media_storage": 3, "queue": 3, "usage": 3, "providers": 3, "auth": 3,
+    "services": 4,
+    "cli": 5, "api": 5, "web": 5, "ui": 5, "client": 5,
+}
+FACES = ("framepilot.cli", "framepilot.api", "framepilot.web", "framepilot.ui", "pages", "streamlit", "fastapi")
+
+
+def import_graph(package_dir: Path = PACKAGE) -> dict[str, set[str]]:
+    """Module -> the framepilot modules it imports (anywhere in the file, lazy imports included)."""
+    modules = {module_name(p, package_dir): p for p in sorted(package_dir.rglob("*.py"))}
+    return {name: {m for m in imported_modules(path, package_dir) if m in modules and m != name}
+            for name, path in modules.items()}
+
+
+def circles(graph: dict[str, set[str]]) -> list[list[str]]:
+    """Strongly connected groups of more than one module (Tarjan), each sorted."""
+    index: dict[str, int] = {}
+    low: dict[str, int] = {}
+    stack: list[str] = []
+    found: list[list[str]] = []
+
+    def visit(v: str) -> None:
+        index[v] = low[v] = len(index)
+        stack.append(v)
+        for w in sorted(graph[v]):
+            if w not in index:
+                visit(w)
+                low[v] = min(low[v], low[w])
+            elif w in stack:
+                low[v] = min(low[v], index[w])
+        if low[v] == index[v]:
+            group = []
+            while True:
+                w = stack.pop()
+                group.append(w)
+                if w == v:
+                    break
+            if len(group) > 1:
+                found.append(sorted(group))
+
+    for v in sorted(graph):
+        if v not in index:
+            visit(v)
+    return found
+
+
+def upward_imports(graph: dict[str, set[str]]) -> list[tuple[str, str]]:
+    def layer(module: str) -> int | None:
+        parts = module.split(".")
+        return LAYERS.get(parts[1]) if len(parts) > 1 else None
+
+    return sorted((m, d) for m, deps in graph.items() for d in deps
+                  if layer(m) is not None and layer(d) is not None and layer(d) > layer(m))
+
+
+def test_no_module_of_framepilot_imports_itself_round_a_circle():
+    assert circles(import_graph()) == []
+
+
+def test_no_layer_imports_one_above_it():
+    assert upward_imports(import_graph()) == []
+
+
+def test_every_top_level_name_of_framepilot_has_a_layer():
+    tops = {p.stem if p.suffix == ".py" else p.name for p in PACKAGE.iterdir()
+            if (p.suffix == ".py" and p.stem != "__init__") or (p / "__init__.py").exists()}
+    assert tops - set(LAYERS) == set()
+    assert len([p for p in PACKAGE.glob("*.py") if p.stem != "__init__"]) <= 3  # settings, client, errors
+
+
+def test_services_import_no_face():
+    assert violations(python_files("services"), FACES) == {}
+
+
+def test_only_the_command_line_imports_the_job_runner():
+    # `jobs/` turns core use cases into queued work; the core enqueues through framepilot.queue.
+    assert violations(python_files(".", exclude=("cli",)), ("jobs",)) == {}
+
+
+def test_the_checks_see_a_circle_and_an_upward_import(tmp_path):
+    package = tmp_path / "framepilot"
+    for folder in ("models", "services"):
+        (package / folder).mkdir(parents=True)
+        (package / folder / "__init__.py").write_text("", encoding="utf-8")
+    (package / "models" / "a.py").write_text("from framepilot.models import b\n", encoding="utf-8")
+    (package / "models" / "b.py").write_text("def f():\n    from framepilot.services import c\n", encoding="utf-8")
+    (package / "services" / "c.py").write_text("from framepilot.models import a\n", encoding="utf-8")
+
+    graph = import_graph(package)
+
+    assert circles(graph) == [["framepilot.models.a", "framepilot.models.b", "framepilot.services.c"]]
+    assert ("framepilot.models.b", "framepilot.services.c") in upward_imports(graph)

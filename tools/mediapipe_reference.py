@@ -2,7 +2,7 @@
 
 Standalone on purpose (mediapipe, OpenCV and NumPy only): it also runs in a throw-away venv
 with the old `mediapipe==0.10.21` + numpy<2 + protobuf<5 wheel, which is how
-`tests/fixtures/mediapipe_reference.json` was recorded. `tests/test_mediapipe_upgrade.py`
+`tests/fixtures/mediapipe_reference.json` was recorded. `tests/providers/test_mediapipe_upgrade.py`
 checks that the installed build still gives the same numbers to 4 decimals.
 
     python tools/mediapipe_reference.py ../shared/media/stills > tests/fixtures/mediapipe_reference.json

@@ -7,8 +7,9 @@ from fastapi import FastAPI
 from fastapi.openapi.utils import get_openapi
 from fastapi_offline import FastAPIOffline
 
-from framepilot.api import edit, exports, jobs, problems, usage, videos
+from framepilot.api import problems
 from framepilot.api.deps import RateLimit
+from framepilot.api.routes import edit, exports, jobs, usage, videos
 from framepilot.api.schemas import JobEvent, UploadForm
 from framepilot.settings import Settings
 from framepilot.store import open_database

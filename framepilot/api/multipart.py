@@ -16,7 +16,7 @@ import anyio.from_thread
 from python_multipart.exceptions import FormParserError
 from python_multipart.multipart import MultipartParser, parse_options_header
 
-from framepilot.uploads import UploadRejected, UploadTooLarge
+from framepilot.services.ingest import UploadRejected, UploadTooLarge
 
 READ_SIZE = 1024 * 1024
 

@@ -13,7 +13,7 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from framepilot.logs import get_logger
+from framepilot.core.logs import get_logger
 from framepilot.store import repository as repo
 
 PROBLEM_JSON = "application/problem+json"

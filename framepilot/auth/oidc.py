@@ -14,7 +14,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict
 
-from framepilot.logs import get_logger
+from framepilot.core.logs import get_logger
 from framepilot.models import User
 from framepilot.store import Database
 from framepilot.store import repository as repo

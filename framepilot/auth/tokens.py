@@ -13,6 +13,7 @@ from datetime import datetime, timedelta, timezone
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from framepilot.errors import FramePilotError
 from framepilot.models import ApiToken, User
 from framepilot.store import Database
 from framepilot.store import repository as repo
@@ -23,8 +24,10 @@ MAX_NAME_CHARS = 80
 LAST_USED_EVERY = timedelta(minutes=1)
 
 
-class TokenError(ValueError):
+class TokenError(FramePilotError, ValueError):
     """A token request that cannot be met; the message is for the user."""
+
+    user_facing = True
 
 
 class NewToken(BaseModel):

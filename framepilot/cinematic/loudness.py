@@ -16,6 +16,7 @@ from pathlib import Path
 import imageio_ffmpeg
 import numpy as np
 
+from framepilot.errors import FramePilotError
 from framepilot.pipeline.audio import SOUNDTRACK_FORMAT
 from framepilot.pipeline.media_input import ffmpeg_input_args
 
@@ -38,7 +39,7 @@ _PTS = re.compile(r"pts_time:([-\d.]+)")
 _MOMENTARY = re.compile(r"lavfi\.r128\.M=([-\d.]+|-?inf|nan)")
 
 
-class LoudnessError(RuntimeError):
+class LoudnessError(FramePilotError, RuntimeError):
     """ffmpeg could not read the audio file."""
 
 

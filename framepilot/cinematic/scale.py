@@ -13,11 +13,11 @@ Shot scale is defined by where the frame cuts the human body, so the cues are, i
    close-up (foliage, fabric) has the detail but not the focus, and is no longer called wide.
    Without a person there is no reference size, so the close call is CU, not a finer class.
 
-Data-fitted thresholds were fitted on the CALIBRATION shots of bench/eval_scale.py only (a
+Data-fitted thresholds were fitted on the CALIBRATION shots of testkit/evalsets/scale.py only (a
 fixed split by a hash of the file name); the rest are priors from the shot-scale definitions
-and say so. bench/eval_scale.py reports the held-out shots.
+and say so. testkit/evalsets/scale.py reports the held-out shots.
 mediapipe is imported lazily and its graphs are built once per process; its native log lines
-are filtered out (framepilot.native_noise).
+are filtered out (framepilot.core.native_noise).
 """
 
 from __future__ import annotations
@@ -29,8 +29,8 @@ import cv2
 import numpy as np
 from pydantic import BaseModel, Field
 
+from framepilot.core.native_noise import native_noise_filtered
 from framepilot.models import ShotScale
-from framepilot.native_noise import native_noise_filtered
 
 MEDIAPIPE_MODEL = "mediapipe-0.10.21"
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from framepilot.director.phrasebook import PHRASES
-from framepilot.director.spoken_text import is_english, is_turkish
+from framepilot.director.spoken_text import Disfluency, is_english, is_turkish
 from framepilot.models import ShotScale
 
 LANGUAGE_NAMES = {"de": "German", "fr": "French", "es": "Spanish", "it": "Italian", "pt": "Portuguese",
@@ -82,3 +82,12 @@ def issue_name(issue: str, language: str) -> str:
     """One of the shot analyser's issue names in `language`; free text (an LLM's) stays as it is."""
     phrases = PHRASES.get(f"issue.{issue}")
     return phrases.get(language, issue) if phrases else issue
+
+
+def evidence_list(items: list[Disfluency], limit: int = 6, language: str = "en") -> str:
+    """"'um' at 12.3 s, 'like' at 14.0 s" (and how many more); `language` "tr" writes it in Turkish."""
+    shown = [say("evidence.at", language, label=d.label, t=d.start) if d.repeated_phrase is None
+             else say("evidence.repeated", language, phrase=d.repeated_phrase.strip("'"), t=d.start)
+             for d in items[:limit]]
+    more = len(items) - limit
+    return ", ".join(shown) + (say("evidence.more", language, more=more) if more > 0 else "")

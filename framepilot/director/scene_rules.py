@@ -20,6 +20,7 @@ from framepilot.director.language import (
     PACE,
     category_name,
     english_notes_label,
+    evidence_list,
     notes_language,
     plural_s,
     say,
@@ -33,7 +34,6 @@ from framepilot.director.spoken_text import (
     Token,
     cluster_by_time,
     disfluencies,
-    evidence_list,
     find_retakes,
     rebuild,
     split_sentences,
@@ -160,6 +160,7 @@ def one_step(scale: ShotScale) -> tuple[ShotScale, str]:
 
 
 def hook_delay(r: Reading) -> list[DirectorNote]:
+    """The first word comes after HOOK_MAX_S: one warning over the silent opening."""
     if not r.speech or r.tokens[0].start <= HOOK_MAX_S:
         return []
     first = r.tokens[0].start
@@ -169,6 +170,8 @@ def hook_delay(r: Reading) -> list[DirectorNote]:
 
 
 def weak_opening(r: Reading) -> list[DirectorNote]:
+    """The opening sentence is a greeting, or a later line scores HOOK_STRENGTH_GAP stronger:
+    suggest opening with that line (English and Turkish only)."""
     if r.spoken == "other" or not r.sentences:
         return []
     first = r.sentences[0]
@@ -191,6 +194,8 @@ def weak_opening(r: Reading) -> list[DirectorNote]:
 
 
 def filler_words(r: Reading) -> list[DirectorNote]:
+    """Filler words the cut list removes, one note per shot (or per FILLER_GROUP_WINDOW_S without
+    shots); a warning from FILLER_WARNING_COUNT in one group. No fillers, no note."""
     fillers = [d for d in r.cut if d.kind == "filler"]
     if not fillers:
         return []
@@ -214,6 +219,8 @@ def filler_words(r: Reading) -> list[DirectorNote]:
 
 
 def false_starts(r: Reading) -> list[DirectorNote]:
+    """False starts (grouped by DELIVERY_GROUP_WINDOW_S) and retaken sentences, each with the
+    range to drop."""
     notes = []
     starts = [d for d in r.cut if d.kind == "false start"]
     for group in cluster_by_time(starts, DELIVERY_GROUP_WINDOW_S):
@@ -254,6 +261,8 @@ def pace_windows(r: Reading) -> list[tuple[float, float]]:
 
 
 def pace(r: Reading) -> list[DirectorNote]:
+    """Speaking rate per window against the language's norms (PACE); neighbouring windows with
+    the same verdict merge; pauses over SILENCE_GAP_S do not count as speech."""
     if not r.speech:
         return []
 
@@ -292,6 +301,8 @@ def pace(r: Reading) -> list[DirectorNote]:
 
 
 def silences(r: Reading) -> list[DirectorNote]:
+    """The MAX_SILENCE_NOTES longest gaps between words over SILENCE_GAP_S, in time order; a
+    warning from SILENCE_WARNING_S."""
     gaps = [(b.start - a.end, a, b) for a, b in zip(r.tokens, r.tokens[1:]) if b.start - a.end > SILENCE_GAP_S]
     longest = sorted(gaps, key=lambda g: -g[0])[:MAX_SILENCE_NOTES]
     return [note(a.end, b.start, "silence", "warning" if gap >= SILENCE_WARNING_S else "suggestion",
@@ -300,6 +311,7 @@ def silences(r: Reading) -> list[DirectorNote]:
 
 
 def end_tail(r: Reading) -> list[DirectorNote]:
+    """More than END_TAIL_S after the last word: suggest cutting the run-on tail."""
     if not r.speech:
         return []
     last = r.tokens[-1].end
@@ -337,6 +349,8 @@ def cut_points(shot: Shot, r: Reading) -> tuple[list[float], str]:
 
 
 def long_takes(r: Reading) -> list[DirectorNote]:
+    """Shots over LONG_TAKE_S, with where to cut them (sentence ends, else pauses); a warning
+    past twice that."""
     notes = []
     for shot in r.shots:
         length = shot.duration_s
@@ -356,6 +370,8 @@ def long_takes(r: Reading) -> list[DirectorNote]:
 
 
 def scale_variety(r: Reading) -> list[DirectorNote]:
+    """One shot scale throughout: suggest a punch-in one step tighter on the strongest lines
+    (or everywhere); with several scales it defers to `jump_cuts`."""
     scaled = [s for s in r.shots if s.scale is not None]
     if not scaled:
         return []
@@ -395,6 +411,8 @@ def punch_in_moments(r: Reading) -> list[Sentence]:
 
 
 def jump_cuts(r: Reading) -> list[DirectorNote]:
+    """Neighbouring shots at the same scale across a cut (or a detected jump): suggest changing
+    the framing of the second, over JUMP_CUT_MARGIN_S either side of the cut."""
     notes = []
     for position, (a, b) in enumerate(zip(r.shots, r.shots[1:])):
         detected = b.transition_in == "jump"  # same framing either side: another take
@@ -413,10 +431,12 @@ def jump_cuts(r: Reading) -> list[DirectorNote]:
 
 
 def shot_notes(r: Reading) -> list[DirectorNote]:
+    """Each shot's measured problems (exposure, headroom, shake, loudness) from `shot_findings`."""
     return shot_measurements(r.shots, r.speech, r.lang)
 
 
 def no_speech(r: Reading) -> list[DirectorNote]:
+    """No words heard: one info note over the whole video saying why, so notes are visual only."""
     if r.speech:
         return []
     return [note(0.0, r.duration, "audio", "info", say("no_speech", r.lang),

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from framepilot.director.language import (
     PACE,
     english_notes_label,
+    evidence_list,
     notes_language,
     plural_s,
     say,
@@ -27,7 +28,6 @@ from framepilot.director.spoken_text import (
     capitalise,
     cluster_by_time,
     disfluencies,
-    evidence_list,
     find_retakes,
     normalise,
     rebuild,

@@ -462,13 +462,3 @@ def cluster_by_time(items: list[Disfluency], window_s: float) -> list[list[Disfl
             groups.append([item])
     return groups
 
-
-def evidence_list(items: list[Disfluency], limit: int = 6, language: str = "en") -> str:
-    """"'um' at 12.3 s, 'like' at 14.0 s" (and how many more); `language` "tr" writes it in Turkish."""
-    from framepilot.director.language import say  # the phrasebook reads this module's vocabularies
-
-    shown = [say("evidence.at", language, label=d.label, t=d.start) if d.repeated_phrase is None
-             else say("evidence.repeated", language, phrase=d.repeated_phrase.strip("'"), t=d.start)
-             for d in items[:limit]]
-    more = len(items) - limit
-    return ", ".join(shown) + (say("evidence.more", language, more=more) if more > 0 else "")

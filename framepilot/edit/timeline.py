@@ -15,6 +15,7 @@ from urllib.parse import quote
 
 import opentimelineio as otio
 
+from framepilot.errors import FramePilotError
 from framepilot.models import CutList
 
 NTSC_RATES = (24000 / 1001, 30000 / 1001, 60000 / 1001)
@@ -47,8 +48,10 @@ FORMATS: dict[TimelineFormat, tuple[str, str, str, str]] = {
 EDL_REEL = "AX"
 
 
-class TimelineError(ValueError):
+class TimelineError(FramePilotError, ValueError):
     """The edit cannot be written in this format; the message says why."""
+
+    user_facing = True
 
 
 def timeline_rate(fps: float) -> float:

@@ -20,6 +20,7 @@ import av
 import imageio_ffmpeg
 import numpy as np
 
+from framepilot.errors import FramePilotError
 from framepilot.pipeline.media_input import ffmpeg_input_args, open_container
 
 ANALYSIS_WIDTH = 320
@@ -27,7 +28,7 @@ SAMPLE_WIDTH = 640
 SAMPLES_PER_SECOND = 2.0
 
 
-class DecodeError(RuntimeError):
+class DecodeError(FramePilotError, RuntimeError):
     """ffmpeg could not decode a single frame of the video."""
 
 

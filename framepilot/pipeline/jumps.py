@@ -20,7 +20,7 @@ sits between them.
 
 Phone footage often repeats frames (frame-rate conversion); repeated frames are skipped so
 a move that lands after a repeat is not mistaken for a burst. The thresholds were fitted on
-the calibration clips of `bench/jumpcut_set.py` only; `bench/eval_jumpcuts.py` reports the
+the calibration clips of `testkit/evalsets/jumpcuts.py` only; `bench/eval_jumpcuts.py` reports the
 held-out clips.
 
 The test streams: a frame is judged once the JUMP_USUAL_S after it have arrived, so only

@@ -20,6 +20,8 @@ from pathlib import Path
 
 import av
 
+from framepilot.errors import FramePilotError
+
 ALLOWED_PROTOCOLS = "file"
 
 # Demuxers an upload may be: real media containers that never open another file or URL by
@@ -48,7 +50,7 @@ SOUND_CONTAINERS: Mapping[str, str] = {**AUDIO_CONTAINERS, **VIDEO_CONTAINERS}
 _ALL_ALLOWED = SOUND_CONTAINERS
 
 
-class RefusedFormat(ValueError):
+class RefusedFormat(FramePilotError, ValueError):
     """libav recognised the file, but as a format outside the allow-list it was opened with."""
 
 

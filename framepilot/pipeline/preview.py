@@ -20,6 +20,7 @@ from pathlib import Path
 import av
 import imageio_ffmpeg
 
+from framepilot.errors import FramePilotError
 from framepilot.models import VideoProbe
 from framepilot.pipeline.audio import read_pcm
 from framepilot.pipeline.media_input import ffmpeg_input_args
@@ -34,8 +35,10 @@ TIMEOUT_S = 600
 VOICE_FORMATS = {".wav": "wav", ".mp3": "mp3"}
 
 
-class PreviewError(RuntimeError):
+class PreviewError(FramePilotError, RuntimeError):
     """The preview could not be rendered; the message says which input was at fault."""
+
+    user_facing = True
 
 
 def preview_size(width: int, height: int, max_height: int = MAX_HEIGHT) -> tuple[int, int]:

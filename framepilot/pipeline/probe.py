@@ -21,6 +21,7 @@ from pathlib import Path
 
 import av
 
+from framepilot.errors import FramePilotError
 from framepilot.models import VideoProbe
 from framepilot.pipeline.media_input import (
     VIDEO_CONTAINERS,
@@ -44,8 +45,10 @@ LIMIT_SLACK_S = 0.5
 MAX_FPS = 240.0
 
 
-class InvalidVideo(ValueError):
+class InvalidVideo(FramePilotError, ValueError):
     """The file cannot be analysed. The message names the file (base name only) and why."""
+
+    user_facing = True
 
     def __init__(self, filename: str, reason: str) -> None:
         self.filename = filename

@@ -24,7 +24,7 @@ import cv2
 import imageio_ffmpeg
 import numpy as np
 
-from framepilot.logs import get_logger
+from framepilot.core.logs import get_logger
 from framepilot.models import FrameSample, ShotDetection, ShotSpan, VideoProbe
 from framepilot.pipeline.decode import (
     DecodeError,

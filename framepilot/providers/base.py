@@ -1,6 +1,6 @@
 """One protocol per AI step. Pages and the pipeline only ever see these.
 
-Every implementation records each model or API call through `framepilot.usage.metered`,
+Every implementation records each model or API call through `framepilot.usage.metering.metered`,
 so usage and cost are accounted at this boundary and nowhere else.
 """
 
@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol, runtime_checkable
 
+from framepilot.errors import FramePilotError
 from framepilot.models import (
     DirectorInputs,
     DirectorMode,
@@ -20,15 +21,21 @@ from framepilot.models import (
     Transcript,
     VideoProbe,
 )
-from framepilot.usage import CallContext
+from framepilot.usage.metering import CallContext
 
 
-class ProviderError(RuntimeError):
+class ProviderError(FramePilotError, RuntimeError):
     """An AI step failed in a way a user can act on; the message says how."""
+
+    user_facing = True
 
 
 @runtime_checkable
 class Transcriber(Protocol):
+    """Promises: segments and words in time order, inside the audio's duration, with the detected
+    language; every call metered once through `ctx` (local calls at $0); silence is an empty
+    transcript, never an error; a failure a user can act on is a `ProviderError`."""
+
     provider: str
 
     def transcribe(
@@ -43,6 +50,10 @@ class Transcriber(Protocol):
 
 @runtime_checkable
 class ShotAnalyser(Protocol):
+    """Promises: one `Shot` per span of the detection, same order and times, each with scale,
+    movement, exposure and composition where they can be read (None where they cannot);
+    metered through `ctx`; never reorders, merges or drops shots."""
+
     provider: str
 
     def analyse(
@@ -58,6 +69,10 @@ class ShotAnalyser(Protocol):
 
 @runtime_checkable
 class Director(Protocol):
+    """Promises: notes for exactly the asked mode, each inside the video's duration and tied to
+    the evidence it rests on; the prompt version recorded on the result; metered through
+    `ctx`; an unreadable model reply is a `ProviderError`, never invented notes."""
+
     provider: str
 
     def direct(self, mode: DirectorMode, inputs: DirectorInputs, ctx: CallContext) -> DirectorResult:
@@ -74,6 +89,10 @@ class VoiceClip:
 
 @runtime_checkable
 class Voice(Protocol):
+    """Promises: speech of exactly `text` written to `out_path`, its real duration measured from
+    the file, the characters billed through `ctx`; a language it cannot speak is refused with
+    a `ProviderError`, never read in another language's voice."""
+
     provider: str
 
     def synthesise(self, text: str, out_path: Path, ctx: CallContext) -> VoiceClip:

@@ -15,7 +15,8 @@ from collections.abc import Iterable, Iterator
 from contextlib import AbstractContextManager
 from typing import Any, Protocol
 
-from framepilot.crypto import Cipher
+from framepilot.core.crypto import Cipher
+from framepilot.errors import FramePilotError
 
 
 class SystemActor:
@@ -28,7 +29,7 @@ class SystemActor:
 SYSTEM = SystemActor()
 
 
-class IntegrityError(Exception):
+class IntegrityError(FramePilotError):
     """A constraint failed (duplicate key, missing parent row), on any backend."""
 
 
@@ -75,22 +76,6 @@ def acting_user_id(acting: Any) -> int | None:
     if not isinstance(user_id, int):
         raise TypeError("a transaction acts for a User, a user id, or SYSTEM")
     return user_id
-
-
-def open_database(settings) -> Database:  # noqa: ANN001 - Settings, avoids an import cycle
-    """Prepare the store named by the settings (migrating it) and return a Database."""
-    from framepilot.crypto import load_keys
-
-    settings.ensure_dirs()
-    cipher = Cipher(load_keys(settings))
-    url = settings.database_url_resolved
-    if url.startswith(("postgresql://", "postgres://")):
-        from framepilot.store.postgres import PostgresDatabase
-
-        return PostgresDatabase.open(url, cipher, pool_size=settings.database_pool_size)
-    from framepilot.store.sqlite import SQLiteDatabase
-
-    return SQLiteDatabase.open(settings.db_path, cipher)
 
 
 def iter_migrations(dialect: str) -> Iterator[tuple[int, str, str]]:

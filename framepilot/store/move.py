@@ -19,6 +19,8 @@ from pathlib import Path
 import psycopg
 from psycopg import sql
 
+from framepilot.errors import FramePilotError
+
 # Parents before children; tables not named here (added by later migrations) follow.
 TABLE_ORDER = [
     "users", "videos", "jobs", "analysis_stages", "transcripts", "transcript_segments",
@@ -30,8 +32,10 @@ BATCH = 20_000
 Progress = Callable[[str, int, int], None]  # table, rows done, rows in all
 
 
-class MoveError(RuntimeError):
+class MoveError(FramePilotError, RuntimeError):
     """The move could not be completed or did not verify; the message says which table."""
+
+    user_facing = True
 
 
 @dataclass(frozen=True)

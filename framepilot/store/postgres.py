@@ -27,7 +27,8 @@ import psycopg
 from psycopg import sql as pgsql
 from psycopg_pool import ConnectionPool
 
-from framepilot.crypto import Cipher
+from framepilot.core.crypto import Cipher
+from framepilot.core.database_urls import postgres_key
 from framepilot.store.db import (
     Database,
     IntegrityError,
@@ -39,12 +40,6 @@ log = logging.getLogger(__name__)
 
 APP_ROLE = "framepilot_app"
 MIGRATION_LOCK = 7_272_011  # pg_advisory_xact_lock key: one migrator at a time per database
-
-
-def postgres_key(url: str) -> str:
-    """Which PostgreSQL database a URL names (host, port, database), without user or password."""
-    info = psycopg.conninfo.conninfo_to_dict(url)
-    return f"postgresql://{info.get('host', '')}:{info.get('port', '')}/{info.get('dbname', '')}"
 
 
 class Row(tuple):

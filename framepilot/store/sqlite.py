@@ -22,7 +22,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from framepilot.crypto import Cipher
+from framepilot.core.crypto import Cipher
 from framepilot.store.db import (
     Database,
     IntegrityError,

@@ -11,9 +11,9 @@ from collections.abc import Mapping, Sequence
 
 import plotly.graph_objects as go
 
+from framepilot.core.wording import plural
 from framepilot.models import DirectorNote, Shot, ShotScale, Transcript
 from framepilot.ui.review import PaceWindow, mmss
-from framepilot.wording import plural
 
 SCALE_COLOURS: dict[ShotScale | None, str] = {
     ShotScale.ECU: "#E4572E",

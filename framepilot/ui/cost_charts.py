@@ -11,7 +11,7 @@ from datetime import datetime, time, timedelta
 
 import plotly.graph_objects as go
 
-from framepilot.analytics import DailySeries, JobTypeCost, ModelUsage
+from framepilot.usage.analytics import DailySeries, JobTypeCost, ModelUsage
 
 _MARGIN = dict(t=10, b=10)
 _DAY_MS = 86_400_000  # one day on a Plotly date axis

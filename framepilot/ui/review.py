@@ -14,7 +14,6 @@ from dataclasses import dataclass, field
 # Re-exported so pages format times and name modes exactly as the exports do.
 from framepilot.director.timecode import clock as mmss  # noqa: F401
 from framepilot.director.timecode import clock_range as time_range
-from framepilot.exports import MODE_TITLES  # noqa: F401
 from framepilot.models import (
     DirectorMode,
     DirectorNote,
@@ -22,6 +21,7 @@ from framepilot.models import (
     Shot,
     Transcript,
 )
+from framepilot.services.exports import MODE_TITLES  # noqa: F401
 
 MODE_BLURBS: dict[DirectorMode, str] = {
     DirectorMode.SCENE_DIRECTOR: "Notes on the footage you have: pacing, framing, light, sound.",

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import html
 
-from framepilot.markdown_text import escape_markdown
+from framepilot.core.markdown_escape import escape_markdown
 
 __all__ = ["chart_text", "escape_markdown"]
 

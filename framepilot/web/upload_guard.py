@@ -31,7 +31,7 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 
 from framepilot.auth import sessions
 from framepilot.auth.sessions import COOKIE_NAME, SessionPolicy
-from framepilot.logs import get_logger
+from framepilot.core.logs import get_logger
 from framepilot.settings import Settings
 from framepilot.store import Database
 

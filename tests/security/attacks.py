@@ -12,13 +12,13 @@ from pathlib import Path
 
 import pytest
 
-from framepilot import service
+from framepilot.media_storage import open_storage
 from framepilot.models import User, Video, VideoStatus
+from framepilot.services import analysis as service
+from framepilot.services.ingest import ingest_upload
 from framepilot.settings import Settings, get_settings
-from framepilot.storage import open_storage
 from framepilot.store import Database
 from framepilot.store import repository as repo
-from framepilot.uploads import ingest_upload
 
 
 def stored_file(video: Video) -> Path:

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from tests import media_factory as make
+from testkit import media_factory as make
 from tests.security.attacks import upload
 
 VICTIM_SIZE = "96x72"

@@ -10,13 +10,13 @@ from pathlib import Path
 
 import pytest
 
-from framepilot import accounts
 from framepilot.auth.sessions import COOKIE_NAME
-from tests.security.web import PASSWORD, WebServer
+from framepilot.services import accounts
+from testkit.servers import CHROMIUM, require_browser
+from testkit.web_session import PASSWORD, WebServer
 
 pytestmark = pytest.mark.e2e
 
-CHROMIUM = Path("/usr/bin/chromium")
 SAMPLE = Path(__file__).resolve().parents[2] / "framepilot" / "assets" / "sample.mp4"  # 0.4 MB
 ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
         "--disable-sync", "--no-first-run"]
@@ -24,9 +24,7 @@ ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--d
 
 @pytest.fixture
 def server(tmp_path):
-    if not CHROMIUM.exists():
-        pytest.skip("/usr/bin/chromium is not installed")
-    pytest.importorskip("playwright.sync_api", reason="playwright is not installed")
+    require_browser()
     # 1 MB per browser session: enough for two copies of the sample clip held at once.
     with WebServer(tmp_path / "data", max_upload_mb=1, upload_session_mb=1) as running:
         accounts.add_user(running.db, "alice@example.com", PASSWORD)

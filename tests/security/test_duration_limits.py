@@ -10,13 +10,13 @@ from pathlib import Path
 
 import pytest
 
+from framepilot.media_storage.keys import artifacts_prefix
 from framepilot.pipeline.audio import extract_audio
 from framepilot.pipeline.probe import InvalidVideo, probe_video
 from framepilot.pipeline.shots import detect_shots
 from framepilot.settings import load_settings
-from framepilot.storage.keys import artifacts_prefix
 from framepilot.store import repository as repo
-from tests import media_factory as make
+from testkit import media_factory as make
 from tests.security.attacks import (
     analyse_expecting_failure,
     assert_nothing_was_derived,

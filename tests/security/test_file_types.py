@@ -6,8 +6,8 @@ from __future__ import annotations
 
 import pytest
 
-from framepilot import service
-from tests import media_factory as make
+from framepilot.services import analysis as service
+from testkit import media_factory as make
 from tests.security.attacks import (
     analyse_expecting_failure,
     assert_nothing_was_derived,

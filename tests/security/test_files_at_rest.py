@@ -18,15 +18,14 @@ from pathlib import Path
 import pytest
 from cryptography.fernet import Fernet, InvalidToken
 
-from framepilot import accounts, exports
-from framepilot.crypto import (
+from framepilot.cli.launcher import acquire_run_lock
+from framepilot.core.crypto import (
     Cipher,
     generate_key,
     load_keys,
     parse_keys,
     write_key_file,
 )
-from framepilot.launcher import acquire_run_lock
 from framepilot.models import (
     DirectorMode,
     DirectorResult,
@@ -34,14 +33,15 @@ from framepilot.models import (
     Transcript,
     Voiceover,
 )
-from framepilot.service import load_analysis
+from framepilot.services import accounts, exports
+from framepilot.services.analysis import load_analysis
+from framepilot.services.ingest import ingest_path
 from framepilot.settings import get_settings
 from framepilot.store import Database, open_database
 from framepilot.store import repository as repo
 from framepilot.store.sqlite import SQLiteDatabase
-from framepilot.uploads import ingest_path
-from tests.page_fixtures import analysed_video, make_clip
-from tests.test_worker import WorkerProcess, wait_for
+from tests.jobs.test_worker import WorkerProcess, wait_for
+from tests.support.page_fixtures import analysed_video, make_clip
 
 ROOT = Path(__file__).resolve().parents[2]
 SECRET_WORDS = "the launch code is swordfish"

@@ -7,7 +7,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from framepilot.auth.oidc import OidcClaims, resolve_identity
-from tests.browser import ROOT, TIMEOUT, Browser, onward_link
+from tests.support.browser import ROOT, TIMEOUT, Browser, onward_link
 
 ISSUER = "https://id.example.com"
 AUTH = {"redirect_uri": "http://localhost:8501/oauth2callback", "cookie_secret": "c" * 32, "client_id": "id",

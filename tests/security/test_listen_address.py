@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import psutil
 
-from framepilot.launcher import streamlit_command
+from framepilot.cli.launcher import streamlit_command
 from framepilot.settings import load_settings
-from tests.security.web import WebServer
+from testkit.web_session import WebServer
 
 
 def listening_addresses(pid: int, port: int) -> set[str]:

@@ -14,15 +14,16 @@ from pathlib import Path
 
 import pytest
 
-from framepilot import accounts, service
-from framepilot.launcher import PROJECT_ROOT
+from framepilot.cli.launcher import PROJECT_ROOT
 from framepilot.models import JobStatus, VideoStatus
+from framepilot.services import accounts
+from framepilot.services import analysis as service
+from framepilot.services.jobs import submit_analysis
 from framepilot.settings import load_settings
 from framepilot.store import open_database
 from framepilot.store import repository as repo
-from jobs.submit import submit_analysis
 from jobs.tasks import execute_job
-from tests import media_factory as make
+from testkit import media_factory as make
 from tests.security.attacks import (
     analyse_expecting_failure,
     assert_nothing_was_derived,

@@ -10,12 +10,12 @@ import pickle
 
 import pytest
 
+from framepilot.queue.huey_queue import get_queue
+from framepilot.services.ingest import ingest_path
+from framepilot.services.jobs import submit_director_notes
 from framepilot.settings import get_settings
 from framepilot.store import open_database
-from framepilot.uploads import ingest_path
-from jobs.queue import get_queue
-from jobs.submit import submit_director_notes
-from tests.test_worker import WorkerProcess, finished, make_clip, wait_for
+from tests.jobs.test_worker import WorkerProcess, finished, make_clip, wait_for
 
 pytestmark = [pytest.mark.slow, pytest.mark.timeout(180)]
 

@@ -16,8 +16,7 @@ import streamlit as st
 from streamlit.testing.v1 import AppTest
 
 import framepilot.store.sqlite as store_db
-from framepilot.budget import budget_status
-from framepilot.crypto import UNREADABLE_MESSAGE, Cipher, generate_key
+from framepilot.core.crypto import UNREADABLE_MESSAGE, Cipher, generate_key
 from framepilot.models import (
     AnalysisParams,
     DirectorMode,
@@ -26,13 +25,14 @@ from framepilot.models import (
     Transcript,
 )
 from framepilot.providers.openai.voice import OpenAIVoice
+from framepilot.services.ingest import UploadFailed, ingest_path
 from framepilot.store import SYSTEM, Database
 from framepilot.store import repository as repo
 from framepilot.store.sqlite import SQLiteDatabase
-from framepilot.uploads import UploadFailed, ingest_path
-from framepilot.usage import BudgetExceeded, CallContext
-from tests.fake_openai import fake_settings
-from tests.page_fixtures import analysed_video, make_clip, open_page
+from framepilot.usage.budgets import budget_status
+from framepilot.usage.metering import BudgetExceeded, CallContext
+from testkit.fake_openai import fake_settings
+from tests.support.page_fixtures import analysed_video, make_clip, open_page
 
 
 def shown(at: AppTest) -> str:
@@ -136,7 +136,7 @@ def test_a_batch_upload_goes_on_past_a_file_that_cannot_be_stored(db, settings, 
     files = [(name, make_clip(tmp_path / name, colour_shift=i).read_bytes(), "video/mp4")
              for i, name in enumerate(["a.mp4", "b.mp4", "c.mp4"])]
     if failure == "disk":
-        import framepilot.storage.local as local_storage
+        import framepilot.media_storage.local as local_storage
 
         write, written = local_storage.write_atomically, []
 

@@ -9,11 +9,11 @@ from datetime import datetime, timedelta, timezone
 import httpx
 import pytest
 
-from framepilot import accounts
 from framepilot.auth import sessions
 from framepilot.auth.sessions import COOKIE_NAME, SessionPolicy
+from framepilot.services import accounts
 from framepilot.web import SIGN_OUT_PATH, session_url
-from tests.security.web import PASSWORD, WebServer, upload_statuses
+from testkit.web_session import PASSWORD, WebServer, upload_statuses
 
 
 @pytest.fixture(scope="module")

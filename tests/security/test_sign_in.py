@@ -1,5 +1,5 @@
 """Attacks on sign-in, through the sign-in page (AppTest with a cookie-carrying browser),
-`framepilot.accounts` and the `framepilot users` command: guessing is throttled with
+`framepilot.services.accounts` and the `framepilot users` command: guessing is throttled with
 lockouts that expire, shared across processes; weak passwords are refused; a password
 change, a disabled account or a sign-out end a session at once; admin rights come from
 the store on every run; logs carry no password or email."""
@@ -14,16 +14,16 @@ from datetime import timedelta
 
 import pytest
 
-from framepilot import accounts
-from framepilot.accounts import LOGIN_FAILED, AccountError
 from framepilot.auth import sessions
 from framepilot.auth.sessions import SessionPolicy
 from framepilot.auth.throttle import SignInThrottle
-from framepilot.launcher import PROJECT_ROOT
-from framepilot.logs import configure_logging
+from framepilot.cli.launcher import PROJECT_ROOT
+from framepilot.core.logs import configure_logging
+from framepilot.services import accounts
+from framepilot.services.accounts import LOGIN_FAILED, AccountError
 from framepilot.settings import get_settings
 from framepilot.store import SYSTEM
-from tests.browser import SIGN_IN_BUTTON, Browser, onward_link
+from tests.support.browser import SIGN_IN_BUTTON, Browser, onward_link
 
 RIGHT = "correct horse battery"  # user_a's password (tests/conftest.py)
 
@@ -77,7 +77,7 @@ def test_the_lockout_expires_and_a_success_clears_the_account(db, settings, user
 
 
 def test_a_lockout_made_in_one_process_holds_in_another(settings, db, user_a):
-    guesses = ("from framepilot import accounts; from framepilot.settings import get_settings; "
+    guesses = ("from framepilot.services import accounts; from framepilot.settings import get_settings; "
                "from framepilot.store import open_database; db = open_database(get_settings()); "
                "[accounts.sign_in(db, 'alice@example.com', 'wrong guess!', '203.0.113.7') for _ in range(5)]")
     subprocess.run([sys.executable, "-c", guesses], cwd=PROJECT_ROOT, check=True, timeout=120,
@@ -132,14 +132,14 @@ def test_users_passwd_refuses_a_weak_password_and_a_strong_one_ends_every_sessio
     assert browser.open().title[0].value.endswith("Library")
     strong = _cli(settings, "passwd", "alice@example.com", stdin="a brand new long phrase\n")
     assert strong.returncode == 0, strong.stderr
-    assert browser.open().button(key=SIGN_IN_BUTTON) is not None
+    assert browser.open().button(key=SIGN_IN_BUTTON).label == "Sign in"
     assert onward_link(browser.submit_sign_in("alice@example.com", "a brand new long phrase"))
 
 
 def test_a_disabled_account_is_signed_out_at_once_and_cannot_sign_in(settings, browser, user_a):
     browser.signed_in_as(user_a)
     assert _cli(settings, "disable", "alice@example.com").returncode == 0
-    assert browser.open().button(key=SIGN_IN_BUTTON) is not None
+    assert browser.open().button(key=SIGN_IN_BUTTON).label == "Sign in"
     assert [e.value for e in browser.submit_sign_in("alice@example.com", RIGHT).error] == [LOGIN_FAILED]
     assert _cli(settings, "enable", "alice@example.com").returncode == 0
     assert onward_link(browser.submit_sign_in("alice@example.com", RIGHT))
@@ -172,7 +172,7 @@ def test_a_forged_or_tampered_cookie_signs_nobody_in(browser, db, user_a):
     for forged in (f"{token}.{int(expires) + 3600}.{signature}", f"{token[:-2]}AA.{expires}.{signature}",
                    "anything"):
         browser.set_session_cookie(forged)
-        assert browser.open().button(key=SIGN_IN_BUTTON) is not None
+        assert browser.open().button(key=SIGN_IN_BUTTON).label == "Sign in"
 
 
 def test_an_idle_session_and_an_old_one_end(db, settings, user_a):

@@ -17,7 +17,6 @@ import pytest
 import streamlit as st
 from streamlit.testing.v1 import AppTest
 
-from framepilot import exports
 from framepilot.models import (
     AnalysisParams,
     DirectorMode,
@@ -31,10 +30,11 @@ from framepilot.models import (
     Transcript,
     VideoStatus,
 )
-from framepilot.service import load_analysis
+from framepilot.services import exports
+from framepilot.services.analysis import load_analysis
+from framepilot.services.ingest import ingest_path
 from framepilot.store import repository as repo
-from framepilot.uploads import ingest_path
-from tests.page_fixtures import analysed_video, make_clip, open_page
+from tests.support.page_fixtures import analysed_video, make_clip, open_page
 
 MarkdownIt = pytest.importorskip("markdown_it").MarkdownIt
 

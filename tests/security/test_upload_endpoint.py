@@ -9,10 +9,10 @@ import asyncio
 
 import pytest
 
-from bench.streamlit_client import StreamlitClient
 from framepilot.auth import sessions
 from framepilot.auth.sessions import COOKIE_NAME
-from tests.security.web import WebServer, signed_in_cookies, upload_statuses
+from testkit.streamlit_client import StreamlitClient
+from testkit.web_session import WebServer, signed_in_cookies, upload_statuses
 
 MB = 1024 * 1024
 
@@ -38,7 +38,7 @@ def test_forged_revoked_and_disabled_cookies_cannot_upload(server):
     sessions.revoke(server.db, revoked[COOKIE_NAME])
     assert upload_statuses(server, [MB], revoked) == [401]
 
-    from framepilot import accounts
+    from framepilot.services import accounts
 
     disabled = signed_in_cookies(server, "dora@example.com")
     accounts.set_disabled(server.db, "dora@example.com", True)

@@ -10,7 +10,7 @@ from collections.abc import Callable
 
 from framepilot.director import full_rewrite, scene_rules, script_rewrite
 from framepilot.models import DirectorInputs, DirectorMode, DirectorResult, Operation
-from framepilot.usage import CallContext, metered
+from framepilot.usage.metering import CallContext, metered
 
 PROVIDER = "local"
 MODEL = "rules"

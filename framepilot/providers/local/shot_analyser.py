@@ -34,7 +34,7 @@ from framepilot.cinematic.scale import (
     classify_shot_scale,
     combine_scale_readings,
 )
-from framepilot.logs import get_logger
+from framepilot.core.logs import get_logger
 from framepilot.models import (
     FrameSample,
     Operation,
@@ -46,7 +46,7 @@ from framepilot.models import (
     Word,
 )
 from framepilot.settings import Settings
-from framepilot.usage import CallContext, metered
+from framepilot.usage.metering import CallContext, metered
 
 PROVIDER = "local"
 # Frames read for the scale of one shot: the keyframe plus samples near a quarter and three

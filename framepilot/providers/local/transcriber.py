@@ -20,14 +20,14 @@ from framepilot.pipeline.audio import SAMPLE_RATE, read_pcm
 from framepilot.providers.base import ProviderError
 from framepilot.providers.local.whisper_model import MODEL_NAME, load_whisper_model
 from framepilot.settings import Settings
-from framepilot.usage import CallContext, metered
+from framepilot.usage.metering import CallContext, metered
 
 PROVIDER = "local"
 NO_AUDIO_REASON = "The video has no audio track."
 NO_SPEECH_REASON = "No speech was found: the audio is silent or music only."
 # Beam 1 measured a lower WER than beam 5 on the shared speech clips (mean 9.8% vs 11.7%),
 # the same (0%) on 106 s of synthetic speech, at two thirds of the time (RTF 0.086 vs 0.129);
-# see bench/eval_transcribe.py. So greedy decoding is the default.
+# see testkit/evalsets/transcribe.py. So greedy decoding is the default.
 DEFAULT_BEAM_SIZE = 1
 # Whisper's own threshold: a segment this likely to be non-speech is what it hallucinates on
 # music and noise (faster-whisper itself drops one only when it is also decoded with an average

@@ -21,7 +21,7 @@ import numpy as np
 from framepilot.models import Operation
 from framepilot.providers.base import ProviderError, VoiceClip
 from framepilot.settings import Settings
-from framepilot.usage import CallContext, metered
+from framepilot.usage.metering import CallContext, metered
 
 if TYPE_CHECKING:
     from hibari import Hibari

@@ -24,7 +24,7 @@ from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from framepilot.logs import get_logger
+from framepilot.core.logs import get_logger
 from framepilot.providers.base import ProviderError
 
 if TYPE_CHECKING:

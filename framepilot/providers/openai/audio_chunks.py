@@ -15,6 +15,7 @@ from pathlib import Path
 import av
 import numpy as np
 
+from framepilot.errors import FramePilotError
 from framepilot.pipeline.audio import SAMPLE_RATE, read_pcm
 
 UPLOAD_CAP_BYTES = 25 * 1024 * 1024
@@ -25,7 +26,7 @@ SILENCE_PEAK = 10 ** (-60 / 20)
 _QUIET_FRAME_S = 0.1
 
 
-class AudioDecodeError(RuntimeError):
+class AudioDecodeError(FramePilotError, RuntimeError):
     """The audio file could not be decoded."""
 
 

@@ -22,15 +22,15 @@ import openai
 from openai.lib import type_to_response_format_param
 from pydantic import BaseModel, ValidationError
 
-from framepilot.budget import reserve_budget
-from framepilot.logs import get_logger
+from framepilot.core.logs import get_logger
 from framepilot.models import Operation
-from framepilot.pricing import image_tokens, price_for
 from framepilot.providers.base import ProviderError
 from framepilot.providers.openai.retry import RetryPolicy, classify_failure
 from framepilot.settings import Settings
 from framepilot.store import repository as repo
-from framepilot.usage import CallContext, Meter, metered
+from framepilot.usage.budgets import reserve_budget
+from framepilot.usage.metering import CallContext, Meter, metered
+from framepilot.usage.pricing import image_tokens, price_for
 
 PROVIDER = "openai"
 DEFAULT_BASE_URL = "https://api.openai.com/v1"

@@ -21,7 +21,7 @@ from framepilot.providers.base import ProviderError
 from framepilot.providers.openai.client import PROVIDER, OpenAIClient, StructuredReply
 from framepilot.providers.openai.retry import RetryPolicy
 from framepilot.settings import Settings
-from framepilot.usage import CallContext
+from framepilot.usage.metering import CallContext
 
 # The repair request below is a prompt too: its version is appended to the mode's prompt
 # version on the repair call, which is accounted under the same operation as the first call.

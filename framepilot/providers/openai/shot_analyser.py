@@ -12,14 +12,14 @@ from pathlib import Path
 
 import cv2
 
-from framepilot.logs import get_logger
+from framepilot.core.logs import get_logger
 from framepilot.models import Operation, Shot, ShotDetection, Transcript, VideoProbe
 from framepilot.prompts import shot_reading
 from framepilot.providers.base import ShotAnalyser
 from framepilot.providers.openai.client import PROVIDER, OpenAIClient
 from framepilot.providers.openai.retry import RetryPolicy
 from framepilot.settings import Settings
-from framepilot.usage import CallContext
+from framepilot.usage.metering import CallContext
 
 MAX_IMAGE_SIDE = 512
 JPEG_QUALITY = 85

@@ -21,7 +21,7 @@ from framepilot.providers.openai.audio_chunks import (
 from framepilot.providers.openai.client import PROVIDER, OpenAIClient
 from framepilot.providers.openai.retry import RetryPolicy
 from framepilot.settings import Settings
-from framepilot.usage import CallContext
+from framepilot.usage.metering import CallContext
 
 # whisper-1 names the language ("english"); the rest of the app uses ISO 639-1 codes.
 LANGUAGE_CODES = {

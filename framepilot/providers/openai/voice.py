@@ -17,7 +17,7 @@ from framepilot.providers.base import ProviderError, VoiceClip
 from framepilot.providers.openai.client import PROVIDER, OpenAIClient
 from framepilot.providers.openai.retry import RetryPolicy
 from framepilot.settings import Settings
-from framepilot.usage import CallContext
+from framepilot.usage.metering import CallContext
 
 MAX_INPUT_CHARS = 4096
 _SENTENCE_END = re.compile(r"(?<=[.!?…])\s+")

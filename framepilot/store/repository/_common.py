@@ -5,19 +5,20 @@ from __future__ import annotations
 import uuid
 from datetime import datetime, timezone
 
-from framepilot.crypto import DecryptionError
+from framepilot.core.crypto import DecryptionError
+from framepilot.errors import FramePilotError
 from framepilot.store.db import Database
 
 
-class NotFound(LookupError):
+class NotFound(FramePilotError, LookupError):
     """No such row for this user (whether it does not exist or belongs to someone else)."""
 
 
-class UnreadableRow(ValueError):
+class UnreadableRow(FramePilotError, ValueError):
     """A stored row that does not fit its model (edited by hand, or written by a newer version)."""
 
 
-class AlreadyExists(ValueError):
+class AlreadyExists(FramePilotError, ValueError):
     """A row with the same unique key was stored first (e.g. by a concurrent request)."""
 
 

@@ -1,6 +1,6 @@
 """Every encrypted column, read and rewritten in batches, for key rotation (system side).
 
-These functions see every user's rows: only `framepilot.key_rotation` (the `framepilot
+These functions see every user's rows: only `framepilot.services.key_rotation` (the `framepilot
 keys rotate` command) calls them, and it never shows what it reads.
 """
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from framepilot.crypto import DecryptionError
+from framepilot.core.crypto import DecryptionError
 from framepilot.models import (
     DirectorMode,
     DirectorResult,

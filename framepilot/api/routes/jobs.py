@@ -1,0 +1,97 @@
+"""`/api/jobs`: list, read, cancel and retry the caller's jobs, and follow one live as
+Server-Sent Events (stage and percent, until it ends)."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from typing import Annotated
+
+import anyio
+from fastapi import APIRouter, Query, Response
+from fastapi.concurrency import run_in_threadpool
+from sse_starlette import EventSourceResponse, ServerSentEvent
+
+from framepilot.api.deps import CallerDep, DbDep, SettingsDep
+from framepilot.api.problems import ApiProblem, documented
+from framepilot.api.schemas import JobEvent, JobOut
+from framepilot.models import JobStatus
+from framepilot.services.jobs import cancel_job, retry_job
+from framepilot.store import repository as repo
+
+router = APIRouter(prefix="/api/jobs", tags=["jobs"], responses=documented(401, 429))
+
+POLL_S = 0.5
+PING_S = 15
+
+
+@router.get("", response_model=list[JobOut], summary="Your jobs, newest first")
+def list_jobs(caller: CallerDep, db: DbDep,
+              status: Annotated[list[JobStatus] | None, Query(description="Only jobs in these states")] = None,
+              video_id: Annotated[str | None, Query(description="Only this video's jobs")] = None,
+              limit: Annotated[int, Query(ge=1, le=500)] = 100) -> list[JobOut]:
+    jobs = repo.list_jobs(db, caller.user, statuses=status, video_id=video_id, limit=limit)
+    return [JobOut.of(j) for j in jobs]
+
+
+@router.get("/{job_id}", response_model=JobOut, responses=documented(404))
+def get_job(job_id: str, caller: CallerDep, db: DbDep) -> Response:
+    # Serialised here: a returned model would be validated again in another thread hop, and
+    # this is the route clients poll.
+    return Response(JobOut.of(repo.get_job(db, caller.user, job_id)).model_dump_json(),
+                    media_type="application/json")
+
+
+@router.post("/{job_id}/cancel", response_model=JobOut, responses=documented(404, 409),
+             summary="Cancel a queued job now, or a running one at its next safe point (seconds)")
+def cancel(job_id: str, caller: CallerDep, db: DbDep) -> JobOut:
+    job = cancel_job(db, caller.user, job_id)
+    if job.status in (JobStatus.COMPLETED, JobStatus.FAILED):
+        raise ApiProblem(409, f"This job has already {job.status.value}; there is nothing to cancel.",
+                         kind="job-finished")
+    return JobOut.of(job)
+
+
+@router.post("/{job_id}/retry", status_code=202, response_model=JobOut, responses=documented(404, 409),
+             summary="Queue a failed or cancelled job again; it resumes from its stored stages")
+def retry(job_id: str, response: Response, caller: CallerDep, db: DbDep, settings: SettingsDep) -> JobOut:
+    try:
+        job = retry_job(db, settings, caller.user, job_id)
+    except ValueError as exc:  # not failed or cancelled (an unknown id is NotFound: 404)
+        raise ApiProblem(409, f"{str(exc).capitalize()}.", kind="job-not-retryable") from None
+    response.headers["Location"] = f"/api/jobs/{job.id}"
+    return JobOut.of(job)
+
+
+_EVENT_STREAM = {"text/event-stream": {"schema": {"$ref": "#/components/schemas/JobEvent"}}}
+
+
+@router.get(
+    "/{job_id}/events",
+    responses={200: {"content": _EVENT_STREAM, "description": "`progress` events, then one `end` event"},
+               **documented(404)},
+    response_class=EventSourceResponse, summary="Follow a job live (Server-Sent Events)",
+)
+async def job_events(job_id: str, caller: CallerDep, db: DbDep) -> EventSourceResponse:
+    """Sends a `progress` event whenever the job's status, stage or percent changes, and
+    one `end` event with its final state; the stream then closes."""
+    first = await run_in_threadpool(repo.get_job, db, caller.user, job_id)  # 404 before the stream starts
+
+    async def events() -> AsyncIterator[ServerSentEvent]:
+        job, last = first, None
+        while True:
+            event = JobEvent.of(job)
+            if job.status.finished:
+                yield ServerSentEvent(event.model_dump_json(), event="end")
+                return
+            if event != last:
+                yield ServerSentEvent(event.model_dump_json(), event="progress")
+                last = event
+            await anyio.sleep(POLL_S)
+            try:
+                job = await run_in_threadpool(repo.get_job, db, caller.user, job_id)
+            except repo.NotFound:  # deleted with its video meanwhile
+                yield ServerSentEvent(JobEvent(status=JobStatus.CANCELLED, progress=last.progress if last else 0,
+                                               error="The video was deleted.").model_dump_json(), event="end")
+                return
+
+    return EventSourceResponse(events(), ping=PING_S, headers={"Cache-Control": "no-store"})

@@ -1,0 +1,25 @@
+"""What media storage raises; callers catch StorageError or one of its kinds."""
+
+from __future__ import annotations
+
+from framepilot.errors import FramePilotError
+
+
+class StorageError(FramePilotError, RuntimeError):
+    """Media storage could not do what was asked."""
+
+
+class ObjectNotFound(StorageError, FileNotFoundError):
+    """No object is stored under this key."""
+
+
+class InvalidKey(StorageError, ValueError):
+    """The key is not a plain relative path of safe segments (so it could escape the root)."""
+
+
+class TooLarge(StorageError):
+    """A stream ran past its size limit; nothing was stored."""
+
+    def __init__(self, limit: int) -> None:
+        super().__init__(f"more than {limit} bytes")
+        self.limit = limit

@@ -1,0 +1,35 @@
+"""Accounts and their personal API tokens."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from pydantic import Field
+
+from framepilot.models.base import _Model
+
+
+class User(_Model):
+    id: int
+    email: str
+    is_admin: bool = False
+    disabled: bool = False
+
+
+class ApiToken(_Model):
+    """A personal API token as its owner sees it: never the secret, which is shown once."""
+
+    id: str
+    name: str
+    hint: str = Field(description="The token's first characters, to tell tokens apart")
+    created_at: datetime
+    expires_at: datetime | None = None
+    last_used_at: datetime | None = None
+    revoked_at: datetime | None = None
+
+    def state(self, now: datetime) -> str:
+        """'active', 'expired' or 'revoked'."""
+        if self.revoked_at is not None:
+            return "revoked"
+        return "active" if self.expires_at is None or self.expires_at > now else "expired"
+
