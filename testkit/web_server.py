@@ -48,7 +48,8 @@ class WebServer:
         self.env = clean_env(self.data_dir, max_upload_mb=max_upload_mb, **settings)
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
-        if app == "launcher":
+        if app == "launcher":  # the API on a free port too: never the one a running install holds
+            self.env.setdefault("FRAMEPILOT_API_PORT", str(free_port()))
             self.command = [sys.executable, "-m", "framepilot.cli", "run", "--port", str(self.port)]
         else:
             script = ROOT / ("asgi.py" if app == "asgi" else "app.py")
