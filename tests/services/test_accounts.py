@@ -3,7 +3,7 @@
 import subprocess
 import sys
 
-from framepilot.cli.launcher import PROJECT_ROOT
+from tests.support.processes import PROJECT_ROOT
 from framepilot.services import accounts
 from framepilot.store import repository as repo
 

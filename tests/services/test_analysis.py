@@ -10,7 +10,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from framepilot.cli.launcher import PROJECT_ROOT
+from tests.support.processes import PROJECT_ROOT
 from framepilot.models import AnalysisResult, DirectorMode, VideoStatus
 from framepilot.pipeline.probe import probe_video
 from framepilot.services import analysis as service
