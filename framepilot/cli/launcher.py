@@ -89,11 +89,7 @@ def prepare(settings: Settings) -> str | None:
 def run(settings: Settings, port: int | None = None) -> int:
     from framepilot.services.accounts import DEMO_EMAIL
 
-    try:
-        lock = acquire_run_lock(settings.data_dir)
-    except AlreadyRunning as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return 1
+    lock = acquire_run_lock(settings.data_dir)  # AlreadyRunning: `framepilot` says so and exits 1
     demo_password = prepare(settings)
     if demo_password:
         print(f"\n  Demo account created. Sign in with {DEMO_EMAIL} / {demo_password}\n"

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import re
+import shutil
 import subprocess
 import sys
 import sysconfig
@@ -34,8 +35,14 @@ def installed(tmp_path_factory) -> tuple[Path, Path]:
     """(the wheel, the venv it is installed in)."""
     root = tmp_path_factory.mktemp("installed")
     env = _outside_checkout_env()
+    # Built from a copy: setuptools leaves build/ in the folder it builds in, and a stale build/lib
+    # would carry files since deleted into the next wheel.
+    source = root / "source"
+    shutil.copytree(PROJECT_ROOT, source, ignore=shutil.ignore_patterns(
+        ".git", ".venv", "data", "build", "*.egg-info", "__pycache__", ".pytest_cache", "test-artifacts",
+        "bench", "tests", "testkit"))
     subprocess.run([sys.executable, "-m", "pip", "wheel", "-q", "--no-deps", "-w", str(root / "wheels"),
-                    str(PROJECT_ROOT)], check=True, cwd=root, env=env, timeout=300)
+                    str(source)], check=True, cwd=root, env=env, timeout=300)
     wheel = next((root / "wheels").glob("framepilot-*.whl"))
     venv = root / "venv"
     subprocess.run([sys.executable, "-m", "venv", "--without-pip", str(venv)], check=True, timeout=120)
@@ -62,8 +69,8 @@ def test_framepilot_run_from_an_installed_package_serves_the_sign_in_page(instal
     _, venv = installed
     outside = tmp_path / "elsewhere"
     outside.mkdir()
-    where = subprocess.run([str(venv / "bin" / "python"), "-c", "import framepilot.web.app_files as f; "
-                            "print(f.main_script())"], cwd=outside, env=_outside_checkout_env(),
+    where = subprocess.run([str(venv / "bin" / "python"), "-c",
+                            "import framepilot.web.app_files as f; print(f.main_script())"], cwd=outside, env=_outside_checkout_env(),
                            capture_output=True, text=True, check=True).stdout.strip()
     assert Path(where).is_relative_to(venv) and where.endswith("framepilot/web/streamlit_app/app.py")
 
