@@ -22,7 +22,7 @@ from framepilot.edit.timeline import TimelineError
 from framepilot.errors import FramePilotError
 from framepilot.services import jobs
 from framepilot.services.edit import NotReady
-from framepilot.services.ingest import UploadFailed, UploadRejected
+from framepilot.services.ingest import UploadFailed, UploadRejected, UploadTooLarge
 from framepilot.store import repository as repo
 
 PROBLEM_JSON = "application/problem+json"
@@ -45,6 +45,7 @@ class Problem(BaseModel):
 PROBLEMS: dict[type[FramePilotError], tuple[int, str]] = {
     # Another user's id lands here too: the answer is the same as for an id that never existed.
     repo.NotFound: (404, "not-found"),
+    UploadTooLarge: (413, "too-large"),  # the upload route words it with the API's own limit
     UploadRejected: (422, "not-a-video"),
     UploadFailed: (503, "unavailable"),
     jobs.ProviderNotConfigured: (422, "provider"),

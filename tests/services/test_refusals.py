@@ -11,7 +11,7 @@ from fastapi.testclient import TestClient
 from framepilot.api.app import create_app
 from framepilot.auth import tokens
 from framepilot.cli.main import main
-from framepilot.errors import user_message
+from framepilot.errors import FramePilotError, user_message
 from framepilot.models import AnalysisParams, DirectorMode, JobStatus, Transcript
 from framepilot.services import jobs
 from framepilot.store import repository as repo
@@ -140,3 +140,11 @@ def test_a_render_that_keeps_nothing_is_refused_on_the_review_page_as_in_the_api
     assert error_text(jobs.NothingKept(detail)) in [e.value for e in at.error]
     assert [j for j in repo.list_jobs(db, user_a, video_id=video.id) if j.type.value == "render_edit"] == []
     assert detail in texts(at)
+
+
+def test_every_error_the_api_gives_a_status_is_worded_for_people():
+    from framepilot.api.problems import PROBLEMS
+
+    assert all(issubclass(cls, FramePilotError) and cls.user_facing for cls in PROBLEMS)
+    assert all(cls in PROBLEMS for cls in (jobs.NotAnalysed, jobs.NoScriptToVoice, jobs.NothingKept,
+                                           jobs.JobFinished, jobs.NotRetryable, jobs.ProviderNotConfigured))
