@@ -7,7 +7,7 @@ web server's RSS is read. Three runs, each on a fresh server with FRAMEPILOT_MAX
 = FILE_MB (so the per-session cap is 3 files and the server-wide cap 10 files):
 
 - before: Streamlit alone (app.py), as `framepilot run` served it before FramePilot's layer;
-- after, not signed in: `asgi.py`, the server `framepilot run` starts now;
+- after, not signed in: `streamlit run app.py`, the server `framepilot run` starts now;
 - after, signed in: the same, the attacker holding a valid session cookie.
 """
 
@@ -68,8 +68,8 @@ def run(label: str, app: str, signed_in: bool) -> None:
 def main() -> None:
     print(__doc__.strip().splitlines()[0])
     run("before, not signed in (Streamlit alone)", "streamlit", signed_in=False)
-    run("after, not signed in (asgi.py)         ", "asgi", signed_in=False)
-    run("after, signed in (asgi.py)             ", "asgi", signed_in=True)
+    run("after, not signed in (app.py)          ", "web", signed_in=False)
+    run("after, signed in (app.py)              ", "web", signed_in=True)
 
 
 if __name__ == "__main__":

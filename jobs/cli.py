@@ -139,7 +139,7 @@ def follow_job(db, user: User, job_id: str, interactive: bool) -> int:  # noqa: 
 
 
 def cmd_submit(args: argparse.Namespace) -> int:
-    from framepilot.services.ingest import UploadFailed, UploadRejected, ingest_path
+    from framepilot.services.ingest import ingest_path
     from framepilot.services.jobs import submit_analysis
 
     ctx = _context(args.user)
@@ -149,11 +149,7 @@ def cmd_submit(args: argparse.Namespace) -> int:
     if not args.video.is_file():
         print(f"error: {args.video.name}: no such file", file=sys.stderr)
         return 1
-    try:
-        ingested = ingest_path(db, settings, user, args.video)
-    except (UploadRejected, UploadFailed) as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return 1
+    ingested = ingest_path(db, settings, user, args.video)  # refusals: framepilot.cli.main says them
     submission = submit_analysis(db, settings, user, ingested.video.id, modes=args.modes,
                                  provider=args.provider, voice=args.voice)
     if submission.reused:
@@ -175,21 +171,13 @@ def cmd_list(args: argparse.Namespace) -> int:
 
 
 def _one(args: argparse.Namespace, action) -> int:  # noqa: ANN001
-    from framepilot.store import repository as repo
-
+    """Run `action` on one job and describe it; NotFound and the services' refusals are said by
+    framepilot.cli.main, in the words the pages and the API use."""
     ctx = _context(args.user)
     if ctx is None:
         return 1
     settings, db, user = ctx
-    try:
-        job = action(settings, db, user, args.job_id)
-    except repo.NotFound:
-        print(f"error: no job {args.job_id}", file=sys.stderr)
-        return 1
-    except ValueError as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return 1
-    print(_describe(job))
+    print(_describe(action(settings, db, user, args.job_id)))
     return 0
 
 

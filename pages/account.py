@@ -7,6 +7,7 @@ import streamlit as st
 from framepilot.auth import tokens
 from framepilot.settings import get_settings
 from framepilot.store import repository as repo
+from framepilot.ui.errors import error_text
 from framepilot.ui.safe_text import escape_markdown
 from pages.common import database, require_user
 
@@ -34,7 +35,7 @@ with st.form("account_new_token", clear_on_submit=True, border=True):
         try:
             created = tokens.create_token(db, user, name, expiry)
         except tokens.TokenError as exc:
-            st.error(str(exc), icon=":material/error:")
+            st.error(error_text(exc), icon=":material/error:")
         else:
             st.session_state[NEW_SECRET_KEY] = (created.token.name, created.secret)
 

@@ -23,11 +23,13 @@ import streamlit as st
 from framepilot.auth import sessions
 from framepilot.auth.oidc import OidcClaims, resolve_identity
 from framepilot.auth.sessions import COOKIE_NAME, SessionPolicy
+from framepilot.errors import FramePilotError
 from framepilot.models import Job, JobStatus, User, Video
 from framepilot.services.jobs import cancel_job, retry_job
 from framepilot.settings import get_settings
 from framepilot.store import Database, open_database
 from framepilot.store import repository as repo
+from framepilot.ui.errors import error_text
 from framepilot.ui.job_display import (
     STATUS_ICONS,
     job_title,
@@ -175,8 +177,12 @@ def chosen_video(db: Database, user: User) -> Video:
 
 def _cancel(job_id: str) -> None:
     user = current_user()
-    if user is not None:
+    if user is None:
+        return
+    try:
         cancel_job(database(), user, job_id)
+    except FramePilotError as exc:  # it finished meanwhile (JobFinished), or went with its video
+        st.toast(error_text(exc), icon=":material/info:")
 
 
 def _retry(job_id: str) -> None:
@@ -185,8 +191,8 @@ def _retry(job_id: str) -> None:
         return
     try:
         retry_job(database(), get_settings(), user, job_id)
-    except ValueError:
-        st.toast("That job is no longer failed or cancelled.", icon=":material/info:")
+    except FramePilotError as exc:  # retried meanwhile in another tab (NotRetryable)
+        st.toast(error_text(exc), icon=":material/info:")
 
 
 def job_row(job: Job, filename: str | None, key: str) -> None:

@@ -2,12 +2,14 @@
 
 import streamlit as st
 
+from framepilot.errors import FramePilotError
 from framepilot.models import DirectorMode, JobStatus, JobType
 from framepilot.providers.registry import available_providers
 from framepilot.services.jobs import submit_director_notes, submit_tts
 from framepilot.services.media import browser_source
 from framepilot.settings import get_settings
 from framepilot.store import repository as repo
+from framepilot.ui.errors import error_text
 from framepilot.ui.review import (
     MODE_BLURBS,
     MODE_TITLES,
@@ -43,13 +45,21 @@ provider = st.columns([1, 3])[0].selectbox("Provider for new runs", available_pr
 
 
 def queue_rerun(mode: DirectorMode) -> None:
-    sub = submit_director_notes(db, settings, user, video.id, modes=[mode], provider=provider)
+    try:
+        sub = submit_director_notes(db, settings, user, video.id, modes=[mode], provider=provider)
+    except FramePilotError as exc:  # the same refusals as POST /api/videos/{id}/director
+        st.toast(error_text(exc), icon=":material/error:")
+        return
     st.toast("Already running; follow it below." if sub.reused else "Queued. The notes update when it is done.",
              icon=":material/schedule:")
 
 
 def queue_voice(mode: DirectorMode) -> None:
-    sub = submit_tts(db, settings, user, video.id, mode=mode, provider=provider)
+    try:
+        sub = submit_tts(db, settings, user, video.id, mode=mode, provider=provider)
+    except FramePilotError as exc:  # the same refusals as POST /api/videos/{id}/voice
+        st.toast(error_text(exc), icon=":material/error:")
+        return
     st.toast("A voiceover is already being recorded." if sub.reused else "Voiceover queued.",
              icon=":material/record_voice_over:")
 

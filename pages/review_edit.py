@@ -7,6 +7,7 @@ from pathlib import Path
 import streamlit as st
 
 from framepilot.edit.timeline import TimelineError, TimelineFormat
+from framepilot.errors import FramePilotError
 from framepilot.models import JobStatus, JobType, User, Video
 from framepilot.services import edit as video_edit
 from framepilot.services.jobs import submit_render
@@ -14,6 +15,7 @@ from framepilot.settings import get_settings
 from framepilot.store import Database
 from framepilot.store import repository as repo
 from framepilot.ui.edit_view import cut_label, cut_timeline, summarise_edit
+from framepilot.ui.errors import error_text
 from framepilot.ui.job_display import progress_text
 from framepilot.ui.review import duration_text
 from framepilot.ui.safe_text import escape_markdown
@@ -63,8 +65,11 @@ def edit_panel(db: Database, user: User, video: Video) -> None:
     elif job is not None:
         st.fragment(run_every=1)(_render_under_way)(db, user, job.id)
     elif st.button("Render the tightened preview", icon=":material/movie_edit:", key="review_render"):
-        submit_render(db, get_settings(), user, video.id)
-        st.rerun()
+        try:
+            submit_render(db, get_settings(), user, video.id)
+            st.rerun()
+        except FramePilotError as exc:  # the same refusals as POST /api/videos/{id}/render
+            st.error(error_text(exc), icon=":material/error:")
 
     stem = Path(video.filename).stem or "video"
     columns = st.columns(len(TimelineFormat))

@@ -4,6 +4,7 @@ from pathlib import Path
 
 import streamlit as st
 
+import framepilot
 from framepilot.models import DirectorMode, JobStatus, VideoStatus
 from framepilot.providers.registry import available_providers
 from framepilot.services.ingest import (
@@ -20,7 +21,8 @@ from framepilot.ui.review import MODE_BLURBS, MODE_TITLES
 from framepilot.ui.safe_text import escape_markdown
 from pages.common import database, job_row, release_uploads, require_user
 
-SAMPLE_CLIP = Path(__file__).resolve().parent.parent / "framepilot" / "assets" / "sample.mp4"
+# Beside the package's code, not this file: an installed FramePilot serves a copy of pages/.
+SAMPLE_CLIP = Path(framepilot.__file__).resolve().parent / "assets" / "sample.mp4"
 JOBS_KEY = "upload_jobs"  # [{"job": id, "video": id, "name": filename}] submitted in this session
 NOTICES_KEY = "upload_notices"
 

@@ -1,8 +1,9 @@
 """The web server on a free port, for benchmarks and tests that need real HTTP:
 
-- `"asgi"`: the web server `framepilot run` starts (asgi.py: FramePilot's HTTP layer in
-  front of Streamlit's routes), alone;
-- `"launcher"`: `framepilot run` itself, web server and worker;
+- `"web"` (or `"asgi"`, its old name): `streamlit run app.py`, the web server `framepilot
+  run` starts (FramePilot's HTTP layer in front of Streamlit's routes), alone;
+- `"launcher"`: `framepilot run` itself, web server, worker and API; with `framepilot=` the
+  `framepilot` command of an installed package, run from outside the checkout;
 - `"streamlit"`: Streamlit alone on app.py, as before FramePilot's layer existed.
 """
 
@@ -43,17 +44,25 @@ def clean_env(data_dir: Path, **settings: str) -> dict[str, str]:
 class WebServer:
     """Start with `with WebServer(...) as server:`; `server.url`, `server.rss_mb()`."""
 
-    def __init__(self, data_dir: Path, app: str = "asgi", max_upload_mb: int = 100, **settings: str) -> None:
+    def __init__(self, data_dir: Path, app: str = "web", max_upload_mb: int = 100,
+                 framepilot: Path | None = None, **settings: str) -> None:
         self.data_dir = Path(data_dir)
         self.env = clean_env(self.data_dir, max_upload_mb=max_upload_mb, **settings)
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
+        self.cwd = ROOT
         if app == "launcher":  # the API on a free port too: never the one a running install holds
             self.env.setdefault("FRAMEPILOT_API_PORT", str(free_port()))
             self.command = [sys.executable, "-m", "framepilot.cli", "run", "--port", str(self.port)]
+            if framepilot is not None:  # an installed package: nothing of the checkout on the path
+                self.command = [str(framepilot), "run", "--port", str(self.port)]
+                del self.env["PYTHONPATH"]
+                self.cwd = self.data_dir.parent
+        elif app == "streamlit":
+            self.command = [sys.executable, "-m", "testkit.bare_streamlit", str(ROOT / "app.py"), str(self.port),
+                            str(max_upload_mb)]
         else:
-            script = ROOT / ("asgi.py" if app == "asgi" else "app.py")
-            self.command = [sys.executable, "-m", "streamlit", "run", str(script),
+            self.command = [sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"),
                             "--server.address", "127.0.0.1", "--server.port", str(self.port),
                             "--server.maxUploadSize", str(max_upload_mb), "--server.headless", "true",
                             "--browser.gatherUsageStats", "false"]
@@ -69,7 +78,7 @@ class WebServer:
                                       max_upload_mb=int(self.env["FRAMEPILOT_MAX_UPLOAD_MB"]))
         self.db = open_database(self.settings)
         with open(self.log, "w") as out:
-            self.proc = subprocess.Popen(self.command, env=self.env, cwd=ROOT, stdout=out,
+            self.proc = subprocess.Popen(self.command, env=self.env, cwd=self.cwd, stdout=out,
                                          stderr=subprocess.STDOUT, start_new_session=True)
         self._wait_healthy()
         return self

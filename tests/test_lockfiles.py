@@ -84,7 +84,7 @@ def test_every_declared_runtime_dependency_is_imported_by_the_product_or_says_wh
     for module, dists in packages_distributions().items():
         for dist in dists:
             modules_of.setdefault(dist.lower().replace("_", "-"), set()).add(module)
-    imported = _top_level_imports("framepilot", "jobs", "pages", "app.py", "asgi.py")
+    imported = _top_level_imports("framepilot", "jobs", "pages", "app.py", "setup.py")
 
     unused = {d for d in declared if not modules_of.get(d, set()) & imported} - set(USED_WITHOUT_AN_IMPORT)
     assert unused == set(), "declared but never imported (moviepy was dropped for this reason; see README)"

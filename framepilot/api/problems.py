@@ -1,5 +1,9 @@
 """Every error the API returns, in one shape: RFC 9457 problem details
-(`application/problem+json`), with a status code a client can act on."""
+(`application/problem+json`), with a status code a client can act on.
+
+A `FramePilotError` raised anywhere below a route answers here, once: `PROBLEMS` names the
+status and problem kind of each error class, and the detail is the error's `user_message`,
+the words the pages and the command line show for it too."""
 
 from __future__ import annotations
 
@@ -14,6 +18,11 @@ from pydantic import BaseModel, Field
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from framepilot.core.logs import get_logger
+from framepilot.edit.timeline import TimelineError
+from framepilot.errors import FramePilotError
+from framepilot.services import jobs
+from framepilot.services.edit import NotReady
+from framepilot.services.ingest import UploadFailed, UploadRejected, UploadTooLarge
 from framepilot.store import repository as repo
 
 PROBLEM_JSON = "application/problem+json"
@@ -28,6 +37,34 @@ class Problem(BaseModel):
     detail: str | None = Field(None, description="What went wrong with this request, for people")
     instance: str | None = Field(None, description="The request path")
     errors: list[dict[str, Any]] | None = Field(None, description="Field errors, for 422 validation problems")
+
+
+# (status, problem kind) of each error class; an error takes the entry of the first class in
+# its MRO listed here. A FramePilotError not listed is a 500 (its user_message is generic
+# unless the error is user-facing).
+PROBLEMS: dict[type[FramePilotError], tuple[int, str]] = {
+    # Another user's id lands here too: the answer is the same as for an id that never existed.
+    repo.NotFound: (404, "not-found"),
+    UploadTooLarge: (413, "too-large"),  # the upload route words it with the API's own limit
+    UploadRejected: (422, "not-a-video"),
+    UploadFailed: (503, "unavailable"),
+    jobs.ProviderNotConfigured: (422, "provider"),
+    jobs.NotAnalysed: (409, "not-analysed"),
+    jobs.NoScriptToVoice: (409, "no-script"),
+    NotReady: (409, "not-transcribed"),
+    jobs.NothingKept: (422, "nothing-kept"),
+    jobs.JobFinished: (409, "job-finished"),
+    jobs.NotRetryable: (409, "job-not-retryable"),
+    TimelineError: (422, "timeline-format"),
+}
+
+
+def status_of(exc: FramePilotError) -> tuple[int, str | None]:
+    """The status and problem kind `exc` answers with."""
+    for cls in type(exc).__mro__:
+        if cls in PROBLEMS:
+            return PROBLEMS[cls]
+    return 500, None
 
 
 class ApiProblem(Exception):
@@ -57,10 +94,12 @@ def install(app: FastAPI) -> None:
     async def _ours(request: Request, exc: ApiProblem) -> JSONResponse:
         return problem_response(request, exc.status, exc.detail, kind=exc.kind, headers=exc.headers)
 
-    @app.exception_handler(repo.NotFound)
-    async def _not_found(request: Request, exc: repo.NotFound) -> JSONResponse:
-        # Another user's id lands here too: the answer is the same as for an id that never existed.
-        return problem_response(request, 404, f"No such {str(exc).removesuffix(' not found')}.", kind="not-found")
+    @app.exception_handler(FramePilotError)
+    async def _framepilot(request: Request, exc: FramePilotError) -> JSONResponse:
+        status, kind = status_of(exc)
+        if status >= 500:
+            get_logger(component="api").warning("api.error", path=request.url.path, error_type=type(exc).__name__)
+        return problem_response(request, status, exc.user_message, kind=kind)
 
     @app.exception_handler(RequestValidationError)
     async def _invalid(request: Request, exc: RequestValidationError) -> JSONResponse:

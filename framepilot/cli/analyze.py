@@ -78,10 +78,9 @@ def summarise(result: AnalysisResult) -> str:
 
 
 def cmd_analyze(args: argparse.Namespace) -> int:
-    from framepilot.pipeline.probe import InvalidVideo
     from framepilot.services import accounts
     from framepilot.services import analysis as service
-    from framepilot.services.ingest import UploadFailed, UploadRejected, ingest_path
+    from framepilot.services.ingest import ingest_path
     from framepilot.settings import get_settings
     from framepilot.store import open_database
     from framepilot.store import repository as repo
@@ -102,16 +101,12 @@ def cmd_analyze(args: argparse.Namespace) -> int:
         return 1
     user = found[0]
 
-    try:
-        with stage_progress(args.interactive, args.video.name) as progress:
-            video = ingest_path(db, settings, user, args.video).video
-            result = service.analyse_video(db, settings, user, video.id, modes=args.modes,
-                                           voice=args.voice, provider=args.provider, progress=progress)
-            if progress is not None:
-                progress("done", 100)
-    except (UploadRejected, UploadFailed, InvalidVideo, service.AnalysisFailed) as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return 1
+    with stage_progress(args.interactive, args.video.name) as progress:  # refusals: cli.main says them
+        video = ingest_path(db, settings, user, args.video).video
+        result = service.analyse_video(db, settings, user, video.id, modes=args.modes,
+                                       voice=args.voice, provider=args.provider, progress=progress)
+        if progress is not None:
+            progress("done", 100)
     print(summarise(result))
     if args.json_out:
         service.write_json(result, args.json_out)

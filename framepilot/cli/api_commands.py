@@ -59,11 +59,7 @@ def cmd_tokens(args: argparse.Namespace) -> int:
         return 1
     user = found[0]
     if args.tokens_cmd == "create":
-        try:
-            new = tokens.create_token(db, user, args.name, args.expires_days)
-        except tokens.TokenError as exc:
-            print(f"error: {exc}", file=sys.stderr)
-            return 1
+        new = tokens.create_token(db, user, args.name, args.expires_days)  # TokenError: cli.main says it
         expiry = f"expires {_when(new.token.expires_at)} UTC" if new.token.expires_at else "never expires"
         print(f"Created token {new.token.id} ({new.token.name}, {expiry}). It is shown once; "
               "send it as 'Authorization: Bearer <token>'.", file=sys.stderr)

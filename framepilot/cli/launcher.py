@@ -1,8 +1,10 @@
 """`make run`: prepare the data folder, then run the web server, the worker and the HTTP API
 together.
 
-The web server is `asgi.py`: Streamlit's app behind FramePilot's HTTP layer (session
-cookie, upload guard). The upload limit reaches Streamlit here, as
+The web server is `streamlit run app.py`: Streamlit's app behind FramePilot's HTTP layer
+(session cookie, upload guard), which app.py declares; app.py is the checkout's, or the copy
+an installed package carries (framepilot/web/app_files.py). The processes run in the
+caller's folder, so they read the same `.env` as this one. The upload limit reaches Streamlit here, as
 `--server.maxUploadSize`, from the one setting FRAMEPILOT_MAX_UPLOAD_MB, and the listen
 address as `--server.address` from FRAMEPILOT_HOST (127.0.0.1 unless widened).
 Ctrl-C (or SIGTERM) stops all three processes.
@@ -21,8 +23,7 @@ from pathlib import Path
 from framepilot.core.private_files import private_dir
 from framepilot.errors import FramePilotError
 from framepilot.settings import Settings
-
-PROJECT_ROOT = Path(__file__).resolve().parents[2]
+from framepilot.web.app_files import main_script
 
 
 class AlreadyRunning(FramePilotError, RuntimeError):
@@ -32,7 +33,7 @@ class AlreadyRunning(FramePilotError, RuntimeError):
 
 def streamlit_command(settings: Settings, port: int | None = None) -> list[str]:
     return [
-        sys.executable, "-m", "streamlit", "run", str(PROJECT_ROOT / "asgi.py"),
+        sys.executable, "-m", "streamlit", "run", str(main_script()),
         "--server.address", settings.host,
         "--server.port", str(port or settings.port),
         "--server.maxUploadSize", str(settings.max_upload_mb),
@@ -88,11 +89,7 @@ def prepare(settings: Settings) -> str | None:
 def run(settings: Settings, port: int | None = None) -> int:
     from framepilot.services.accounts import DEMO_EMAIL
 
-    try:
-        lock = acquire_run_lock(settings.data_dir)
-    except AlreadyRunning as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return 1
+    lock = acquire_run_lock(settings.data_dir)  # AlreadyRunning: `framepilot` says so and exits 1
     demo_password = prepare(settings)
     if demo_password:
         print(f"\n  Demo account created. Sign in with {DEMO_EMAIL} / {demo_password}\n"
@@ -100,8 +97,8 @@ def run(settings: Settings, port: int | None = None) -> int:
     env = {**os.environ, "FRAMEPILOT_DATA_DIR": str(settings.data_dir.resolve())}
     procs = [
         subprocess.Popen(worker_command(), env=env, start_new_session=True),
-        subprocess.Popen(api_command(), env=env, cwd=PROJECT_ROOT, start_new_session=True),
-        subprocess.Popen(streamlit_command(settings, port), env=env, cwd=PROJECT_ROOT, start_new_session=True),
+        subprocess.Popen(api_command(), env=env, start_new_session=True),
+        subprocess.Popen(streamlit_command(settings, port), env=env, start_new_session=True),
     ]
     print(f"  FramePilot: {app_url(settings, port)}  API: http://{settings.host}:{settings.api_port}"
           "/api/docs  (Ctrl-C stops the app, the API and the worker)", flush=True)

@@ -6,6 +6,7 @@ import argparse
 import getpass
 import sys
 
+from framepilot.errors import FramePilotError
 from framepilot.settings import SettingsError, get_settings
 
 
@@ -25,7 +26,7 @@ def _read_password(prompt: str = "Password: ") -> str:
 
 
 def _user_change(args: argparse.Namespace) -> str:
-    """Run one account change and say what was done; AccountError reaches the caller."""
+    """Run one account change and say what was done; AccountError reaches `main`."""
     from framepilot.services import accounts
 
     db = _db()
@@ -46,7 +47,6 @@ def _user_change(args: argparse.Namespace) -> str:
 
 def cmd_users(args: argparse.Namespace) -> int:
     from framepilot.models import User
-    from framepilot.services import accounts
     from framepilot.store import repository as repo
 
     if args.users_cmd == "list":
@@ -55,11 +55,7 @@ def cmd_users(args: argparse.Namespace) -> int:
             flags = [f for f, on in (("admin", user.is_admin), ("disabled", user.disabled)) if on]
             print(f"{user.id}\t{user.email}\t{','.join(flags)}")
         return 0
-    try:
-        print(_user_change(args))
-    except accounts.AccountError as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return 1
+    print(_user_change(args))
     return 0
 
 
@@ -71,20 +67,13 @@ def cmd_keygen(_args: argparse.Namespace) -> int:
 
 
 def cmd_keys(_args: argparse.Namespace) -> int:
-    from framepilot.cli.launcher import AlreadyRunning, acquire_run_lock
-    from framepilot.services.key_rotation import RotationError, rotate_keys
+    from framepilot.cli.launcher import acquire_run_lock
+    from framepilot.services.key_rotation import rotate_keys
 
     settings = get_settings()
-    try:
-        lock = acquire_run_lock(settings.data_dir)  # `make run` cannot start meanwhile
-    except AlreadyRunning as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return 1
+    lock = acquire_run_lock(settings.data_dir)  # `make run` cannot start meanwhile (AlreadyRunning)
     try:
         report = rotate_keys(settings, progress=lambda line: print(line, file=sys.stderr))
-    except RotationError as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return 1
     finally:
         lock.close()
     print(f"Re-encrypted {report.rewritten} values; {report.current} are now under the new key.")
@@ -189,7 +178,11 @@ def main(argv: list[str] | None = None) -> int:
 
     args.interactive = setup_output(get_settings(), log_json=args.log_json,
                                     service=getattr(args, "service", False))
-    return args.func(args)
+    try:
+        return args.func(args)
+    except FramePilotError as exc:  # every command's refusals, said once: the words pages and the API use
+        print(f"error: {exc.user_message}", file=sys.stderr)
+        return 1
 
 
 if __name__ == "__main__":

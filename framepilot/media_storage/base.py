@@ -39,6 +39,7 @@ class MediaStorage(Protocol):
     location: str  # a description safe to log (no credentials)
 
     def put_file(self, key: str, local_path: Path) -> Written:
+        """Store a local file under `key` (replacing what was there, all-or-nothing)."""
         with open(local_path, "rb") as fh:
             return self.put_stream(key, fh)
 
@@ -59,6 +60,7 @@ class MediaStorage(Protocol):
         return tally.size
 
     def exists(self, key: str) -> bool:
+        """Whether an object is stored under `key` (never raises ObjectNotFound)."""
         try:
             self.size(key)
         except ObjectNotFound:
@@ -66,7 +68,9 @@ class MediaStorage(Protocol):
         return True
 
     @abstractmethod
-    def size(self, key: str) -> int: ...
+    def size(self, key: str) -> int:
+        """The object's size in bytes; ObjectNotFound when there is none."""
+        ...
 
     @abstractmethod
     def delete(self, key: str) -> None:

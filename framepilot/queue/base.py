@@ -12,6 +12,10 @@ JobRunner = Callable[[str], bool]
 
 
 class JobQueue(Protocol):
+    """Job ids on their way from services.jobs to the worker, on SQLite or Redis
+    (huey_queue.py). It promises delivery at least once, not exactly once:
+    the worker claims the job row, so a second delivery finds it taken and does nothing."""
+
     def enqueue(self, job_id: str) -> None:
         """Put a job id on the queue. Duplicates are harmless: a job is claimed once."""
 

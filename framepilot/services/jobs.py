@@ -1,5 +1,8 @@
 """What pages and the CLI call to start, cancel and retry work.
 
+Every face (pages, the API, the command line) calls these and gets the same refusals, as
+`ActionRefused` errors whose message is for the person who asked.
+
 Submitting is idempotent: a job already queued or running for the same video and type is
 returned instead of a second one, and an analysis that already completed with the same
 (or more) director modes and the same provider is returned instead of paying again.
@@ -13,6 +16,7 @@ from dataclasses import dataclass
 
 from framepilot.core.logs import get_logger
 from framepilot.edit.render import edit_key
+from framepilot.errors import FramePilotError
 from framepilot.models import (
     AnalysisParams,
     DirectorMode,
@@ -26,13 +30,51 @@ from framepilot.models import (
     VideoStatus,
     VoiceParams,
 )
+from framepilot.providers.registry import available_providers
 from framepilot.queue.huey_queue import get_queue
+from framepilot.services import analysis
 from framepilot.services import edit as video_edit
 from framepilot.settings import Settings
 from framepilot.store import Database
 from framepilot.store import repository as repo
 
 IN_FLIGHT = [JobStatus.QUEUED, JobStatus.RUNNING]
+
+
+class ActionRefused(FramePilotError, ValueError):
+    """The action does not fit the video or job as it stands now; the message says why."""
+
+    user_facing = True
+
+
+class ProviderNotConfigured(ActionRefused):
+    """The request names an AI provider this server has no settings for."""
+
+
+class NotAnalysed(ActionRefused):
+    """Director modes re-run only on a video whose analysis got past the cinematic reading."""
+
+
+class NoScriptToVoice(ActionRefused):
+    """A voiceover reads a mode's rewritten script, and that mode has none yet."""
+
+
+class NothingKept(ActionRefused):
+    """The edit cuts every frame, so a render would be empty."""
+
+
+class JobFinished(ActionRefused):
+    """A completed or failed job cannot be cancelled."""
+
+
+class NotRetryable(ActionRefused):
+    """Only failed or cancelled jobs go back on the queue."""
+
+
+def check_provider(settings: Settings, provider: str | None) -> None:
+    """Refuse a provider this server has no settings for (None: the configured default)."""
+    if provider is not None and provider not in available_providers(settings):
+        raise ProviderNotConfigured(f"The {provider} provider is not configured on this server.")
 
 
 @dataclass(frozen=True)
@@ -47,6 +89,7 @@ def submit_analysis(
     voice: bool = False,
 ) -> Submission:
     """Queue the whole pipeline for a video (or return the job that already answers it)."""
+    check_provider(settings, provider)
     params = AnalysisParams(modes=list(modes), provider=provider or settings.provider, voice=voice)
     existing = _in_flight(db, user, video_id, JobType.VIDEO_ANALYSIS) or _completed_analysis(
         db, user, video_id, params
@@ -61,6 +104,9 @@ def submit_director_notes(
     modes: Iterable[DirectorMode | str] = tuple(DirectorMode), provider: str | None = None,
 ) -> Submission:
     """Queue a fresh run of director modes on an analysed video (e.g. with another provider)."""
+    check_provider(settings, provider)
+    if not analysis.is_analysed(db, user, video_id):
+        raise NotAnalysed("This video has not been analysed yet; wait for its analysis to finish.")
     existing = _in_flight(db, user, video_id, JobType.DIRECTOR_NOTES)
     if existing is not None:
         return Submission(existing, reused=True)
@@ -73,6 +119,10 @@ def submit_tts(
     mode: DirectorMode | str = DirectorMode.SCRIPT_REWRITE, provider: str | None = None,
 ) -> Submission:
     """Queue a voice-over (and preview render) of a mode's rewritten script."""
+    check_provider(settings, provider)
+    mode = DirectorMode(mode)
+    if analysis.script_to_voice(db, user, video_id, mode) is None:
+        raise NoScriptToVoice(f"There is no {mode.value} script to voice yet; run that mode first.")
     existing = _in_flight(db, user, video_id, JobType.TTS)
     if existing is not None:
         return Submission(existing, reused=True)
@@ -83,10 +133,12 @@ def submit_tts(
 def submit_render(db: Database, settings: Settings, user: User, video_id: str) -> Submission:
     """Queue the tightened preview of the edit as the user has chosen it now (a job already
     rendering the same edit, or one that rendered it while its file is still kept, is returned
-    instead). Raises NotReady before transcription."""
+    instead). Raises NotReady before transcription, NothingKept when every frame is cut."""
     cut_list = video_edit.load_cut_list(db, user, video_id)
     if cut_list is None:
         raise video_edit.NotReady("This video has not been transcribed yet, so there is no edit to render.")
+    if not cut_list.kept_ranges():
+        raise NothingKept("Every frame is cut; switch a cut off to keep something.")
     key = edit_key(cut_list)
     rendered = video_edit.rendered_preview(settings, db, user, video_id, cut_list) is not None
     for job in repo.list_jobs(db, user, statuses=[*IN_FLIGHT, JobStatus.COMPLETED], video_id=video_id):
@@ -98,16 +150,23 @@ def submit_render(db: Database, settings: Settings, user: User, video_id: str) -
 
 
 def cancel_job(db: Database, user: User, job_id: str) -> Job:
-    """A queued job is cancelled now; a running one stops at its next safe point (seconds)."""
-    return repo.request_cancel(db, user, job_id)
+    """A queued job is cancelled now; a running one stops at its next safe point (seconds).
+    Cancelling a cancelled job again is no error; a completed or failed one is `JobFinished`."""
+    job = repo.request_cancel(db, user, job_id)
+    if job.status in (JobStatus.COMPLETED, JobStatus.FAILED):
+        raise JobFinished(f"This job has already {job.status.value}; there is nothing to cancel.")
+    return job
 
 
 def retry_job(db: Database, settings: Settings, user: User, job_id: str) -> Job:
     """Queue a failed or cancelled job again; stored stages are kept, so it resumes.
 
-    Raises ValueError for a job that is not failed or cancelled.
+    Raises NotRetryable for a job that is not failed or cancelled.
     """
-    job = repo.reset_job_for_retry(db, user, job_id)
+    try:
+        job = repo.reset_job_for_retry(db, user, job_id)
+    except ValueError:  # not failed or cancelled (an unknown id is NotFound, not a ValueError)
+        raise NotRetryable("Only failed or cancelled jobs can be retried.") from None
     _enqueue(settings, job.id)
     return job
 

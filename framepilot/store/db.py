@@ -36,9 +36,12 @@ class IntegrityError(FramePilotError):
 class Connection(Protocol):
     """The little the repository needs: qmark-style `execute`, rows readable by name and index."""
 
-    def execute(self, sql: str, params: tuple | list = ()) -> Any: ...
+    def execute(self, sql: str, params: tuple | list = ()) -> Any:
+        """Run one statement with `?` placeholders; the result has `fetchone`/`fetchall`. A
+        broken constraint raises the store's `IntegrityError` on every backend."""
 
-    def executemany(self, sql: str, rows: list) -> Any: ...
+    def executemany(self, sql: str, rows: list) -> Any:
+        """`execute` once per row, in the same transaction."""
 
     def copy_rows(self, table: str, columns: tuple[str, ...], rows: Iterable[tuple]) -> None:
         """Append many rows to `table` the fastest way the backend has (COPY on PostgreSQL)."""
@@ -52,9 +55,14 @@ class Database:
     cipher: Cipher
 
     def connect(self, acting: Any) -> AbstractContextManager[Connection]:
+        """One read-write transaction for `acting`: committed when the block ends, rolled back
+        (and the exception passed on) when it raises. The repository limits it to `acting`'s rows,
+        and PostgreSQL's row-level security does as well."""
         raise NotImplementedError
 
     def read(self, acting: Any) -> AbstractContextManager[Connection]:
+        """A read-only connection for `acting` that never blocks writers; a write in it fails.
+        Use it for pages and API reads."""
         raise NotImplementedError
 
     @property

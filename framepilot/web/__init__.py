@@ -1,6 +1,7 @@
 """FramePilot's HTTP layer in front of Streamlit's routes, in the same process (`st.App`
-routes and middleware): the session-cookie routes and the upload guard. `asgi.py` at the
-project root assembles it; `framepilot run` serves it."""
+routes and middleware): the session-cookie routes and the upload guard. `app.py` hands
+them to `st.App` (`http_layer.py`), so `streamlit run app.py` and `framepilot run` serve
+the same thing; `app_files.py` finds app.py in a checkout or in an installed package."""
 
 from urllib.parse import urlencode
 

@@ -5,7 +5,8 @@ import sys
 
 import pytest
 
-from framepilot.cli.launcher import PROJECT_ROOT, AlreadyRunning, acquire_run_lock
+from framepilot.cli.launcher import AlreadyRunning, acquire_run_lock
+from tests.support.processes import PROJECT_ROOT
 
 
 def test_second_run_on_the_same_data_folder_says_so(tmp_path):
@@ -40,7 +41,7 @@ def test_clean_clone_has_everything_make_test_needs(tmp_path):
     if not tracked:
         pytest.skip("nothing committed yet")
     for needed in ("Makefile", ".ci/run", "pyproject.toml", "requirements.lock", "requirements-nodeps.txt",
-                   "app.py", "asgi.py", "framepilot/store/migrations/sqlite/0001_initial.sql",
+                   "app.py", "setup.py", "MANIFEST.in", ".streamlit/config.toml", "framepilot/store/migrations/sqlite/0001_initial.sql",
                    "framepilot/store/migrations/postgres/0001_initial.sql",
                    "framepilot/store/migrations/postgres/policies.sql", "tests/conftest.py"):
         assert needed in tracked, f"{needed} is not committed"

@@ -6,8 +6,9 @@ import tomllib
 
 import pytest
 
-from framepilot.cli.launcher import PROJECT_ROOT, streamlit_command
+from framepilot.cli.launcher import streamlit_command
 from framepilot.settings import SettingsError, get_settings, load_settings
+from tests.support.processes import PROJECT_ROOT
 
 
 def test_defaults_are_local_provider_100mb_and_data_folder():

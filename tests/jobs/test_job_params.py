@@ -17,6 +17,7 @@ from framepilot.models import (
 from framepilot.services.jobs import submit_analysis, submit_tts
 from framepilot.store import repository as repo
 from jobs.tasks import UNREADABLE_MESSAGE, execute_job
+from tests.support.page_fixtures import analysed_video
 
 SCENE, SCRIPT, FULL = DirectorMode.SCENE_DIRECTOR, DirectorMode.SCRIPT_REWRITE, DirectorMode.FULL_REWRITE
 
@@ -57,8 +58,8 @@ def test_an_empty_stored_dict_loads_with_the_defaults_the_worker_always_applied(
     assert (job.type, job.params) == (JobType(job_type), expected)
 
 
-def test_new_jobs_store_the_same_json_shape_as_before(db, settings, user_a):
-    video = repo.create_video(db, user_a, filename="a.mp4", stored_path="/a.mp4", sha256="a" * 64, size_bytes=1)
+def test_new_jobs_store_the_same_json_shape_as_before(db, settings, user_a, tmp_path):
+    video = analysed_video(db, settings, user_a, tmp_path)  # a voiceover needs the mode's script
     analysis = submit_analysis(db, settings, user_a, video.id, modes=["full_rewrite", "scene_director"], voice=True)
     voice = submit_tts(db, settings, user_a, video.id, mode="full_rewrite")
 

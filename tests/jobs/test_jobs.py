@@ -25,6 +25,7 @@ from framepilot.models import (
 from framepilot.queue.huey_queue import get_queue
 from framepilot.services.ingest import ingest_upload
 from framepilot.services.jobs import (
+    NotRetryable,
     cancel_job,
     retry_job,
     submit_analysis,
@@ -35,6 +36,7 @@ from framepilot.store import repository as repo
 from jobs.progress import JobLost, JobProgress, WorkerStopping
 from jobs.reaper import give_up_message, reap_stale_jobs
 from jobs.tasks import execute_job
+from tests.support.page_fixtures import analysed_video
 
 
 @pytest.fixture
@@ -104,7 +106,8 @@ def test_a_failed_analysis_is_not_reused(db, settings, user_a, video):
     assert not fresh.reused and fresh.job.id != failed.id
 
 
-def test_director_notes_and_voice_jobs_are_deduplicated_only_while_in_flight(db, settings, user_a, video):
+def test_director_notes_and_voice_jobs_are_deduplicated_only_while_in_flight(db, settings, user_a, tmp_path):
+    video = analysed_video(db, settings, user_a, tmp_path)  # re-runs and voiceovers need its notes and script
     notes = submit_director_notes(db, settings, user_a, video.id, modes=["scene_director"])
     assert submit_director_notes(db, settings, user_a, video.id).job.id == notes.job.id
     _run_to(db, notes.job.id, JobStatus.COMPLETED)
@@ -159,7 +162,7 @@ def test_only_failed_or_cancelled_jobs_can_be_retried(db, settings, user_a, user
     job = submit_analysis(db, settings, user_a, video.id).job
     _run_to(db, job.id, JobStatus.COMPLETED)
 
-    with pytest.raises(ValueError, match="only failed or cancelled"):
+    with pytest.raises(NotRetryable, match="Only failed or cancelled"):
         retry_job(db, settings, user_a, job.id)
     with pytest.raises(repo.NotFound):
         retry_job(db, settings, user_b, job.id)

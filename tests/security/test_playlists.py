@@ -14,7 +14,6 @@ from pathlib import Path
 
 import pytest
 
-from framepilot.cli.launcher import PROJECT_ROOT
 from framepilot.models import JobStatus, VideoStatus
 from framepilot.services import accounts
 from framepilot.services import analysis as service
@@ -36,6 +35,7 @@ from tests.security.attacks import (
     upload,
 )
 from tests.security.conftest import ATTACKER_SIZE
+from tests.support.processes import PROJECT_ROOT
 
 DEPTHS = ["same folder", "one level up", "two levels up", "absolute"]
 PLAYLISTS = {"ffconcat": ("clip.mp4", ffconcat), "hls": ("clip.m3u8", hls)}

@@ -15,6 +15,7 @@ from framepilot.services.ingest import ingest_path
 from framepilot.services.jobs import submit_director_notes
 from framepilot.settings import get_settings
 from framepilot.store import open_database
+from framepilot.store import repository as repo
 from tests.jobs.test_worker import WorkerProcess, finished, make_clip, wait_for
 
 pytestmark = [pytest.mark.slow, pytest.mark.timeout(180)]
@@ -47,6 +48,7 @@ def test_a_queued_message_is_json_naming_only_the_job(backend, user_a, tmp_path)
     settings, _ = backend
     db = open_database(settings)
     video = ingest_path(db, settings, user_a, make_clip(tmp_path / "clip.mp4", seconds=1)).video
+    repo.mark_stage_done(db, user_a, video.id, "cinematic", 0.1)  # the director re-runs on analysed videos only
 
     job = submit_director_notes(db, settings, user_a, video.id, modes=["scene_director"]).job
 
@@ -60,6 +62,7 @@ def test_a_pickle_planted_in_the_queue_is_not_run_and_the_worker_carries_on(back
     settings, env = backend
     db = open_database(settings)
     video = ingest_path(db, settings, user_a, make_clip(tmp_path / "clip.mp4", seconds=1)).video
+    repo.mark_stage_done(db, user_a, video.id, "cinematic", 0.1)  # the director re-runs on analysed videos only
     marker = tmp_path / "pwned"
     worker = WorkerProcess(settings.data_dir, tmp_path / "worker.log", **env).start()
     try:

@@ -17,13 +17,13 @@ import pytest
 from framepilot.auth import sessions
 from framepilot.auth.sessions import SessionPolicy
 from framepilot.auth.throttle import SignInThrottle
-from framepilot.cli.launcher import PROJECT_ROOT
 from framepilot.core.logs import configure_logging
 from framepilot.services import accounts
 from framepilot.services.accounts import LOGIN_FAILED, AccountError
 from framepilot.settings import get_settings
 from framepilot.store import SYSTEM
 from tests.support.browser import SIGN_IN_BUTTON, Browser, onward_link
+from tests.support.processes import PROJECT_ROOT
 
 RIGHT = "correct horse battery"  # user_a's password (tests/conftest.py)
 

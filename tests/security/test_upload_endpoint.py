@@ -1,5 +1,5 @@
 """Attacks on Streamlit's upload endpoint, against the real web server `framepilot run`
-starts (asgi.py), from a scripted client: Streamlit keeps uploads in memory, and before
+starts (app.py's st.App), from a scripted client: Streamlit keeps uploads in memory, and before
 FramePilot's guard it took them from any session that had merely loaded the sign-in page.
 """
 

@@ -3,9 +3,9 @@
 import subprocess
 import sys
 
-from framepilot.cli.launcher import PROJECT_ROOT
 from framepilot.services import accounts
 from framepilot.store import repository as repo
+from tests.support.processes import PROJECT_ROOT
 
 
 def test_password_is_stored_as_an_argon2_hash(db, user_a):

@@ -10,7 +10,6 @@ from pathlib import Path
 import httpx
 import pytest
 
-from framepilot.cli.launcher import PROJECT_ROOT
 from framepilot.models import AnalysisResult, DirectorMode, VideoStatus
 from framepilot.pipeline.probe import probe_video
 from framepilot.services import analysis as service
@@ -19,6 +18,7 @@ from framepilot.services.ingest import ingest_path
 from framepilot.settings import get_settings
 from framepilot.store import repository as repo
 from testkit import media_factory as make
+from tests.support.processes import PROJECT_ROOT
 
 SAMPLE = PROJECT_ROOT / "framepilot" / "assets" / "sample.mp4"
 pytestmark = pytest.mark.slow

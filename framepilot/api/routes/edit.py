@@ -19,7 +19,7 @@ from framepilot.api.problems import ApiProblem, documented
 from framepilot.api.routes.exports import attachment
 from framepilot.api.routes.videos import submitted
 from framepilot.api.schemas import CutChoices, EditOut, RenderRequest, Submitted
-from framepilot.edit.timeline import TimelineError, TimelineFormat
+from framepilot.edit.timeline import TimelineFormat
 from framepilot.media_storage import storage_for
 from framepilot.models import CutList, User
 from framepilot.services import edit as video_edit
@@ -85,9 +85,7 @@ def render(video_id: str, response: Response, caller: CallerDep, db: DbDep, sett
         raise _unknown_cuts(exc) from None
     if cut_list is None:
         raise _NOT_TRANSCRIBED
-    if not cut_list.kept_ranges():
-        raise ApiProblem(422, "Every frame is cut; switch a cut off to keep something.", kind="nothing-kept")
-    return submitted(response, submit_render(db, settings, user, video_id))
+    return submitted(response, submit_render(db, settings, user, video_id))  # NothingKept: 422
 
 
 @router.get("/{video_id}/render", response_class=StreamingResponse,
@@ -120,8 +118,6 @@ def get_timeline(video_id: str, timeline_format: TimelineFormat, caller: CallerD
     try:
         exported = video_edit.export_timeline(db, settings, caller.user, video_id, timeline_format)
     except video_edit.NotReady:
-        raise _NOT_TRANSCRIBED from None
-    except TimelineError as exc:
-        raise ApiProblem(422, str(exc), kind="timeline-format") from None
+        raise _NOT_TRANSCRIBED from None  # TimelineError: 422 in problems.py
     return Response(exported.text, media_type=exported.mime_type,
                     headers={"Content-Disposition": attachment(exported.file_name)})

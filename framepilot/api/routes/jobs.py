@@ -12,7 +12,7 @@ from fastapi.concurrency import run_in_threadpool
 from sse_starlette import EventSourceResponse, ServerSentEvent
 
 from framepilot.api.deps import CallerDep, DbDep, SettingsDep
-from framepilot.api.problems import ApiProblem, documented
+from framepilot.api.problems import documented
 from framepilot.api.schemas import JobEvent, JobOut
 from framepilot.models import JobStatus
 from framepilot.services.jobs import cancel_job, retry_job
@@ -44,20 +44,13 @@ def get_job(job_id: str, caller: CallerDep, db: DbDep) -> Response:
 @router.post("/{job_id}/cancel", response_model=JobOut, responses=documented(404, 409),
              summary="Cancel a queued job now, or a running one at its next safe point (seconds)")
 def cancel(job_id: str, caller: CallerDep, db: DbDep) -> JobOut:
-    job = cancel_job(db, caller.user, job_id)
-    if job.status in (JobStatus.COMPLETED, JobStatus.FAILED):
-        raise ApiProblem(409, f"This job has already {job.status.value}; there is nothing to cancel.",
-                         kind="job-finished")
-    return JobOut.of(job)
+    return JobOut.of(cancel_job(db, caller.user, job_id))  # JobFinished: 409
 
 
 @router.post("/{job_id}/retry", status_code=202, response_model=JobOut, responses=documented(404, 409),
              summary="Queue a failed or cancelled job again; it resumes from its stored stages")
 def retry(job_id: str, response: Response, caller: CallerDep, db: DbDep, settings: SettingsDep) -> JobOut:
-    try:
-        job = retry_job(db, settings, caller.user, job_id)
-    except ValueError as exc:  # not failed or cancelled (an unknown id is NotFound: 404)
-        raise ApiProblem(409, f"{str(exc).capitalize()}.", kind="job-not-retryable") from None
+    job = retry_job(db, settings, caller.user, job_id)  # NotRetryable: 409
     response.headers["Location"] = f"/api/jobs/{job.id}"
     return JobOut.of(job)
 

@@ -30,22 +30,23 @@ from framepilot.api.schemas import (
     VoiceRequest,
 )
 from framepilot.models import User
-from framepilot.providers.registry import available_providers
-from framepilot.services import analysis as service
 from framepilot.services import library
 from framepilot.services.ingest import (
     ALLOWED_SUFFIXES,
     AnalysisRequest,
     Ingested,
-    NotAVideo,
-    UploadFailed,
-    UploadRejected,
     UploadTooLarge,
     admit,
     has_video_suffix,
     ingest_upload,
 )
-from framepilot.services.jobs import Submission, submit_director_notes, submit_tts
+from framepilot.services.jobs import (
+    ProviderNotConfigured,
+    Submission,
+    check_provider,
+    submit_director_notes,
+    submit_tts,
+)
 from framepilot.settings import Settings
 from framepilot.store import Database
 from framepilot.store import repository as repo
@@ -62,11 +63,6 @@ _UPLOAD_BODY = {
         "content": {"multipart/form-data": {"schema": {"$ref": "#/components/schemas/UploadForm"}}},
     }
 }
-
-
-def _check_provider(settings: Settings, provider: str | None) -> None:
-    if provider is not None and provider not in available_providers(settings):
-        raise ApiProblem(422, f"The {provider} provider is not configured on this server.", kind="provider")
 
 
 def submitted(response: Response, submission: Submission) -> Submitted:
@@ -114,11 +110,7 @@ async def _receive(request: Request, db: Database, settings: Settings, user: Use
             raise _too_large(settings) from exc
         if isinstance(exc, (MalformedBody, ClientDisconnect)):
             raise ApiProblem(400, str(exc) or "The upload was interrupted.", kind="bad-request") from exc
-        if isinstance(exc, UploadRejected):
-            raise ApiProblem(422, str(exc), kind="not-a-video") from exc
-        if isinstance(exc, UploadFailed):
-            raise ApiProblem(503, str(exc), kind="unavailable") from exc
-        raise
+        raise  # the service's refusals (UploadRejected, UploadFailed) answer in problems.py
     return ingested, fields
 
 
@@ -158,17 +150,14 @@ async def upload_video(request: Request, response: Response, caller: CallerDep, 
     ingested, fields = await _receive(request, db, settings, user)
     try:
         options = _options(fields)
-        _check_provider(settings, options.provider)
-    except (ValidationError, ApiProblem) as exc:
+        check_provider(settings, options.provider)
+    except (ValidationError, ProviderNotConfigured) as exc:
         await _forget(db, settings, user, ingested)
-        if isinstance(exc, ApiProblem):
+        if isinstance(exc, ProviderNotConfigured):
             raise
         raise RequestValidationError([{**e, "loc": ("body", *e["loc"])} for e in exc.errors()]) from None
     request_ = AnalysisRequest(modes=tuple(options.modes), provider=options.provider, voice=options.voice)
-    try:
-        admitted = await run_in_threadpool(admit, db, settings, user, ingested, request_)
-    except NotAVideo as exc:
-        raise ApiProblem(422, str(exc), kind="not-a-video") from None
+    admitted = await run_in_threadpool(admit, db, settings, user, ingested, request_)  # NotAVideo: 422
     response.status_code = 200 if admitted.duplicate and admitted.submission.reused else 202
     response.headers["Location"] = f"/api/videos/{admitted.video.id}"
     return UploadAccepted(video=VideoOut.of(admitted.video), job=JobOut.of(admitted.submission.job),
@@ -204,10 +193,6 @@ def delete_video(video_id: str, caller: CallerDep, db: DbDep, settings: Settings
              summary="Re-run director modes, e.g. with another provider")
 def rerun_director(video_id: str, body: DirectorRequest, response: Response, caller: CallerDep, db: DbDep,
                    settings: SettingsDep) -> Submitted:
-    _check_provider(settings, body.provider)
-    if not service.is_analysed(db, caller.user, video_id):
-        raise ApiProblem(409, "This video has not been analysed yet; wait for its analysis to finish.",
-                         kind="not-analysed")
     return submitted(response, submit_director_notes(db, settings, caller.user, video_id, modes=body.modes,
                                                       provider=body.provider))
 
@@ -218,9 +203,5 @@ def rerun_director(video_id: str, body: DirectorRequest, response: Response, cal
              summary="Voice a mode's rewritten script and render a preview")
 def voice_script(video_id: str, body: VoiceRequest, response: Response, caller: CallerDep, db: DbDep,
                  settings: SettingsDep) -> Submitted:
-    _check_provider(settings, body.provider)
-    if service.script_to_voice(db, caller.user, video_id, body.mode) is None:
-        raise ApiProblem(409, f"There is no {body.mode.value} script to voice yet; run that mode first.",
-                         kind="no-script")
     return submitted(response, submit_tts(db, settings, caller.user, video_id, mode=body.mode,
                                            provider=body.provider))

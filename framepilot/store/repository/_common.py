@@ -11,7 +11,15 @@ from framepilot.store.db import Database
 
 
 class NotFound(FramePilotError, LookupError):
-    """No such row for this user (whether it does not exist or belongs to someone else)."""
+    """No such row for this user (whether it does not exist or belongs to someone else).
+    Raised as `NotFound("video not found")`; told as "No such video.", the same words for
+    an id that never existed and for another user's."""
+
+    user_facing = True
+
+    @property
+    def user_message(self) -> str:
+        return f"No such {str(self).removesuffix(' not found')}."
 
 
 class UnreadableRow(FramePilotError, ValueError):
