@@ -8,6 +8,7 @@ from fastapi.openapi.utils import get_openapi
 from fastapi_offline import FastAPIOffline
 
 from framepilot.api import problems
+from framepilot.api.body_limit import JSON_BODY_BYTES, BodyLimit
 from framepilot.api.deps import RateLimit
 from framepilot.api.routes import edit, exports, jobs, usage, videos
 from framepilot.api.schemas import JobEvent, UploadForm
@@ -42,6 +43,9 @@ def create_app(settings: Settings) -> FastAPI:
     for module in (videos, exports, edit, jobs, usage):
         app.include_router(module.router)
     app.openapi = lambda: _openapi(app)
+    upload_limit = settings.max_upload_bytes + videos.FORM_OVERHEAD_BYTES
+    app.add_middleware(BodyLimit, limit_for=lambda method, path: (
+        (upload_limit, True) if (method, path.rstrip("/")) == ("POST", "/api/videos") else (JSON_BODY_BYTES, False)))
     return app
 
 

@@ -81,7 +81,10 @@ def submitted(response: Response, submission: Submission) -> Submitted:
 async def _receive(request: Request, db: Database, settings: Settings, user: User) -> tuple[Ingested, dict]:
     """Stream the body's `file` part into the uploads store, collecting the form fields.
     A request refused after its file was stored leaves nothing behind."""
-    boundary = boundary_of(request.headers.get("content-type"))
+    try:
+        boundary = boundary_of(request.headers.get("content-type"))
+    except MalformedBody as exc:
+        raise ApiProblem(400, str(exc), kind="bad-request") from None
     if boundary is None:
         raise ApiProblem(415, "Send the video as multipart/form-data with a 'file' part.", kind="unsupported-type")
     max_body = settings.max_upload_bytes + FORM_OVERHEAD_BYTES
