@@ -34,10 +34,10 @@ def _user_change(args: argparse.Namespace) -> str:
         return f"Added user {user.email} (id {user.id}{', admin' if user.is_admin else ''})."
     if args.users_cmd == "passwd":
         user = accounts.change_password(db, args.email, _read_password("New password: "))
-        return f"Changed the password of {user.email}; every session of the account is signed out."
+        return f"Changed the password of {user.email}; every session of the account is signed out and its API tokens are revoked."
     if args.users_cmd == "disable":
         user = accounts.set_disabled(db, args.email, True)
-        return f"Disabled {user.email}; every session of the account is signed out."
+        return f"Disabled {user.email}; every session of the account is signed out and its API tokens are revoked."
     if args.users_cmd == "enable":
         return f"Enabled {accounts.set_disabled(db, args.email, False).email}."
     user = accounts.set_admin(db, args.email, args.grant)
