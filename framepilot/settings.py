@@ -140,6 +140,10 @@ class Settings(BaseSettings):
     upload_session_mb: int | None = Field(None, gt=0, description="default 3 x MAX_UPLOAD_MB")
     upload_total_mb: int | None = Field(None, gt=0, description="default 10 x MAX_UPLOAD_MB")
     upload_concurrency: int = Field(4, ge=1, le=256)
+    # --- one account cannot hold the upload pool (issue 19) ---
+    upload_per_user: int = Field(2, ge=1, le=64, description="Uploads one account may send at once")
+    upload_min_kbps: int = Field(32, ge=1, description="Average rate an upload must keep up after its grace")
+    upload_grace_s: float = Field(30, gt=0, le=3600, description="Seconds before the minimum rate applies")
 
     @field_validator("log_level", mode="before")
     @classmethod

@@ -10,6 +10,7 @@ from fastapi_offline import FastAPIOffline
 from framepilot.api import problems
 from framepilot.api.body_limit import JSON_BODY_BYTES, BodyLimit
 from framepilot.api.deps import RateLimit
+from framepilot.core.upload_pace import UploadPace, UserUploadSlots
 from framepilot.api.routes import edit, exports, jobs, usage, videos
 from framepilot.api.schemas import JobEvent, UploadForm
 from framepilot.settings import Settings
@@ -44,7 +45,8 @@ def create_app(settings: Settings) -> FastAPI:
         app.include_router(module.router)
     app.openapi = lambda: _openapi(app)
     upload_limit = settings.max_upload_bytes + videos.FORM_OVERHEAD_BYTES
-    app.add_middleware(BodyLimit, limit_for=lambda method, path: (
+    app.state.upload_slots = UserUploadSlots(settings.upload_per_user)
+    app.add_middleware(BodyLimit, pace=lambda: UploadPace.from_settings(settings), limit_for=lambda method, path: (
         (upload_limit, True) if (method, path.rstrip("/")) == ("POST", "/api/videos") else (JSON_BODY_BYTES, False)))
     return app
 

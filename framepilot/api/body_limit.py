@@ -6,7 +6,9 @@ the API grew from 160 MB to 5 GB and others waited 20 s.)
 A JSON (or any non-upload) body is read here, counting as it arrives, up to its limit
 (`JSON_BODY_BYTES`), then replayed to the route; one byte more and the answer is 413, so
 no route ever parses more than that. The upload route (`POST /api/videos`) streams: its
-bytes are counted here too, and passing the upload limit ends the request with 413.
+bytes are counted here too, and passing the upload limit ends the request with 413. Every
+body must also keep up the minimum upload rate (`framepilot.core.upload_pace`): a sender
+that trickles is cut off with 408.
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ from http import HTTPStatus
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from framepilot.api.multipart import BodyTooLarge
+from framepilot.core.upload_pace import UploadPace, UploadTooSlow
 
 JSON_BODY_BYTES = 64 * 1024
 
@@ -34,8 +37,9 @@ class BodyLimit:
     """Pure ASGI middleware: `limit_for(method, path)` gives a route's body limit and whether
     it streams (uploads) or is read whole here (everything else)."""
 
-    def __init__(self, app: ASGIApp, limit_for: Callable[[str, str], tuple[int, bool]]) -> None:
-        self.app, self._limit_for = app, limit_for
+    def __init__(self, app: ASGIApp, limit_for: Callable[[str, str], tuple[int, bool]],
+                 pace: Callable[[], UploadPace]) -> None:
+        self.app, self._limit_for, self._pace = app, limit_for, pace
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -49,12 +53,17 @@ class BodyLimit:
         if declared is not None and declared > limit:
             await _problem(send, scope, 413, _too_large(limit), "too-large")
             return
+        receive = self._pace().paced(receive)  # a sender below the minimum rate is cut off
         if streams:
             await self.app(scope, _counted(receive, limit), send)
             return
         body = bytearray()
         while True:
-            message = await receive()
+            try:
+                message = await receive()
+            except UploadTooSlow as exc:
+                await _problem(send, scope, 408, str(exc), "too-slow")
+                return
             if message["type"] == "http.disconnect":
                 return
             body += message.get("body", b"")
