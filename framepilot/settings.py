@@ -140,6 +140,10 @@ class Settings(BaseSettings):
     upload_session_mb: int | None = Field(None, gt=0, description="default 3 x MAX_UPLOAD_MB")
     upload_total_mb: int | None = Field(None, gt=0, description="default 10 x MAX_UPLOAD_MB")
     upload_concurrency: int = Field(4, ge=1, le=256)
+    # --- live job streams (issue 19) ---
+    api_streams_per_user: int = Field(5, ge=1, le=1000, description="Job event streams one account may hold open")
+    api_stream_max_minutes: float = Field(30, gt=0, le=24 * 60, description="A stream then ends; clients reconnect")
+    api_stream_recheck_s: float = Field(30, gt=0, le=3600, description="How often a stream's token is checked again")
     # --- one account cannot hold the upload pool (issue 19) ---
     upload_per_user: int = Field(2, ge=1, le=64, description="Uploads one account may send at once")
     upload_min_kbps: int = Field(32, ge=1, description="Average rate an upload must keep up after its grace")

@@ -10,6 +10,7 @@ from fastapi_offline import FastAPIOffline
 from framepilot.api import problems
 from framepilot.api.body_limit import JSON_BODY_BYTES, BodyLimit
 from framepilot.api.deps import RateLimit
+from framepilot.api.job_feed import JobFeed
 from framepilot.core.upload_pace import UploadPace, UserUploadSlots
 from framepilot.api.routes import edit, exports, jobs, usage, videos
 from framepilot.api.schemas import JobEvent, UploadForm
@@ -40,6 +41,8 @@ def create_app(settings: Settings) -> FastAPI:
     app.state.settings = settings
     app.state.db = open_database(settings)
     app.state.rate_limit = RateLimit(settings)
+    app.state.job_feed = JobFeed(app.state.db, per_user=settings.api_streams_per_user,
+                                 recheck_s=settings.api_stream_recheck_s)
     problems.install(app)
     for module in (videos, exports, edit, jobs, usage):
         app.include_router(module.router)

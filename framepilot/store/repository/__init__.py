@@ -29,6 +29,7 @@ from framepilot.store.repository.jobs import claim_job as claim_job
 from framepilot.store.repository.jobs import create_job as create_job
 from framepilot.store.repository.jobs import finish_job as finish_job
 from framepilot.store.repository.jobs import get_job as get_job
+from framepilot.store.repository.jobs import get_jobs as get_jobs
 from framepilot.store.repository.jobs import job_for_worker as job_for_worker
 from framepilot.store.repository.jobs import list_jobs as list_jobs
 from framepilot.store.repository.jobs import queued_jobs as queued_jobs
@@ -148,6 +149,7 @@ __all__ = [
     "finish_job",
     "forget_stage",
     "get_job",
+    "get_jobs",
     "get_shots",
     "get_transcript",
     "get_user",

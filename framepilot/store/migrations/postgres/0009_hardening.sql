@@ -1,0 +1,16 @@
+-- Live job streams are pushed, not polled: every change to a job's progress or state (and
+-- its deletion) notifies `framepilot_jobs` with the job id, which the API's job feed LISTENs to.
+CREATE OR REPLACE FUNCTION framepilot_job_changed() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    PERFORM pg_notify('framepilot_jobs', COALESCE(NEW.id, OLD.id));
+    RETURN NULL;
+END
+$$;
+
+CREATE TRIGGER jobs_changed_notify
+    AFTER UPDATE OF status, stage, progress, error, cancel_requested ON jobs
+    FOR EACH ROW EXECUTE FUNCTION framepilot_job_changed();
+
+CREATE TRIGGER jobs_deleted_notify
+    AFTER DELETE ON jobs
+    FOR EACH ROW EXECUTE FUNCTION framepilot_job_changed();
