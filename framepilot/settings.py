@@ -140,6 +140,11 @@ class Settings(BaseSettings):
     upload_session_mb: int | None = Field(None, gt=0, description="default 3 x MAX_UPLOAD_MB")
     upload_total_mb: int | None = Field(None, gt=0, description="default 10 x MAX_UPLOAD_MB")
     upload_concurrency: int = Field(4, ge=1, le=256)
+    # --- per-user quotas, defaults an admin overrides per account (`framepilot users quota`) ---
+    quota_stored_mb: int = Field(20_000, ge=0, description="Uploaded video bytes one account may keep")
+    quota_videos: int = Field(500, ge=0, description="Videos one account may keep")
+    quota_queued_jobs: int = Field(20, ge=0, description="Jobs one account may have queued or running")
+    quota_tokens: int = Field(20, ge=0, description="Live API tokens one account may hold")
     # --- live job streams (issue 19) ---
     api_streams_per_user: int = Field(5, ge=1, le=1000, description="Job event streams one account may hold open")
     api_stream_max_minutes: float = Field(30, gt=0, le=24 * 60, description="A stream then ends; clients reconnect")

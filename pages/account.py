@@ -1,11 +1,11 @@
-"""Your account: personal API tokens for scripts, shortcuts and watch folders."""
+"""Your account: your limits (quotas), and personal API tokens for scripts, shortcuts and watch folders."""
 
 from datetime import datetime, timezone
 
 import streamlit as st
 
 from framepilot.auth import tokens
-from framepilot.services import accounts
+from framepilot.services import accounts, quotas
 from framepilot.settings import get_settings
 from framepilot.store import repository as repo
 from framepilot.ui.safe_text import escape_markdown
@@ -18,6 +18,14 @@ user = require_user()
 db, settings = database(), get_settings()
 st.title(":material/key: Account")
 st.caption(f"Signed in as {escape_markdown(user.email)}")
+
+st.subheader("Your limits")
+st.caption("Set by your administrator. Uploads, jobs and tokens past a limit are refused with a message naming it.")
+st.dataframe(
+    [{"Limit": label, "In use": "–" if used is None else f"{used:,}", "Allowed": f"{limit:,}"}
+     for _, label, used, limit, _ in quotas.overview(db, settings, user)],
+    hide_index=True, key="account_limits",
+)
 
 st.subheader("API tokens")
 st.write(
@@ -36,7 +44,7 @@ with st.form("account_new_token", clear_on_submit=True, border=True):
     if st.form_submit_button("Create token", icon=":material/add:", type="primary"):
         try:
             created = accounts.create_api_token(db, user, password, name, expiry, client=client_address())
-        except (accounts.AccountError, tokens.TokenError) as exc:
+        except (accounts.AccountError, tokens.TokenError, quotas.QuotaExceeded) as exc:
             st.error(str(exc), icon=":material/error:")
         else:
             st.session_state[NEW_SECRET_KEY] = (created.token.name, created.secret)

@@ -14,6 +14,7 @@ from pydantic import BaseModel, Field
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from framepilot.core.logs import get_logger
+from framepilot.services.quotas import QuotaExceeded
 from framepilot.store import repository as repo
 
 PROBLEM_JSON = "application/problem+json"
@@ -56,6 +57,10 @@ def install(app: FastAPI) -> None:
     @app.exception_handler(ApiProblem)
     async def _ours(request: Request, exc: ApiProblem) -> JSONResponse:
         return problem_response(request, exc.status, exc.detail, kind=exc.kind, headers=exc.headers)
+
+    @app.exception_handler(QuotaExceeded)
+    async def _quota(request: Request, exc: QuotaExceeded) -> JSONResponse:
+        return problem_response(request, 403, str(exc), kind=f"quota-{exc.limit.replace('_', '-')}")
 
     @app.exception_handler(repo.NotFound)
     async def _not_found(request: Request, exc: repo.NotFound) -> JSONResponse:

@@ -69,12 +69,12 @@ def cmd_tokens(args: argparse.Namespace) -> int:
         return 1
     user = found[0]
     if args.tokens_cmd == "create":
-        from framepilot.services import accounts
+        from framepilot.services import accounts, quotas
 
         try:
             new = accounts.create_api_token(db, user, _account_password(args.user), args.name, args.expires_days,
                                             client="command line")
-        except (accounts.AccountError, tokens.TokenError) as exc:
+        except (accounts.AccountError, tokens.TokenError, quotas.QuotaExceeded) as exc:
             print(f"error: {exc}", file=sys.stderr)
             return 1
         expiry = f"expires {_when(new.token.expires_at)} UTC" if new.token.expires_at else "never expires"

@@ -17,6 +17,7 @@ from framepilot.auth.throttle import SignInThrottle, reference
 from framepilot.core.logs import get_logger
 from framepilot.errors import FramePilotError
 from framepilot.models import User
+from framepilot.services import quotas
 from framepilot.store import Database
 from framepilot.store import repository as repo
 
@@ -152,11 +153,15 @@ def create_api_token(db: Database, user: User, password: str, name: str, expires
 
     A token outlives the browser session, so a session left open on a shared computer (or a
     stolen cookie) must not be enough to mint one. The check is a sign-in, throttled like one.
-    Raises AccountError for a wrong password or a lockout, TokenError for a bad name or expiry.
+    Raises AccountError for a wrong password or a lockout, TokenError for a bad name or expiry,
+    QuotaExceeded at the account's limit of live tokens.
     """
     result = sign_in(db, user.email, password, client)
     if result.locked:
         raise AccountError(lockout_message(result.retry_after_s))
     if result.user is None or result.user.id != user.id:
         raise AccountError(WRONG_PASSWORD_FOR_TOKEN)
+    from framepilot.settings import get_settings
+
+    quotas.check_token_room(db, get_settings(), user)
     return tokens.create_token(db, user, name, expires_in_days)

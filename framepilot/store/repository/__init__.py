@@ -30,6 +30,9 @@ from framepilot.store.repository.jobs import create_job as create_job
 from framepilot.store.repository.jobs import finish_job as finish_job
 from framepilot.store.repository.jobs import get_job as get_job
 from framepilot.store.repository.jobs import get_jobs as get_jobs
+from framepilot.store.repository.quotas import get_quota_overrides as get_quota_overrides
+from framepilot.store.repository.quotas import quota_usage as quota_usage
+from framepilot.store.repository.quotas import set_quota_overrides as set_quota_overrides
 from framepilot.store.repository.jobs import job_for_worker as job_for_worker
 from framepilot.store.repository.jobs import list_jobs as list_jobs
 from framepilot.store.repository.jobs import queued_jobs as queued_jobs
@@ -150,6 +153,9 @@ __all__ = [
     "forget_stage",
     "get_job",
     "get_jobs",
+    "get_quota_overrides",
+    "quota_usage",
+    "set_quota_overrides",
     "get_shots",
     "get_transcript",
     "get_user",

@@ -14,3 +14,17 @@ CREATE TRIGGER jobs_changed_notify
 CREATE TRIGGER jobs_deleted_notify
     AFTER DELETE ON jobs
     FOR EACH ROW EXECUTE FUNCTION framepilot_job_changed();
+
+-- Per-user quotas an admin sets (`framepilot users quota`). A NULL column means the server's
+-- default (FRAMEPILOT_QUOTA_* / FRAMEPILOT_API_RATE_LIMIT); no row means every default.
+-- Only system work reads or writes them (row-level security in policies.sql): a user must
+-- not raise their own.
+CREATE TABLE user_quotas (
+    user_id             BIGINT PRIMARY KEY REFERENCES users(id) ON DELETE CASCADE,
+    requests_per_minute INTEGER,
+    stored_mb           INTEGER,
+    videos              INTEGER,
+    queued_jobs         INTEGER,
+    tokens              INTEGER,
+    updated_at          TEXT NOT NULL
+);
