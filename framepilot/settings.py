@@ -145,6 +145,9 @@ class Settings(BaseSettings):
     quota_videos: int = Field(500, ge=0, description="Videos one account may keep")
     quota_queued_jobs: int = Field(20, ge=0, description="Jobs one account may have queued or running")
     quota_tokens: int = Field(20, ge=0, description="Live API tokens one account may hold")
+    # --- operators' metrics (Prometheus) ---
+    metrics_token: SecretStr | None = Field(None, description="Bearer token GET /metrics asks for, when set")
+    worker_metrics_port: int = Field(0, ge=0, le=65535, description="Port of a worker's /metrics (0: none)")
     # --- live job streams (issue 19) ---
     api_streams_per_user: int = Field(5, ge=1, le=1000, description="Job event streams one account may hold open")
     api_stream_max_minutes: float = Field(30, gt=0, le=24 * 60, description="A stream then ends; clients reconnect")

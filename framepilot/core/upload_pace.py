@@ -54,8 +54,14 @@ class UploadPace:
         return self._start + self.grace_s + self.received / self.min_rate_bps - self._clock()
 
     def paced(self, receive: Receive) -> Receive:
-        """`receive`, raising UploadTooSlow once the sender falls behind."""
+        """`receive`, raising UploadTooSlow once the sender falls behind. Once the body is
+        complete, later calls (a streaming response waiting for the disconnect) are not paced."""
+        body_done = False
+
         async def receive_in_time() -> dict[str, Any]:
+            nonlocal body_done
+            if body_done:
+                return await receive()
             left = self.time_left()
             if left <= 0:
                 raise UploadTooSlow(self.min_rate_bps)
@@ -64,6 +70,7 @@ class UploadPace:
             if waited.cancelled_caught:
                 raise UploadTooSlow(self.min_rate_bps)
             self.received += len(message.get("body", b""))
+            body_done = message["type"] != "http.request" or not message.get("more_body", False)
             return message
         return receive_in_time
 

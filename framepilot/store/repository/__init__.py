@@ -29,6 +29,7 @@ from framepilot.store.repository.jobs import claim_job as claim_job
 from framepilot.store.repository.jobs import create_job as create_job
 from framepilot.store.repository.jobs import finish_job as finish_job
 from framepilot.store.repository.jobs import get_job as get_job
+from framepilot.store.repository.jobs import count_jobs_by_status as count_jobs_by_status
 from framepilot.store.repository.jobs import get_jobs as get_jobs
 from framepilot.store.repository.quotas import get_quota_overrides as get_quota_overrides
 from framepilot.store.repository.quotas import quota_usage as quota_usage
@@ -153,6 +154,7 @@ __all__ = [
     "forget_stage",
     "get_job",
     "get_jobs",
+    "count_jobs_by_status",
     "get_quota_overrides",
     "quota_usage",
     "set_quota_overrides",

@@ -237,3 +237,10 @@ def get_jobs(db: Database, user: User, job_ids: list[str]) -> list[Job]:
         rows = conn.execute(f"SELECT * FROM jobs WHERE user_id = ? AND id IN ({','.join('?' * len(job_ids))})",
                             [user.id, *job_ids]).fetchall()
     return [_job(r) for r in rows]
+
+
+def count_jobs_by_status(db: Database) -> dict[str, int]:
+    """Every job in the store, counted by status (for the operators' metrics; no user data)."""
+    with db.read(SYSTEM) as conn:
+        rows = conn.execute("SELECT status, count(*) AS n FROM jobs GROUP BY status").fetchall()
+    return {row["status"]: int(row["n"]) for row in rows}
