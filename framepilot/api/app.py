@@ -11,11 +11,11 @@ from framepilot.api import problems
 from framepilot.api.body_limit import JSON_BODY_BYTES, BodyLimit
 from framepilot.api.deps import RateLimit
 from framepilot.api.job_feed import JobFeed
-from framepilot.core.upload_pace import UploadPace, UserUploadSlots
 from framepilot.api.routes import edit, exports, jobs, metrics, usage, videos
-from framepilot.core.metrics import RequestTimer, process_registry
-from framepilot.services.operations import store_collector
 from framepilot.api.schemas import JobEvent, UploadForm
+from framepilot.core.metrics import RequestTimer, process_registry
+from framepilot.core.upload_pace import UploadPace, UserUploadSlots
+from framepilot.services.operations import store_collector
 from framepilot.settings import Settings
 from framepilot.store import open_database
 

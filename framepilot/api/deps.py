@@ -18,8 +18,8 @@ from limits.strategies import MovingWindowRateLimiter
 
 from framepilot.api.problems import ApiProblem
 from framepilot.auth.tokens import TokenOwner, token_owner
-from framepilot.settings import Settings
 from framepilot.models import User
+from framepilot.settings import Settings
 from framepilot.store import Database
 from framepilot.store import repository as repo
 

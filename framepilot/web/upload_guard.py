@@ -36,8 +36,8 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 
 from framepilot.auth import sessions
 from framepilot.auth.sessions import COOKIE_NAME, SessionPolicy
-from framepilot.core.upload_pace import TooManyUploads, UploadPace, UploadTooSlow, UserUploadSlots
 from framepilot.core.logs import get_logger
+from framepilot.core.upload_pace import TooManyUploads, UploadPace, UploadTooSlow, UserUploadSlots
 from framepilot.settings import Settings
 from framepilot.store import Database
 

@@ -20,7 +20,6 @@ from framepilot.api.multipart import (
     boundary_of,
 )
 from framepilot.api.problems import ApiProblem, documented
-from framepilot.core.upload_pace import TooManyUploads, UploadTooSlow
 from framepilot.api.schemas import (
     DirectorRequest,
     JobOut,
@@ -30,6 +29,7 @@ from framepilot.api.schemas import (
     VideoOut,
     VoiceRequest,
 )
+from framepilot.core.upload_pace import TooManyUploads, UploadTooSlow
 from framepilot.models import User
 from framepilot.providers.registry import available_providers
 from framepilot.services import analysis as service
