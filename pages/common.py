@@ -25,6 +25,7 @@ from framepilot.auth.oidc import OidcClaims, resolve_identity
 from framepilot.auth.sessions import BROWSER_COOKIE, CODE_TTL, COOKIE_NAME, SessionPolicy
 from framepilot.models import Job, JobStatus, User, Video
 from framepilot.services.jobs import cancel_job, retry_job
+from framepilot.services.quotas import QuotaExceeded
 from framepilot.settings import get_settings
 from framepilot.store import Database, open_database
 from framepilot.store import repository as repo
@@ -195,6 +196,8 @@ def _retry(job_id: str) -> None:
         return
     try:
         retry_job(database(), get_settings(), user, job_id)
+    except QuotaExceeded as exc:
+        st.toast(str(exc), icon=":material/block:")
     except ValueError:
         st.toast("That job is no longer failed or cancelled.", icon=":material/info:")
 

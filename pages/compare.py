@@ -6,6 +6,7 @@ from framepilot.models import DirectorMode, JobStatus, JobType
 from framepilot.providers.registry import available_providers
 from framepilot.services.jobs import submit_director_notes, submit_tts
 from framepilot.services.media import browser_source
+from framepilot.services.quotas import QuotaExceeded
 from framepilot.settings import get_settings
 from framepilot.store import repository as repo
 from framepilot.ui.review import (
@@ -43,13 +44,21 @@ provider = st.columns([1, 3])[0].selectbox("Provider for new runs", available_pr
 
 
 def queue_rerun(mode: DirectorMode) -> None:
-    sub = submit_director_notes(db, settings, user, video.id, modes=[mode], provider=provider)
+    try:
+        sub = submit_director_notes(db, settings, user, video.id, modes=[mode], provider=provider)
+    except QuotaExceeded as exc:
+        st.toast(str(exc), icon=":material/block:")
+        return
     st.toast("Already running; follow it below." if sub.reused else "Queued. The notes update when it is done.",
              icon=":material/schedule:")
 
 
 def queue_voice(mode: DirectorMode) -> None:
-    sub = submit_tts(db, settings, user, video.id, mode=mode, provider=provider)
+    try:
+        sub = submit_tts(db, settings, user, video.id, mode=mode, provider=provider)
+    except QuotaExceeded as exc:
+        st.toast(str(exc), icon=":material/block:")
+        return
     st.toast("A voiceover is already being recorded." if sub.reused else "Voiceover queued.",
              icon=":material/record_voice_over:")
 

@@ -10,6 +10,7 @@ from framepilot.edit.timeline import TimelineError, TimelineFormat
 from framepilot.models import JobStatus, JobType, User, Video
 from framepilot.services import edit as video_edit
 from framepilot.services.jobs import submit_render
+from framepilot.services.quotas import QuotaExceeded
 from framepilot.settings import get_settings
 from framepilot.store import Database
 from framepilot.store import repository as repo
@@ -63,8 +64,12 @@ def edit_panel(db: Database, user: User, video: Video) -> None:
     elif job is not None:
         st.fragment(run_every=1)(_render_under_way)(db, user, job.id)
     elif st.button("Render the tightened preview", icon=":material/movie_edit:", key="review_render"):
-        submit_render(db, get_settings(), user, video.id)
-        st.rerun()
+        try:
+            submit_render(db, get_settings(), user, video.id)
+        except QuotaExceeded as exc:
+            st.error(str(exc), icon=":material/block:")
+        else:
+            st.rerun()
 
     stem = Path(video.filename).stem or "video"
     columns = st.columns(len(TimelineFormat))
