@@ -51,7 +51,7 @@ class BodyLimit:
             await _problem(send, scope, 400, "The Content-Length header is not a number.", "bad-request")
             return
         if declared is not None and declared > limit:
-            await _problem(send, scope, 413, _too_large(limit), "too-large")
+            await _problem(send, scope, 413, _too_large(limit, streams), "too-large")
             return
         receive = self._pace().paced(receive)  # a sender below the minimum rate is cut off
         if streams:
@@ -75,9 +75,10 @@ class BodyLimit:
         await self.app(scope, _replay(bytes(body), receive), send)
 
 
-def _too_large(limit: int) -> str:
-    size = f"{limit // 1024} KB" if limit < 1024 * 1024 else f"{limit // (1024 * 1024)} MB"
-    return f"The request body is larger than this route accepts ({size})."
+def _too_large(limit: int, upload: bool = False) -> str:
+    if upload:  # the same words as the upload route's own refusal
+        return f"The file is larger than the {limit // (1024 * 1024)} MB upload limit."
+    return f"The request body is larger than this route accepts ({limit // 1024} KB)."
 
 
 def _counted(receive: Receive, limit: int) -> Receive:
@@ -88,7 +89,7 @@ def _counted(receive: Receive, limit: int) -> Receive:
         message = await receive()
         seen += len(message.get("body", b""))
         if seen > limit:
-            raise BodyTooLarge(_too_large(limit))
+            raise BodyTooLarge(_too_large(limit, upload=True))
         return message
     return counted
 
