@@ -93,3 +93,20 @@ def test_the_api_answers_a_quota_refusal_with_403_naming_the_limit(db, settings,
     assert response.status_code == 403
     assert response.json()["type"] == "urn:framepilot:problem:quota-videos"
     assert "at most 0 videos" in response.json()["detail"]
+
+
+def test_quotas_are_kept_on_every_store_and_an_account_cannot_raise_its_own(any_db):
+    from framepilot.settings import get_settings
+
+    user = accounts.add_user(any_db, "quinn@example.com", "a long and unguessable phrase")
+    quotas.set_limits(any_db, user, videos=3)
+    quotas.set_limits(any_db, user, tokens=2)
+
+    limits = quotas.limits_for(any_db, get_settings(), user)
+    assert (limits.videos, limits.tokens, limits.queued_jobs) == (3, 2, 20)
+    assert quotas.usage_of(any_db, user).videos == 0
+    if any_db.dialect == "postgresql":  # row-level security: the row is the system's alone
+        with any_db.connect(user) as conn:
+            raised = conn.execute("UPDATE user_quotas SET videos = 1000 WHERE user_id = ?", (user.id,))
+            assert raised.rowcount == 0
+        assert quotas.limits_for(any_db, get_settings(), user).videos == 3
