@@ -156,16 +156,27 @@ class FramePilotClient:
         return JobOut.model_validate_json(self._request("POST", f"/api/jobs/{job_id}/retry").content)
 
     def events(self, job_id: str) -> Iterator[tuple[str, JobEvent]]:
-        """(event name, event) as the server sends them: `progress`..., then `end`."""
+        """(event name, event) as the server sends them: `progress`..., then `end`. A stream the
+        server ends at its time limit (`reconnect`) is opened again; `unauthorized` (the token
+        was revoked meanwhile) raises ApiError(401)."""
         timeout = httpx.Timeout(self._http.timeout.connect, read=120.0)
-        with self._http.stream("GET", f"/api/jobs/{job_id}/events", timeout=timeout) as response:
-            if response.is_error:
-                response.read()
-                _raise_for_problem(response)
-            for name, data in _server_sent_events(response.iter_lines()):
-                yield name, JobEvent.model_validate_json(data)
-                if name == "end":
-                    return
+        while True:
+            with self._http.stream("GET", f"/api/jobs/{job_id}/events", timeout=timeout) as response:
+                if response.is_error:
+                    response.read()
+                    _raise_for_problem(response)
+                reopen = False
+                for name, data in _server_sent_events(response.iter_lines()):
+                    if name == "unauthorized":
+                        raise ApiError(401, {"title": "Unauthorized", **json.loads(data)})
+                    if name == "reconnect":
+                        reopen = True
+                        break
+                    yield name, JobEvent.model_validate_json(data)
+                    if name == "end":
+                        return
+            if not reopen:
+                return
 
     def wait(self, job_id: str, on_event: Callable[[JobEvent], None] | None = None) -> JobEvent:
         """Follow a job until it ends; returns its final state."""

@@ -140,6 +140,22 @@ class Settings(BaseSettings):
     upload_session_mb: int | None = Field(None, gt=0, description="default 3 x MAX_UPLOAD_MB")
     upload_total_mb: int | None = Field(None, gt=0, description="default 10 x MAX_UPLOAD_MB")
     upload_concurrency: int = Field(4, ge=1, le=256)
+    # --- per-user quotas, defaults an admin overrides per account (`framepilot users quota`) ---
+    quota_stored_mb: int = Field(20_000, ge=0, description="Uploaded video bytes one account may keep")
+    quota_videos: int = Field(500, ge=0, description="Videos one account may keep")
+    quota_queued_jobs: int = Field(20, ge=0, description="Jobs one account may have queued or running")
+    quota_tokens: int = Field(20, ge=0, description="Live API tokens one account may hold")
+    # --- operators' metrics (Prometheus) ---
+    metrics_token: SecretStr | None = Field(None, description="Bearer token GET /metrics asks for, when set")
+    worker_metrics_port: int = Field(0, ge=0, le=65535, description="Port of a worker's /metrics (0: none)")
+    # --- live job streams (issue 19) ---
+    api_streams_per_user: int = Field(5, ge=1, le=1000, description="Job event streams one account may hold open")
+    api_stream_max_minutes: float = Field(30, gt=0, le=24 * 60, description="A stream then ends; clients reconnect")
+    api_stream_recheck_s: float = Field(30, gt=0, le=3600, description="How often a stream's token is checked again")
+    # --- one account cannot hold the upload pool (issue 19) ---
+    upload_per_user: int = Field(2, ge=1, le=64, description="Uploads one account may send at once")
+    upload_min_kbps: int = Field(32, ge=1, description="Average rate an upload must keep up after its grace")
+    upload_grace_s: float = Field(30, gt=0, le=3600, description="Seconds before the minimum rate applies")
 
     @field_validator("log_level", mode="before")
     @classmethod

@@ -14,6 +14,7 @@ import threading
 import time
 from typing import assert_never
 
+from framepilot.core import metrics
 from framepilot.core.logs import get_logger
 from framepilot.core.stage_progress import Cancelled, ProgressFn
 from framepilot.models import (
@@ -115,10 +116,11 @@ def execute_job(db: Database, settings: Settings, job_id: str) -> JobStatus | No
     log.info("job.started", video_id=job.video_id)
     started = time.perf_counter()
     progress = JobProgress(db, job.id, job.attempts)
+    stages = metrics.StageTimer(job.type.value, progress.update)  # each stage's duration, for /metrics
     ACTIVE_JOBS.add(job.id)
     try:
         with progress.heartbeat(heartbeat_interval(settings.job_stale_after_s)):
-            run_service(db, settings, job, progress.update)
+            run_service(db, settings, job, stages)
     except JobLost:
         log.warning("job.lost", reason="re-queued by the reaper while running")
         return None
@@ -131,11 +133,13 @@ def execute_job(db: Database, settings: Settings, job_id: str) -> JobStatus | No
         log.info("job.cancelled", duration_ms=_ms(started))
         return JobStatus.CANCELLED
     except Exception as exc:
+        metrics.FAILURES.labels(job.type.value, type(exc).__name__).inc()
         repo.finish_job(db, job.id, JobStatus.FAILED, service.failure_message(exc))
         log.warning("job.failed", error_type=type(exc).__name__, duration_ms=_ms(started))
         log.debug("job.traceback", exc_info=exc)
         return JobStatus.FAILED
     finally:
+        stages.finish()
         ACTIVE_JOBS.discard(job.id)
         remove_files_of_deleted_job(db, settings, job)
     repo.finish_job(db, job.id, JobStatus.COMPLETED)

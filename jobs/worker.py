@@ -28,9 +28,11 @@ import threading
 import time
 
 from framepilot.core.logs import get_logger
+from framepilot.core.metrics import process_registry
 from framepilot.core.private_files import lock_down
 from framepilot.media_storage.workspace import remove_stale_workspaces
 from framepilot.queue import JobQueue, get_queue, set_job_runner
+from framepilot.services.operations import store_collector
 from framepilot.settings import Settings
 from framepilot.store import Database
 from framepilot.store import repository as repo
@@ -70,6 +72,11 @@ def run_worker(settings: Settings) -> int:
     set_job_runner(job_runner(settings))
     queue = get_queue(settings)
     enqueued = recover_on_start(db, settings, queue)
+    if settings.worker_metrics_port:  # Prometheus scrapes this worker here (stage durations, failures, queue)
+        from prometheus_client import start_http_server
+
+        start_http_server(settings.worker_metrics_port, addr=settings.host,
+                          registry=process_registry(store_collector(db, settings)))
     consumer = queue.huey.create_consumer(
         workers=settings.workers, worker_type="thread", periodic=False,
         initial_delay=0.05, backoff=1.15, max_delay=POLL_MAX_DELAY_S, check_worker_health=False,

@@ -1,15 +1,17 @@
-"""Your account: personal API tokens for scripts, shortcuts and watch folders."""
+"""Your account: your limits (quotas), and personal API tokens for scripts, shortcuts and watch folders."""
 
 from datetime import datetime, timezone
 
 import streamlit as st
 
 from framepilot.auth import tokens
+from framepilot.errors import FramePilotError
+from framepilot.services import accounts, quotas
 from framepilot.settings import get_settings
 from framepilot.store import repository as repo
 from framepilot.ui.errors import error_text
 from framepilot.ui.safe_text import escape_markdown
-from pages.common import database, require_user
+from pages.common import client_address, database, require_user
 
 NEW_SECRET_KEY = "account_new_secret"  # (name, token) of the token created on the last run
 EXPIRY_CHOICES = {30: "in 30 days", 90: "in 90 days", 365: "in a year", None: "never"}
@@ -18,6 +20,14 @@ user = require_user()
 db, settings = database(), get_settings()
 st.title(":material/key: Account")
 st.caption(f"Signed in as {escape_markdown(user.email)}")
+
+st.subheader("Your limits")
+st.caption("Set by your administrator. Uploads, jobs and tokens past a limit are refused with a message naming it.")
+st.dataframe(
+    [{"Limit": label, "In use": "–" if used is None else f"{used:,}", "Allowed": f"{limit:,}"}
+     for _, label, used, limit, _ in quotas.overview(db, settings, user)],
+    hide_index=True, key="account_limits",
+)
 
 st.subheader("API tokens")
 st.write(
@@ -31,17 +41,20 @@ with st.form("account_new_token", clear_on_submit=True, border=True):
     name = name_col.text_input("Name", placeholder="What will use it, e.g. “phone shortcut”", key="account_token_name")
     expiry = expiry_col.selectbox("Expires", list(EXPIRY_CHOICES), format_func=EXPIRY_CHOICES.get, index=1,
                                   key="account_token_expiry")
+    password = st.text_input("Your password", type="password", key="account_token_password",
+                             help="A token outlives this session, so making one asks for your password again.")
     if st.form_submit_button("Create token", icon=":material/add:", type="primary"):
         try:
-            created = tokens.create_token(db, user, name, expiry)
-        except tokens.TokenError as exc:
+            created = accounts.create_api_token(db, user, password, name, expiry, client=client_address())
+        except FramePilotError as exc:  # wrong password, a bad name, the token quota
             st.error(error_text(exc), icon=":material/error:")
         else:
             st.session_state[NEW_SECRET_KEY] = (created.token.name, created.secret)
 
 new_secret = st.session_state.pop(NEW_SECRET_KEY, None)  # shown on this run only
 if new_secret:
-    st.success(f"Token “{new_secret[0]}” created. Copy it now: it is not shown again.", icon=":material/key:")
+    st.success("Token created. Copy it now: it is not shown again.", icon=":material/key:")
+    st.text(new_secret[0])  # the name as typed, never read as Markdown
     st.code(new_secret[1], language=None)
     st.caption("Send it as `Authorization: Bearer <token>`.")
 
@@ -62,7 +75,8 @@ for token in existing:
     with st.container(border=True):
         info, action = st.columns([5, 1], vertical_alignment="center")
         colour = {"active": "green", "expired": "gray", "revoked": "red"}[state]
-        info.markdown(f"**{token.name}** `{token.hint}…` :{colour}-badge[{state}]")
+        info.text(token.name)  # the name as typed, never read as Markdown (links, images, colours)
+        info.markdown(f"`{token.hint}…` :{colour}-badge[{state}]")
         info.caption(
             f"Created {token.created_at:%Y-%m-%d %H:%M} · "
             f"expires {f'{token.expires_at:%Y-%m-%d %H:%M}' if token.expires_at else 'never'} · "

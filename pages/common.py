@@ -22,7 +22,7 @@ import streamlit as st
 
 from framepilot.auth import sessions
 from framepilot.auth.oidc import OidcClaims, resolve_identity
-from framepilot.auth.sessions import COOKIE_NAME, SessionPolicy
+from framepilot.auth.sessions import BROWSER_COOKIE, CODE_TTL, COOKIE_NAME, SessionPolicy
 from framepilot.errors import FramePilotError
 from framepilot.models import Job, JobStatus, User, Video
 from framepilot.services.jobs import cancel_job, retry_job
@@ -37,7 +37,7 @@ from framepilot.ui.job_display import (
     status_line,
 )
 from framepilot.ui.safe_text import escape_markdown
-from framepilot.web import SIGN_OUT_PATH, session_url
+from framepilot.web import SESSION_PATH, SIGN_OUT_PATH, session_url
 
 VIDEO_KEY = "common_video"
 NOT_FOUND = "That video was not found. It may have been deleted, or the link is wrong."
@@ -89,16 +89,26 @@ def current_user() -> User | None:
     return active.user if active else None
 
 
-def _go_to(url: str, label: str) -> NoReturn:
-    """Send the browser to one of the web layer's routes (a link, in case scripts are off)."""
-    st.html(f"<script>window.location.replace({json.dumps(url)});</script>", unsafe_allow_javascript=True)
+def _go_to(url: str, label: str, cookie: tuple[str, str, str] | None = None) -> NoReturn:
+    """Send the browser to one of the web layer's routes (a link, in case scripts are off),
+    first setting `cookie` = (name, value, path) in it for CODE_TTL (SameSite=Strict)."""
+    script = f"window.location.replace({json.dumps(url)});"
+    if cookie is not None:
+        name, value, path = cookie
+        attributes = f"; Max-Age={int(CODE_TTL.total_seconds())}; Path={path}; SameSite=Strict"
+        script = (f"document.cookie = {json.dumps(f'{name}={value}{attributes}')}"
+                  " + (location.protocol === 'https:' ? '; Secure' : '');" + script)
+    st.html(f"<script>{script}</script>", unsafe_allow_javascript=True)
     st.link_button(label, url, icon=":material/arrow_forward:")
     st.stop()
 
 
 def start_session(user: User) -> NoReturn:
-    """After the password (or identity provider) check: a one-time code, then the cookie route."""
-    _go_to(session_url(sessions.issue_code(database(), user)), "Continue to FramePilot")
+    """After the password (or identity provider) check: a one-time code bound to this browser
+    by a short-lived cookie, then the cookie route."""
+    issued = sessions.issue_code(database(), user)
+    _go_to(session_url(issued.code), "Continue to FramePilot",
+           cookie=(BROWSER_COOKIE, issued.browser_key.get_secret_value(), SESSION_PATH))
 
 
 def sign_out() -> NoReturn:

@@ -15,6 +15,7 @@ from framepilot.services.ingest import (
     UploadRejected,
     ingest,
 )
+from framepilot.services.quotas import QuotaExceeded
 from framepilot.settings import get_settings
 from framepilot.store import repository as repo
 from framepilot.ui.review import MODE_BLURBS, MODE_TITLES
@@ -71,7 +72,7 @@ def _start(name: str, stream) -> None:  # noqa: ANN001 - a binary file object
     except NotAVideo as exc:  # its message names the file already, as the API's 422 does
         st.session_state[NOTICES_KEY].append(("error", str(exc), None))
         return
-    except (UploadRejected, UploadFailed) as exc:
+    except (UploadRejected, UploadFailed, QuotaExceeded) as exc:
         st.session_state[NOTICES_KEY].append(("error", f"“{name}”: {exc}", None))
         return
     video = ingestion.video

@@ -8,9 +8,14 @@ from fastapi.openapi.utils import get_openapi
 from fastapi_offline import FastAPIOffline
 
 from framepilot.api import problems
+from framepilot.api.body_limit import JSON_BODY_BYTES, BodyLimit
 from framepilot.api.deps import RateLimit
-from framepilot.api.routes import edit, exports, jobs, usage, videos
+from framepilot.api.job_feed import JobFeed
+from framepilot.api.routes import edit, exports, jobs, metrics, usage, videos
 from framepilot.api.schemas import JobEvent, UploadForm
+from framepilot.core.metrics import RequestTimer, process_registry
+from framepilot.core.upload_pace import UploadPace, UserUploadSlots
+from framepilot.services.operations import store_collector
 from framepilot.settings import Settings
 from framepilot.store import open_database
 
@@ -38,10 +43,18 @@ def create_app(settings: Settings) -> FastAPI:
     app.state.settings = settings
     app.state.db = open_database(settings)
     app.state.rate_limit = RateLimit(settings)
+    app.state.job_feed = JobFeed(app.state.db, per_user=settings.api_streams_per_user,
+                                 recheck_s=settings.api_stream_recheck_s)
     problems.install(app)
-    for module in (videos, exports, edit, jobs, usage):
+    app.state.metrics = process_registry(store_collector(app.state.db, settings))
+    for module in (videos, exports, edit, jobs, usage, metrics):
         app.include_router(module.router)
     app.openapi = lambda: _openapi(app)
+    upload_limit = settings.max_upload_bytes + videos.FORM_OVERHEAD_BYTES
+    app.state.upload_slots = UserUploadSlots(settings.upload_per_user)
+    app.add_middleware(BodyLimit, pace=lambda: UploadPace.from_settings(settings), limit_for=lambda method, path: (
+        (upload_limit, True) if (method, path.rstrip("/")) == ("POST", "/api/videos") else (JSON_BODY_BYTES, False)))
+    app.add_middleware(RequestTimer)
     return app
 
 

@@ -1,5 +1,6 @@
 """Dependencies every route shares: the store, the settings, and the caller, who is the
-owner of a live personal API token (`Authorization: Bearer ...`) within its rate limit."""
+owner of a live personal API token (`Authorization: Bearer ...`) within their account's
+rate limit."""
 
 from __future__ import annotations
 
@@ -11,14 +12,16 @@ from typing import Annotated
 
 from fastapi import Depends, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
-from limits import parse
+from limits import RateLimitItemPerMinute, parse
 from limits.storage import storage_from_string
 from limits.strategies import MovingWindowRateLimiter
 
 from framepilot.api.problems import ApiProblem
 from framepilot.auth.tokens import TokenOwner, token_owner
+from framepilot.models import User
 from framepilot.settings import Settings
 from framepilot.store import Database
+from framepilot.store import repository as repo
 
 bearer = HTTPBearer(
     auto_error=False,
@@ -39,8 +42,10 @@ class _MemoryWindow:
         self._lock = threading.Lock()
         self._next_sweep = 0.0
 
-    def hit(self, key: str) -> float | None:
-        """Count a hit and return None, or refuse it: seconds until the oldest hit leaves."""
+    def hit(self, key: str, amount: int | None = None) -> float | None:
+        """Count a hit and return None, or refuse it: seconds until the oldest hit leaves
+        (`amount` replaces the window's own for this key)."""
+        amount = amount or self.amount
         now = time.monotonic()
         with self._lock:
             if now >= self._next_sweep:
@@ -48,7 +53,7 @@ class _MemoryWindow:
             hits = self._hits.setdefault(key, deque())
             while hits and hits[0] <= now - self.window_s:
                 hits.popleft()
-            if len(hits) >= self.amount:
+            if len(hits) >= amount:
                 return hits[0] + self.window_s - now
             hits.append(now)
             return None
@@ -61,25 +66,43 @@ class _MemoryWindow:
 
 
 class RateLimit:
-    """N requests per window per token, counted in this process's memory (one API process)
-    or in Redis when FRAMEPILOT_REDIS_URL is set (several API processes share the count)."""
+    """N requests per window per account (all its tokens together: a user may make several),
+    counted in this process's memory (one API process) or in Redis when FRAMEPILOT_REDIS_URL is
+    set (several API processes share the count). The window is FRAMEPILOT_API_RATE_LIMIT, or
+    the account's own requests-per-minute quota when an admin set one."""
+
+    OVERRIDES_FOR_S = 30.0  # an admin's change to a quota applies within this
 
     def __init__(self, settings: Settings) -> None:
         self.item = parse(settings.api_rate_limit)
         self._redis = (MovingWindowRateLimiter(storage_from_string(settings.redis_url)) if settings.redis_url
                        else None)
         self._memory = _MemoryWindow(self.item.amount, self.item.get_expiry())
+        self._per_minute = _MemoryWindow(1, 60.0)
+        self._overrides: dict[int, tuple[float, int | None]] = {}
 
-    def check(self, token_id: str) -> None:
+    def override_for(self, db: Database, user: User) -> int | None:
+        """The account's requests-per-minute quota, when an admin set one (cached briefly)."""
+        now = time.monotonic()
+        found = self._overrides.get(user.id)
+        if found is None or now - found[0] > self.OVERRIDES_FOR_S:
+            if len(self._overrides) > 10_000:
+                self._overrides.clear()
+            found = self._overrides[user.id] = (now, repo.get_quota_overrides(db, user).requests_per_minute)
+        return found[1]
+
+    def check(self, key: str, per_minute: int | None = None) -> None:
+        item = RateLimitItemPerMinute(per_minute) if per_minute else self.item
         if self._redis is None:
-            wait = self._memory.hit(token_id)
-        elif self._redis.hit(self.item, "api-token", token_id):
+            wait = self._per_minute.hit(key, per_minute) if per_minute else self._memory.hit(key)
+        elif self._redis.hit(item, "api-account", key):
             wait = None
         else:
-            wait = self._redis.get_window_stats(self.item, "api-token", token_id).reset_time - time.time()
+            wait = self._redis.get_window_stats(item, "api-account", key).reset_time - time.time()
         if wait is not None:
             retry = max(1, math.ceil(wait))
-            raise ApiProblem(429, f"Too many requests for this token ({self.item}). Retry in {retry} s.",
+            raise ApiProblem(429, f"Too many requests for this account: its limit is {item}, all its tokens "
+                                  f"together. Retry in {retry} s.",
                              kind="rate-limited", headers={"Retry-After": str(retry)})
 
 
@@ -107,7 +130,8 @@ def caller(
     if owner is None:
         raise ApiProblem(401, "This token is not valid: it is unknown, expired or revoked, or its account "
                               "is disabled.", kind="unauthorized", headers=_UNAUTHORIZED)
-    request.app.state.rate_limit.check(owner.token_id)
+    limit: RateLimit = request.app.state.rate_limit
+    limit.check(f"user-{owner.user.id}", limit.override_for(request.app.state.db, owner.user))
     return owner
 
 

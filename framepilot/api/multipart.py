@@ -36,12 +36,21 @@ class Part:
     content_type: str | None
 
 
+# RFC 2046 allows 70 characters; python-multipart refuses more than 256 with an error that
+# used to surface as a 500.
+MAX_BOUNDARY_BYTES = 256
+
+
 def boundary_of(content_type: str | None) -> bytes | None:
-    """The boundary of a multipart/form-data Content-Type, or None for any other type."""
+    """The boundary of a multipart/form-data Content-Type, or None for any other type.
+    Raises MalformedBody for a boundary longer than MAX_BOUNDARY_BYTES."""
     kind, options = parse_options_header(content_type)
     if kind != b"multipart/form-data":
         return None
-    return options.get(b"boundary") or None
+    boundary = options.get(b"boundary") or None
+    if boundary is not None and len(boundary) > MAX_BOUNDARY_BYTES:
+        raise MalformedBody(f"The multipart boundary is longer than {MAX_BOUNDARY_BYTES} bytes.")
+    return boundary
 
 
 class MultipartReader:

@@ -23,6 +23,7 @@ from framepilot.errors import FramePilotError
 from framepilot.services import jobs
 from framepilot.services.edit import NotReady
 from framepilot.services.ingest import UploadFailed, UploadRejected, UploadTooLarge
+from framepilot.services.quotas import QuotaExceeded
 from framepilot.store import repository as repo
 
 PROBLEM_JSON = "application/problem+json"
@@ -100,6 +101,10 @@ def install(app: FastAPI) -> None:
         if status >= 500:
             get_logger(component="api").warning("api.error", path=request.url.path, error_type=type(exc).__name__)
         return problem_response(request, status, exc.user_message, kind=kind)
+    @app.exception_handler(QuotaExceeded)
+    async def _quota(request: Request, exc: QuotaExceeded) -> JSONResponse:
+        return problem_response(request, 403, str(exc), kind=f"quota-{exc.limit.replace('_', '-')}")
+
 
     @app.exception_handler(RequestValidationError)
     async def _invalid(request: Request, exc: RequestValidationError) -> JSONResponse:

@@ -169,17 +169,23 @@ class EditOut(_Wire):
                    cuts=cut_list.cuts, kept_ranges=cut_list.kept_ranges(), rendered=rendered)
 
 
+# More cuts than any video's edit holds (an hour of talk suggests a few hundred): a longer list
+# in a body is refused by validation before anything walks it.
+MAX_CUTS_IN_BODY = 2000
+
+
 class CutChoices(_Wire):
     """Switch suggested cuts on or off by id; cuts not named keep their state."""
 
     model_config = ConfigDict(extra="forbid")
 
-    enabled: dict[str, bool] = Field(min_length=1, description="cut id -> on (true) or off (false)")
+    enabled: dict[str, bool] = Field(min_length=1, max_length=MAX_CUTS_IN_BODY,
+                                     description="cut id -> on (true) or off (false)")
 
 
 class RenderRequest(_Wire):
     model_config = ConfigDict(extra="forbid")
 
     cuts: list[str] | None = Field(
-        None, description="Ids of the cuts to make; every other cut is switched off. Default: the edit as it "
+        None, max_length=MAX_CUTS_IN_BODY, description="Ids of the cuts to make; every other cut is switched off. Default: the edit as it "
                           "stands (every suggested cut, unless switched off)")

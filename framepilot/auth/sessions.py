@@ -2,7 +2,9 @@
 
 After the password check the sign-in page asks for a one-time code (60 s, single use)
 and sends the browser to the web layer's session route, which redeems it for a session
-and sets the cookie: Streamlit cannot set HttpOnly cookies itself. Every request then
+and sets the cookie: Streamlit cannot set HttpOnly cookies itself. The code is bound to
+that browser by a key in a short-lived cookie (`SignInCode`), so a sign-in link is no use
+in any other browser. Every request then
 resolves the cookie here, against the store, so a sign-out, a password change or a
 disabled account ends the session at once, and the account's admin flag is always
 the store's current one.
@@ -29,6 +31,7 @@ from framepilot.store import Database
 from framepilot.store import repository as repo
 
 COOKIE_NAME = "framepilot_session"
+BROWSER_COOKIE = "framepilot_sign_in"  # the sign-in code's browser key; lives CODE_TTL, on the session route only
 CODE_TTL = timedelta(seconds=60)
 TOUCH_EVERY = timedelta(minutes=1)  # last-seen is written at most this often, not on every rerun
 
@@ -125,19 +128,40 @@ def revoke(db: Database, cookie: str | None, now: datetime | None = None) -> Non
         repo.revoke_session(db, _digest(token), now)
 
 
-def issue_code(db: Database, user: User, now: datetime | None = None) -> str:
-    """A one-time code, valid for CODE_TTL, that the session route redeems for a session."""
+class SignInCode(BaseModel):
+    """A one-time code and the key that binds it to the browser that signed in.
+
+    The code travels in the session route's URL; the key only in a short-lived cookie that the
+    sign-in page sets in that same browser (`BROWSER_COOKIE`). The store keeps a hash of both
+    together, so a code opened in any other browser (an attacker's sign-in link sent to a
+    victim, to sign the victim into the attacker's account) matches nothing.
+    """
+
+    model_config = ConfigDict(frozen=True)
+
+    code: str
+    browser_key: SecretStr
+
+
+def _code_digest(code: str, browser_key: str) -> str:
+    return _digest(f"{code}.{browser_key}")
+
+
+def issue_code(db: Database, user: User, now: datetime | None = None) -> SignInCode:
+    """A one-time code, valid for CODE_TTL, that the session route redeems for a session, from
+    the browser holding its key."""
     now = now or _now()
-    code = secrets.token_urlsafe(32)
-    repo.insert_sign_in_code(db, user, _digest(code), now, now + CODE_TTL)
-    return code
+    code, browser_key = secrets.token_urlsafe(32), secrets.token_urlsafe(32)
+    repo.insert_sign_in_code(db, user, _code_digest(code, browser_key), now, now + CODE_TTL)
+    return SignInCode(code=code, browser_key=SecretStr(browser_key))
 
 
-def redeem_code(db: Database, code: str | None, policy: SessionPolicy,
+def redeem_code(db: Database, code: str | None, browser_key: str | None, policy: SessionPolicy,
                 now: datetime | None = None) -> NewSession | None:
-    """Use the code up and start its user's session; None if unknown, used, expired or disabled."""
-    if not code or len(code) > 100:
+    """Use the code up and start its user's session; None if unknown, used, expired, disabled,
+    or presented without the key of the browser it was issued to."""
+    if not code or len(code) > 100 or not browser_key or not isinstance(browser_key, str) or len(browser_key) > 100:
         return None
     now = now or _now()
-    user = repo.take_sign_in_code(db, _digest(code), now)
+    user = repo.take_sign_in_code(db, _code_digest(code, browser_key), now)
     return start_session(db, user, policy, now) if user else None

@@ -15,7 +15,8 @@ def register(sub: argparse._SubParsersAction) -> None:
 
     tokens = sub.add_parser("tokens", help="personal API tokens of an account")
     tokens_sub = tokens.add_subparsers(dest="tokens_cmd", required=True)
-    create = tokens_sub.add_parser("create", help="create a token and print it (shown once)")
+    create = tokens_sub.add_parser("create", help="create a token and print it (shown once); asks for the "
+                                   "account's password (prompt or stdin)")
     create.add_argument("--name", default="command line", help="what will use it, e.g. 'watch folder'")
     create.add_argument("--expires-days", type=int, default=None, help="days until it expires (default: never)")
     tokens_sub.add_parser("list", help="the account's tokens (never the tokens themselves)")
@@ -44,6 +45,15 @@ def _when(value) -> str:  # noqa: ANN001 - datetime | None
     return f"{value:%Y-%m-%d %H:%M}" if value else "-"
 
 
+def _account_password(email: str) -> str:
+    """The account's password, asked again before a token is made (a prompt, or stdin's first line)."""
+    if sys.stdin.isatty():
+        import getpass
+
+        return getpass.getpass(f"Password of {email}: ")
+    return sys.stdin.readline().rstrip("\n")
+
+
 def cmd_tokens(args: argparse.Namespace) -> int:
     from datetime import datetime, timezone
 
@@ -59,7 +69,11 @@ def cmd_tokens(args: argparse.Namespace) -> int:
         return 1
     user = found[0]
     if args.tokens_cmd == "create":
-        new = tokens.create_token(db, user, args.name, args.expires_days)  # TokenError: cli.main says it
+        from framepilot.services import accounts
+
+        # AccountError, TokenError, QuotaExceeded: cli.main prints their user_message
+        new = accounts.create_api_token(db, user, _account_password(args.user), args.name, args.expires_days,
+                                        client="command line")
         expiry = f"expires {_when(new.token.expires_at)} UTC" if new.token.expires_at else "never expires"
         print(f"Created token {new.token.id} ({new.token.name}, {expiry}). It is shown once; "
               "send it as 'Authorization: Bearer <token>'.", file=sys.stderr)

@@ -35,10 +35,10 @@ def _user_change(args: argparse.Namespace) -> str:
         return f"Added user {user.email} (id {user.id}{', admin' if user.is_admin else ''})."
     if args.users_cmd == "passwd":
         user = accounts.change_password(db, args.email, _read_password("New password: "))
-        return f"Changed the password of {user.email}; every session of the account is signed out."
+        return f"Changed the password of {user.email}; every session of the account is signed out and its API tokens are revoked."
     if args.users_cmd == "disable":
         user = accounts.set_disabled(db, args.email, True)
-        return f"Disabled {user.email}; every session of the account is signed out."
+        return f"Disabled {user.email}; every session of the account is signed out and its API tokens are revoked."
     if args.users_cmd == "enable":
         return f"Enabled {accounts.set_disabled(db, args.email, False).email}."
     user = accounts.set_admin(db, args.email, args.grant)
@@ -49,6 +49,8 @@ def cmd_users(args: argparse.Namespace) -> int:
     from framepilot.models import User
     from framepilot.store import repository as repo
 
+    if args.users_cmd == "quota":
+        return _quota(args)
     if args.users_cmd == "list":
         admin = User(id=0, email="cli", is_admin=True)
         for user in repo.list_users(_db(), admin):
@@ -57,6 +59,37 @@ def cmd_users(args: argparse.Namespace) -> int:
         return 0
     print(_user_change(args))
     return 0
+
+
+def _quota(args: argparse.Namespace) -> int:
+    """Show an account's limits, after applying any given (a number, or `default`)."""
+    from framepilot.services import quotas
+    from framepilot.store import repository as repo
+
+    db, settings = _db(), get_settings()
+    try:
+        user = repo.find_user(db, args.email)
+    except repo.NotFound:
+        print(f"error: no account {args.email}", file=sys.stderr)
+        return 1
+    changes = {name: (None if value == "default" else int(value))
+               for name in quotas.LABELS if (value := getattr(args, name)) is not None}
+    if changes:
+        try:
+            quotas.set_limits(db, user, **changes)
+        except ValueError as exc:  # pydantic's: a requests limit of 0, say
+            print(f"error: {exc.errors()[0]['loc'][0]} {exc.errors()[0]['msg']}" if hasattr(exc, "errors")
+                  else f"error: {exc}", file=sys.stderr)
+            return 1
+    for _, label, used, limit, own in quotas.overview(db, settings, user):
+        print(f"{label}\t{'-' if used is None else used}\tof {limit}\t{'set for this account' if own else 'default'}")
+    return 0
+
+
+def _limit(text: str) -> str:
+    if text != "default" and not (text.isdigit()):
+        raise argparse.ArgumentTypeError("a whole number, or 'default'")
+    return text
 
 
 def cmd_keygen(_args: argparse.Namespace) -> int:
@@ -117,6 +150,11 @@ def build_parser() -> argparse.ArgumentParser:
     grant = admin.add_mutually_exclusive_group(required=True)
     grant.add_argument("--grant", action="store_true", dest="grant")
     grant.add_argument("--revoke", action="store_false", dest="grant")
+    quota = users_sub.add_parser("quota", help="show an account's limits and what it uses; set them with the "
+                                 "options (a number, or 'default' for the server's)")
+    quota.add_argument("email")
+    for flag in ("requests-per-minute", "stored-mb", "videos", "queued-jobs", "tokens"):
+        quota.add_argument(f"--{flag}", type=_limit, default=None, metavar="N|default")
     users.set_defaults(func=cmd_users)
 
     sub.add_parser("keygen", help="print a new FRAMEPILOT_SECRET_KEY").set_defaults(func=cmd_keygen)

@@ -5,6 +5,8 @@ store persists them; pages render them. Import them from here: the names below a
 """
 
 from framepilot.models.accounts import ApiToken as ApiToken
+from framepilot.models.accounts import QuotaLimits as QuotaLimits
+from framepilot.models.accounts import QuotaUsage as QuotaUsage
 from framepilot.models.accounts import User as User
 from framepilot.models.analysis import CameraMovement as CameraMovement
 from framepilot.models.analysis import Composition as Composition
@@ -53,6 +55,8 @@ __all__ = [
     "AnalysisParams",
     "AnalysisResult",
     "ApiToken",
+    "QuotaLimits",
+    "QuotaUsage",
     "BudgetReservation",
     "CameraMovement",
     "Composition",

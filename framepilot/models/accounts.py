@@ -33,3 +33,22 @@ class ApiToken(_Model):
             return "revoked"
         return "active" if self.expires_at is None or self.expires_at > now else "expired"
 
+
+
+class QuotaLimits(_Model):
+    """What one account may use. In an admin's override a None means the server's default."""
+
+    requests_per_minute: int | None = Field(None, ge=1, description="API requests per minute, all tokens together")
+    stored_mb: int | None = Field(None, ge=0, description="Uploaded video bytes kept, in MB")
+    videos: int | None = Field(None, ge=0, description="Videos kept")
+    queued_jobs: int | None = Field(None, ge=0, description="Jobs queued or running at once")
+    tokens: int | None = Field(None, ge=0, description="Live API tokens")
+
+
+class QuotaUsage(_Model):
+    """What an account uses now, in the units of QuotaLimits."""
+
+    stored_bytes: int
+    videos: int
+    queued_jobs: int
+    tokens: int

@@ -15,7 +15,6 @@ from framepilot.models.edit import Cut
 from framepilot.models.usage import LLMCall
 from framepilot.models.videos import VideoProbe
 
-
 SCHEMA_VERSION = 2  # 1: round 2's document, which carried no version
 
 

@@ -12,11 +12,12 @@ import secrets
 
 from pydantic import BaseModel, ConfigDict
 
-from framepilot.auth import passwords
+from framepilot.auth import passwords, tokens
 from framepilot.auth.throttle import SignInThrottle, reference
 from framepilot.core.logs import get_logger
 from framepilot.errors import FramePilotError
 from framepilot.models import User
+from framepilot.services import quotas
 from framepilot.store import Database
 from framepilot.store import repository as repo
 
@@ -112,7 +113,7 @@ def _account(db: Database, email: str) -> User:
 
 
 def change_password(db: Database, email: str, new_password: str) -> User:
-    """Set a new password and end every session of the account at once."""
+    """Set a new password, end every session of the account and revoke its API tokens at once."""
     user = _account(db, email)
     _check_password(user.email, new_password)
     repo.set_password_hash(db, user, passwords.hash_password(new_password), revoke_sessions=True)
@@ -121,7 +122,7 @@ def change_password(db: Database, email: str, new_password: str) -> User:
 
 
 def set_disabled(db: Database, email: str, disabled: bool) -> User:
-    """Disable (ending every session at once) or re-enable an account."""
+    """Disable (ending every session and revoking every API token at once) or re-enable an account."""
     user = repo.set_user_disabled(db, _account(db, email), disabled)
     _log().info("auth.account_disabled" if disabled else "auth.account_enabled", user_id=user.id)
     return user
@@ -141,3 +142,26 @@ def ensure_demo_account(db: Database) -> str | None:
     password = secrets.token_urlsafe(12)
     add_user(db, DEMO_EMAIL, password, is_admin=True)
     return password
+
+
+WRONG_PASSWORD_FOR_TOKEN = "That is not the account's current password, so no token was created."
+
+
+def create_api_token(db: Database, user: User, password: str, name: str, expires_in_days: int | None = None,
+                     client: str = "unknown") -> tokens.NewToken:
+    """A new personal API token, only after the account's password again.
+
+    A token outlives the browser session, so a session left open on a shared computer (or a
+    stolen cookie) must not be enough to mint one. The check is a sign-in, throttled like one.
+    Raises AccountError for a wrong password or a lockout, TokenError for a bad name or expiry,
+    QuotaExceeded at the account's limit of live tokens.
+    """
+    result = sign_in(db, user.email, password, client)
+    if result.locked:
+        raise AccountError(lockout_message(result.retry_after_s))
+    if result.user is None or result.user.id != user.id:
+        raise AccountError(WRONG_PASSWORD_FOR_TOKEN)
+    from framepilot.settings import get_settings
+
+    quotas.check_token_room(db, get_settings(), user)
+    return tokens.create_token(db, user, name, expires_in_days)

@@ -19,6 +19,7 @@ from framepilot.media_storage import MediaStorage, StorageError, TooLarge, stora
 from framepilot.media_storage.keys import upload_key
 from framepilot.models import DirectorMode, User, Video
 from framepilot.pipeline.probe import InvalidVideo
+from framepilot.services import quotas
 from framepilot.services.jobs import Submission, submit_analysis
 from framepilot.services.library import delete_video
 from framepilot.settings import Settings
@@ -99,12 +100,16 @@ def ingest_upload(db: Database, settings: Settings, user: User, filename: str, s
     `stored_path` is the upload's storage key. A failure to store it raises UploadFailed and
     leaves nothing stored, so a batch can go on.
     """
+    room = quotas.room_for_upload(db, settings, user)  # QuotaExceeded (videos, stored bytes) before a byte
+    quotas.check_job_room(db, settings, user)  # its analysis could not be queued either
     video_id = repo.new_id()
     key = upload_key(user.id, video_id, _suffix(filename))
     try:
         storage = storage_for(settings)
-        written = storage.put_stream(key, stream, max_bytes=settings.max_upload_bytes)
+        written = storage.put_stream(key, stream, max_bytes=min(settings.max_upload_bytes, room))
     except TooLarge:
+        if room < settings.max_upload_bytes:
+            raise quotas.stored_bytes_exceeded(db, settings, user) from None
         raise UploadTooLarge(f"The file is larger than the {settings.max_upload_mb} MB upload limit.") from None
     except (OSError, StorageError) as exc:  # a full disk, an unreachable bucket: nothing was stored
         _log_failure(exc)

@@ -32,7 +32,7 @@ from framepilot.models import (
 )
 from framepilot.providers.registry import available_providers
 from framepilot.queue.huey_queue import get_queue
-from framepilot.services import analysis
+from framepilot.services import analysis, quotas
 from framepilot.services import edit as video_edit
 from framepilot.settings import Settings
 from framepilot.store import Database
@@ -161,8 +161,10 @@ def cancel_job(db: Database, user: User, job_id: str) -> Job:
 def retry_job(db: Database, settings: Settings, user: User, job_id: str) -> Job:
     """Queue a failed or cancelled job again; stored stages are kept, so it resumes.
 
-    Raises NotRetryable for a job that is not failed or cancelled.
+    Raises NotRetryable for a job that is not failed or cancelled, QuotaExceeded at the
+    account's limit of queued jobs.
     """
+    quotas.check_job_room(db, settings, user)
     try:
         job = repo.reset_job_for_retry(db, user, job_id)
     except ValueError:  # not failed or cancelled (an unknown id is NotFound, not a ValueError)
@@ -192,6 +194,7 @@ def _completed_analysis(db: Database, user: User, video_id: str, request: Analys
 
 
 def _create(db: Database, settings: Settings, user: User, video_id: str, params: JobParams) -> Job:
+    quotas.check_job_room(db, settings, user)
     job = repo.create_job(db, user, video_id, params)
     _enqueue(settings, job.id)
     return job

@@ -24,10 +24,13 @@ from framepilot.media_storage.scratch import open_scratch
 from framepilot.models import Shot, Video, Voiceover
 from framepilot.settings import Settings
 
-URL_LIFETIME_S = 3600
+# A signed URL is the only permission S3 asks for, and signing out cannot take it back: it
+# works for anyone who holds it until it expires. Ten minutes (it was an hour) bounds what
+# outlives a sign-out; a page rerun hands out a fresh one.
+URL_LIFETIME_S = 600
 # A signed URL is handed out again while this much of its lifetime is left, so a page that
 # reruns keeps the same URL and the browser's player is not reloaded.
-URL_REUSE_MIN_LEFT_S = 1800
+URL_REUSE_MIN_LEFT_S = 300
 
 _signed: dict[str, tuple[str, float]] = {}
 _signed_lock = threading.Lock()

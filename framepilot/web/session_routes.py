@@ -10,13 +10,16 @@ from starlette.responses import HTMLResponse, RedirectResponse, Response
 from starlette.routing import Route
 
 from framepilot.auth import sessions
-from framepilot.auth.sessions import COOKIE_NAME, SessionPolicy
+from framepilot.auth.sessions import BROWSER_COOKIE, COOKIE_NAME, SessionPolicy
 from framepilot.store import Database
 from framepilot.web import SESSION_PATH, SIGN_OUT_PATH
 
 NO_STORE = {"Cache-Control": "no-store", "Referrer-Policy": "no-referrer"}
 EXPIRED_PAGE = """<!doctype html><meta charset="utf-8"><title>FramePilot</title>
 <p>This sign-in link has expired or was already used. <a href="/">Sign in again</a>.</p>"""
+OTHER_BROWSER_PAGE = """<!doctype html><meta charset="utf-8"><title>FramePilot</title>
+<p>This sign-in link belongs to another browser (or expired). Nobody was signed in.
+<a href="/">Sign in here</a>.</p>"""
 
 
 def _cross_site(request: Request) -> bool:
@@ -32,12 +35,17 @@ def session_routes(db: Database, policy: SessionPolicy) -> list[Route]:
     async def open_session(request: Request) -> Response:
         if _cross_site(request):
             return HTMLResponse(EXPIRED_PAGE, status_code=403, headers=NO_STORE)
-        new = await to_thread.run_sync(sessions.redeem_code, db, request.query_params.get("code"), policy)
+        browser_key = request.cookies.get(BROWSER_COOKIE)
+        if not browser_key:  # not the browser that signed in (or it took longer than the code lives)
+            return HTMLResponse(OTHER_BROWSER_PAGE, status_code=403, headers=NO_STORE)
+        new = await to_thread.run_sync(sessions.redeem_code, db, request.query_params.get("code"), browser_key,
+                                       policy)
         if new is None:
             return HTMLResponse(EXPIRED_PAGE, status_code=400, headers=NO_STORE)
         response = _home()
         response.set_cookie(COOKIE_NAME, new.cookie.get_secret_value(), max_age=new.max_age_s, path="/",
                             httponly=True, samesite="lax", secure=request.url.scheme == "https")
+        response.delete_cookie(BROWSER_COOKIE, path=SESSION_PATH, samesite="strict")  # used up
         return response
 
     async def close_session(request: Request) -> Response:

@@ -9,8 +9,13 @@ that only loaded the sign-in page. So before Streamlit reads a byte of the body:
 - larger than FRAMEPILOT_MAX_UPLOAD_MB: 413;
 - more than FRAMEPILOT_UPLOAD_SESSION_MB held by this browser session, counting what it
   is uploading now: 413;
+- more than FRAMEPILOT_UPLOAD_PER_USER uploads of one account arriving at once: 429;
 - more than FRAMEPILOT_UPLOAD_CONCURRENCY uploads arriving at once, or more than
   FRAMEPILOT_UPLOAD_TOTAL_MB held and arriving in the whole server: 503 with Retry-After.
+
+While the body arrives it must keep up FRAMEPILOT_UPLOAD_MIN_KBPS on average once
+FRAMEPILOT_UPLOAD_GRACE_S have passed; a slower sender is cut off (408) and its slot freed.
+(Before, one account trickling four uploads a byte every 5 s held the whole pool for good.)
 
 A refused body is never read by the application: uvicorn discards what still arrives
 once the response has gone (and cuts a slow sender off at its keep-alive timeout), so
@@ -32,6 +37,7 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 from framepilot.auth import sessions
 from framepilot.auth.sessions import COOKIE_NAME, SessionPolicy
 from framepilot.core.logs import get_logger
+from framepilot.core.upload_pace import TooManyUploads, UploadPace, UploadTooSlow, UserUploadSlots
 from framepilot.settings import Settings
 from framepilot.store import Database
 
@@ -94,6 +100,8 @@ class UploadGuard:
         self._total_cap = settings.upload_total_bytes
         self._concurrency = settings.upload_concurrency
         self._uploads = uploads()
+        self._per_user = UserUploadSlots(settings.upload_per_user)
+        self._pace = lambda: UploadPace.from_settings(settings)
         self._lock = asyncio.Lock()
         self._arriving = Counter()  # bytes announced by uploads in progress, per browser session
         self._in_progress = 0
@@ -118,6 +126,15 @@ class UploadGuard:
         if size > self._max_file:
             await self._refuse(send, 413, "The file is larger than the upload limit.")
             return
+        try:
+            with self._per_user.hold(active.user.id):
+                await self._admitted(scope, receive, send, browser_session, size, active.user.id)
+        except TooManyUploads as exc:
+            await self._refuse(send, 429, str(exc), {"Retry-After": str(RETRY_AFTER_S)})
+
+    async def _admitted(self, scope: Scope, receive: Receive, send: Send, browser_session: str, size: int,
+                        user_id: int) -> None:
+        """Within the user's share: the session and server-wide caps, then Streamlit, paced."""
         async with self._lock:
             refusal = self._admit(browser_session, size)
             if refusal is None:
@@ -125,11 +142,21 @@ class UploadGuard:
                 self._in_progress += 1
         if refusal is not None:
             get_logger(component="upload_guard").warning("upload.refused", status=refusal[0],
-                                                          user_id=active.user.id, bytes=size)
+                                                          user_id=user_id, bytes=size)
             await self._refuse(send, *refusal)
             return
+        started = False
+
+        async def send_watched(message: dict) -> None:
+            nonlocal started
+            started = started or message["type"] == "http.response.start"
+            await send(message)
         try:
-            await self.app(scope, receive, send)
+            await self.app(scope, self._pace().paced(receive), send_watched)
+        except UploadTooSlow as exc:  # cut off: the slot is free again, the sender is told why
+            get_logger(component="upload_guard").warning("upload.too_slow", user_id=user_id, bytes=size)
+            if not started:  # and the connection closes, so the sender stops too
+                await self._refuse(send, 408, str(exc), {"Connection": "close"})
         finally:
             async with self._lock:
                 self._in_progress -= 1

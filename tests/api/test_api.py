@@ -5,8 +5,8 @@ What must hold: an upload is streamed, checked and queued (202 + Location); its 
 be followed live to `completed` with a percent that never falls; the analysis and every
 export come back; cancel, retry, director re-runs, voiceovers and delete work; another
 user's ids answer exactly like missing ones; missing, revoked and unknown tokens get
-401; oversized and non-video uploads are refused before anything is kept; one token
-hammering the API gets 429 while others go on; every error is a problem document.
+401; oversized and non-video uploads are refused before anything is kept; one account
+hammering the API gets 429 on all its tokens while other accounts go on; every error is a problem document.
 """
 
 from __future__ import annotations
@@ -376,19 +376,22 @@ def test_files_that_are_not_videos_get_415_or_422_and_leave_nothing_behind(deplo
     assert stored_files(deployment) == before
 
 
-def test_hammering_one_token_gets_429_while_other_tokens_go_on(deployment, sample):
-    hammer = deployment.new_token(deployment.alice, "hammer")
+def test_hammering_one_account_gets_429_on_all_its_tokens_while_other_accounts_go_on(deployment, sample):
+    """The limit is per account: a second token of the same account does not start a new count."""
+    hammerer = accounts.add_user(deployment.db, "hammer@example.com", "a hammer of a password")
+    hammer, second = deployment.new_token(hammerer, "hammer"), deployment.new_token(hammerer, "second")
     job_id = sample["body"]["job"]["id"]
     with deployment.http(hammer) as http, ThreadPoolExecutor(8) as pool:
-        statuses = list(pool.map(lambda _: http.get(f"/api/jobs/{job_id}"), range(330)))
-    with deployment.http(deployment.alice_token) as other:
-        unaffected = other.get(f"/api/jobs/{job_id}")
+        statuses = list(pool.map(lambda _: http.get("/api/jobs"), range(330)))
+    with deployment.http(second) as own, deployment.http(deployment.alice_token) as other:
+        same_account, unaffected = own.get("/api/jobs"), other.get(f"/api/jobs/{job_id}")
 
     codes = [r.status_code for r in statuses]
     assert codes.count(200) == 300 and codes.count(429) == 30, sorted(set(codes))
     limited = next(r for r in statuses if r.status_code == 429)
     assert_problem(limited, 429)
     assert 1 <= int(limited.headers["retry-after"]) <= 60
+    assert same_account.status_code == 429
     assert unaffected.status_code == 200
 
 

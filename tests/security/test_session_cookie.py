@@ -10,7 +10,7 @@ import httpx
 import pytest
 
 from framepilot.auth import sessions
-from framepilot.auth.sessions import COOKIE_NAME, SessionPolicy
+from framepilot.auth.sessions import BROWSER_COOKIE, COOKIE_NAME, SessionPolicy
 from framepilot.services import accounts
 from framepilot.web import SIGN_OUT_PATH, session_url
 from testkit.web_session import PASSWORD, WebServer, upload_statuses
@@ -32,9 +32,15 @@ def get(server, path: str, **kwargs) -> httpx.Response:
     return httpx.get(server.url + path, follow_redirects=False, timeout=30, **kwargs)
 
 
+def redeem(server, issued: sessions.SignInCode, **kwargs) -> httpx.Response:
+    """Open the session link from the browser that signed in (it holds the code's key)."""
+    return get(server, session_url(issued.code), cookies={BROWSER_COOKIE: issued.browser_key.get_secret_value()},
+               **kwargs)
+
+
 def test_a_sign_in_code_becomes_an_httponly_lax_cookie_once(server, alice):
-    url = session_url(sessions.issue_code(server.db, alice))
-    first, second = get(server, url), get(server, url)
+    issued = sessions.issue_code(server.db, alice)
+    first, second = redeem(server, issued), redeem(server, issued)
     assert (first.status_code, first.headers["location"]) == (303, "/")
     cookie = first.headers["set-cookie"].lower()
     assert cookie.startswith(f"{COOKIE_NAME}=")
@@ -46,16 +52,35 @@ def test_a_sign_in_code_becomes_an_httponly_lax_cookie_once(server, alice):
 
 def test_an_expired_or_made_up_code_signs_nobody_in(server, alice):
     stale = sessions.issue_code(server.db, alice, now=datetime.now(timezone.utc) - timedelta(minutes=2))
-    for code in (stale, "made-up-code"):
-        response = get(server, session_url(code))
+    made_up = sessions.SignInCode(code="made-up-code", browser_key=stale.browser_key)
+    for issued in (stale, made_up):
+        response = redeem(server, issued)
         assert response.status_code == 400 and "set-cookie" not in response.headers
 
 
 def test_another_site_cannot_sign_a_browser_in_to_its_own_account(server, alice):
     """Login forgery: a page elsewhere sends the victim's browser to the attacker's code."""
-    url = session_url(sessions.issue_code(server.db, alice))
-    response = get(server, url, headers={"Sec-Fetch-Site": "cross-site"})
+    response = redeem(server, sessions.issue_code(server.db, alice), headers={"Sec-Fetch-Site": "cross-site"})
     assert response.status_code == 403 and "set-cookie" not in response.headers
+
+
+@pytest.mark.parametrize("fetch_site", [None, "none", "same-origin"])
+def test_a_sign_in_link_opened_in_any_other_browser_signs_nobody_in(server, alice, fetch_site):
+    """Login forgery without the header a browser sends: the attacker signs in, keeps the link
+    and gets the victim's browser to open it (typed, pasted, or from a page that strips
+    Sec-Fetch-Site). The victim's browser has no key for that code, or another code's key."""
+    attackers = sessions.issue_code(server.db, alice)
+    victims_own = sessions.issue_code(server.db, alice)
+    headers = {"Sec-Fetch-Site": fetch_site} if fetch_site else {}
+    url = session_url(attackers.code)
+
+    without_key = get(server, url, headers=headers)
+    with_another_key = get(server, url, headers=headers,
+                           cookies={BROWSER_COOKIE: victims_own.browser_key.get_secret_value()})
+
+    assert without_key.status_code == 403 and with_another_key.status_code == 400
+    assert "set-cookie" not in without_key.headers and "set-cookie" not in with_another_key.headers
+    assert redeem(server, attackers).status_code == 303  # the browser that signed in still can
 
 
 def test_sign_out_revokes_the_session_and_clears_the_cookie(server, alice):

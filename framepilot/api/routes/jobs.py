@@ -3,16 +3,19 @@ Server-Sent Events (stage and percent, until it ends)."""
 
 from __future__ import annotations
 
+import json
+import time
 from collections.abc import AsyncIterator
 from typing import Annotated
 
-import anyio
-from fastapi import APIRouter, Query, Response
+from fastapi import APIRouter, Query, Request, Response
 from fastapi.concurrency import run_in_threadpool
 from sse_starlette import EventSourceResponse, ServerSentEvent
+from starlette.background import BackgroundTask
 
 from framepilot.api.deps import CallerDep, DbDep, SettingsDep
-from framepilot.api.problems import documented
+from framepilot.api.job_feed import JobFeed, TooManyStreams
+from framepilot.api.problems import ApiProblem, documented
 from framepilot.api.schemas import JobEvent, JobOut
 from framepilot.models import JobStatus
 from framepilot.services.jobs import cancel_job, retry_job
@@ -20,7 +23,6 @@ from framepilot.store import repository as repo
 
 router = APIRouter(prefix="/api/jobs", tags=["jobs"], responses=documented(401, 429))
 
-POLL_S = 0.5
 PING_S = 15
 
 
@@ -60,31 +62,60 @@ _EVENT_STREAM = {"text/event-stream": {"schema": {"$ref": "#/components/schemas/
 
 @router.get(
     "/{job_id}/events",
-    responses={200: {"content": _EVENT_STREAM, "description": "`progress` events, then one `end` event"},
+    responses={200: {"content": _EVENT_STREAM,
+                     "description": "`progress` events, then one `end` event; or `reconnect` at the stream's "
+                                    "time limit, or `unauthorized` once its token stops working"},
                **documented(404)},
     response_class=EventSourceResponse, summary="Follow a job live (Server-Sent Events)",
 )
-async def job_events(job_id: str, caller: CallerDep, db: DbDep) -> EventSourceResponse:
+async def job_events(job_id: str, request: Request, caller: CallerDep, db: DbDep,
+                     settings: SettingsDep) -> EventSourceResponse:
     """Sends a `progress` event whenever the job's status, stage or percent changes, and
-    one `end` event with its final state; the stream then closes."""
+    one `end` event with its final state; the stream then closes.
+
+    A stream lasts at most FRAMEPILOT_API_STREAM_MAX_MINUTES, then sends `reconnect` (the
+    job's state as it stands) and closes: open it again to go on. Its token is checked
+    again every FRAMEPILOT_API_STREAM_RECHECK_S; once it is revoked or expired the stream
+    sends `unauthorized` and closes. One account holds at most FRAMEPILOT_API_STREAMS_PER_USER
+    streams at once (429)."""
     first = await run_in_threadpool(repo.get_job, db, caller.user, job_id)  # 404 before the stream starts
+    feed: JobFeed = request.app.state.job_feed
+    try:
+        sub = feed.subscribe(caller.user, first)
+    except TooManyStreams as exc:
+        raise ApiProblem(429, str(exc), kind="too-many-streams", headers={"Retry-After": "5"}) from None
+    secret = request.headers.get("authorization", "").partition(" ")[2].strip()
+    ends_at = time.monotonic() + settings.api_stream_max_minutes * 60
 
     async def events() -> AsyncIterator[ServerSentEvent]:
-        job, last = first, None
-        while True:
-            event = JobEvent.of(job)
-            if job.status.finished:
-                yield ServerSentEvent(event.model_dump_json(), event="end")
-                return
-            if event != last:
-                yield ServerSentEvent(event.model_dump_json(), event="progress")
-                last = event
-            await anyio.sleep(POLL_S)
-            try:
-                job = await run_in_threadpool(repo.get_job, db, caller.user, job_id)
-            except repo.NotFound:  # deleted with its video meanwhile
-                yield ServerSentEvent(JobEvent(status=JobStatus.CANCELLED, progress=last.progress if last else 0,
-                                               error="The video was deleted.").model_dump_json(), event="end")
-                return
+        last: JobEvent | None = None
+        try:
+            while True:
+                job = sub.job
+                if job is None:  # deleted with its video meanwhile
+                    yield ServerSentEvent(JobEvent(status=JobStatus.CANCELLED, progress=last.progress if last else 0,
+                                                   error="The video was deleted.").model_dump_json(), event="end")
+                    return
+                event = JobEvent.of(job)
+                if job.status.finished:
+                    yield ServerSentEvent(event.model_dump_json(), event="end")
+                    return
+                if event != last:
+                    yield ServerSentEvent(event.model_dump_json(), event="progress")
+                    last = event
+                if not await feed.token_is_live(secret):
+                    yield ServerSentEvent(json.dumps({"detail": _TOKEN_GONE}), event="unauthorized")
+                    return
+                left = ends_at - time.monotonic()
+                if left <= 0:
+                    yield ServerSentEvent(event.model_dump_json(), event="reconnect")
+                    return
+                await sub.next_change(min(left, settings.api_stream_recheck_s))
+        finally:
+            feed.unsubscribe(sub)
 
-    return EventSourceResponse(events(), ping=PING_S, headers={"Cache-Control": "no-store"})
+    return EventSourceResponse(events(), ping=PING_S, headers={"Cache-Control": "no-store"},
+                               background=BackgroundTask(feed.unsubscribe, sub))
+
+
+_TOKEN_GONE = "This token is no longer valid (revoked, expired, or its account disabled); the stream has ended."

@@ -29,6 +29,7 @@ from framepilot.api.schemas import (
     VideoOut,
     VoiceRequest,
 )
+from framepilot.core.upload_pace import TooManyUploads, UploadTooSlow
 from framepilot.models import User
 from framepilot.services import library
 from framepilot.services.ingest import (
@@ -77,7 +78,10 @@ def submitted(response: Response, submission: Submission) -> Submitted:
 async def _receive(request: Request, db: Database, settings: Settings, user: User) -> tuple[Ingested, dict]:
     """Stream the body's `file` part into the uploads store, collecting the form fields.
     A request refused after its file was stored leaves nothing behind."""
-    boundary = boundary_of(request.headers.get("content-type"))
+    try:
+        boundary = boundary_of(request.headers.get("content-type"))
+    except MalformedBody as exc:
+        raise ApiProblem(400, str(exc), kind="bad-request") from None
     if boundary is None:
         raise ApiProblem(415, "Send the video as multipart/form-data with a 'file' part.", kind="unsupported-type")
     max_body = settings.max_upload_bytes + FORM_OVERHEAD_BYTES
@@ -108,6 +112,8 @@ async def _receive(request: Request, db: Database, settings: Settings, user: Use
         await _forget(db, settings, user, ingested)
         if isinstance(exc, (BodyTooLarge, UploadTooLarge)):
             raise _too_large(settings) from exc
+        if isinstance(exc, UploadTooSlow):
+            raise ApiProblem(408, str(exc), kind="too-slow", headers={"Connection": "close"}) from exc
         if isinstance(exc, (MalformedBody, ClientDisconnect)):
             raise ApiProblem(400, str(exc) or "The upload was interrupted.", kind="bad-request") from exc
         raise  # the service's refusals (UploadRejected, UploadFailed) answer in problems.py
@@ -135,19 +141,25 @@ def _options(fields: dict[str, list[str]]) -> UploadOptions:
     "", status_code=202, response_model=UploadAccepted, openapi_extra=_UPLOAD_BODY,
     summary="Upload a video and queue its analysis",
     responses={200: {"model": UploadAccepted, "description": "The same file was uploaded before"},
-               **documented(400, 413, 415, 422)},
+               **documented(400, 408, 413, 415, 422)},
 )
 async def upload_video(request: Request, response: Response, caller: CallerDep, db: DbDep,
                        settings: SettingsDep) -> UploadAccepted:
     """Multipart form: `file` (the video) and optional `modes`, `provider` and `voice`.
 
+    One account sends at most FRAMEPILOT_UPLOAD_PER_USER uploads at once (429), each at
+    least FRAMEPILOT_UPLOAD_MIN_KBPS on average after FRAMEPILOT_UPLOAD_GRACE_S (408).
     The file streams to storage under the upload limit (413 as soon as it passes it), must
     have a video suffix (415) and must probe as a usable video (422). Answers 202 with the
     video, the analysis job and `Location: /api/videos/{id}`; an identical file returns
     its existing video (200 when nothing new was queued).
     """
     user = caller.user
-    ingested, fields = await _receive(request, db, settings, user)
+    try:
+        with request.app.state.upload_slots.hold(user.id):  # freed when the body is in, or cut off
+            ingested, fields = await _receive(request, db, settings, user)
+    except TooManyUploads as exc:
+        raise ApiProblem(429, str(exc), kind="too-many-uploads", headers={"Retry-After": "5"}) from None
     try:
         options = _options(fields)
         check_provider(settings, options.provider)

@@ -26,9 +26,11 @@ from framepilot.store.repository.encrypted import EncryptedValue as EncryptedVal
 from framepilot.store.repository.encrypted import encrypted_values as encrypted_values
 from framepilot.store.repository.encrypted import replace_encrypted_values as replace_encrypted_values
 from framepilot.store.repository.jobs import claim_job as claim_job
+from framepilot.store.repository.jobs import count_jobs_by_status as count_jobs_by_status
 from framepilot.store.repository.jobs import create_job as create_job
 from framepilot.store.repository.jobs import finish_job as finish_job
 from framepilot.store.repository.jobs import get_job as get_job
+from framepilot.store.repository.jobs import get_jobs as get_jobs
 from framepilot.store.repository.jobs import job_for_worker as job_for_worker
 from framepilot.store.repository.jobs import list_jobs as list_jobs
 from framepilot.store.repository.jobs import queued_jobs as queued_jobs
@@ -65,6 +67,9 @@ from framepilot.store.repository.llm_usage import spend_since as spend_since
 from framepilot.store.repository.llm_usage import top_videos as top_videos
 from framepilot.store.repository.llm_usage import usage_daily_rows as usage_daily_rows
 from framepilot.store.repository.llm_usage import usage_overview as usage_overview
+from framepilot.store.repository.quotas import get_quota_overrides as get_quota_overrides
+from framepilot.store.repository.quotas import quota_usage as quota_usage
+from framepilot.store.repository.quotas import set_quota_overrides as set_quota_overrides
 from framepilot.store.repository.rate_limits import rate_limit_clear as rate_limit_clear
 from framepilot.store.repository.rate_limits import rate_limit_expiry as rate_limit_expiry
 from framepilot.store.repository.rate_limits import rate_limit_hits as rate_limit_hits
@@ -148,6 +153,11 @@ __all__ = [
     "finish_job",
     "forget_stage",
     "get_job",
+    "get_jobs",
+    "count_jobs_by_status",
+    "get_quota_overrides",
+    "quota_usage",
+    "set_quota_overrides",
     "get_shots",
     "get_transcript",
     "get_user",

@@ -227,3 +227,20 @@ def reap_job_if_stale(db: Database, job_id: str, older_than: datetime, give_up_e
                 (give_up_error, _now(), job_id, stamp),
             )
         return cur.rowcount == 1
+
+
+def get_jobs(db: Database, user: User, job_ids: list[str]) -> list[Job]:
+    """The user's jobs among `job_ids`, in one query (ids of others' or deleted jobs are absent)."""
+    if not job_ids:
+        return []
+    with db.read(user) as conn:
+        rows = conn.execute(f"SELECT * FROM jobs WHERE user_id = ? AND id IN ({','.join('?' * len(job_ids))})",
+                            [user.id, *job_ids]).fetchall()
+    return [_job(r) for r in rows]
+
+
+def count_jobs_by_status(db: Database) -> dict[str, int]:
+    """Every job in the store, counted by status (for the operators' metrics; no user data)."""
+    with db.read(SYSTEM) as conn:
+        rows = conn.execute("SELECT status, count(*) AS n FROM jobs GROUP BY status").fetchall()
+    return {row["status"]: int(row["n"]) for row in rows}

@@ -34,7 +34,8 @@ def user_credentials(db: Database, email: str) -> tuple[User, str] | None:
 
 
 def set_password_hash(db: Database, user: User, password_hash: str, revoke_sessions: bool = False) -> None:
-    """Store a new hash; a password *change* also ends every session of the account, atomically."""
+    """Store a new hash; a password *change* also ends every session and revokes every API token
+    of the account, atomically."""
     with db.connect(user) as conn:
         conn.execute("UPDATE users SET password_hash = ? WHERE id = ?", (password_hash, user.id))
         if revoke_sessions:
@@ -42,7 +43,8 @@ def set_password_hash(db: Database, user: User, password_hash: str, revoke_sessi
 
 
 def set_user_disabled(db: Database, user: User, disabled: bool) -> User:
-    """Disabling an account ends its sessions in the same transaction."""
+    """Disabling an account ends its sessions and revokes its API tokens in the same transaction
+    (re-enabling it brings neither back)."""
     with db.connect(user) as conn:
         conn.execute("UPDATE users SET disabled_at = ? WHERE id = ?", (_now() if disabled else None, user.id))
         if disabled:
@@ -57,8 +59,11 @@ def set_user_admin(db: Database, user: User, is_admin: bool) -> User:
 
 
 def _revoke_sessions(conn: Connection, user_id: int) -> None:
-    conn.execute("UPDATE auth_sessions SET revoked_at = ? WHERE user_id = ? AND revoked_at IS NULL",
-                 (_now(), user_id))
+    """End every browser session and revoke every API token of the account: what a password
+    change or a disable must take away, so a stolen credential of either kind dies with it."""
+    now = _now()
+    conn.execute("UPDATE auth_sessions SET revoked_at = ? WHERE user_id = ? AND revoked_at IS NULL", (now, user_id))
+    conn.execute("UPDATE api_tokens SET revoked_at = ? WHERE user_id = ? AND revoked_at IS NULL", (now, user_id))
 
 
 def get_user(db: Database, user_id: int) -> User:

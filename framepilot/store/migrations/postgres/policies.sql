@@ -43,6 +43,7 @@ BEGIN
             ('sign_in_codes',       'user_id = framepilot_acting_user()'),
             ('user_identities',     'user_id = framepilot_acting_user()'),
             ('rate_limits',         'false'),
+            ('user_quotas',         'false'),
             ('edit_cut_choices',    'framepilot_owns_video(video_id)')
         ) AS p(tbl, rule_sql)
         WHERE to_regclass(p.tbl) IS NOT NULL
