@@ -136,6 +136,30 @@ class FramePilotClient:
         part.replace(out)
         return out
 
+    def finish(self, video_id: str, options: dict[str, Any] | None = None) -> Submitted:
+        """Queue the finish of a video (preset and switches as in `FinishOptions`)."""
+        response = self._request("POST", f"/api/videos/{video_id}/finish", json=options or {})
+        return Submitted.model_validate_json(response.content)
+
+    def download_finish(self, video_id: str, out: Path) -> Path:
+        """Stream the latest finished MP4 to `out` (written whole or not at all)."""
+        part = out.with_name(f".{out.name}.part")
+        with self._http.stream("GET", f"/api/videos/{video_id}/finish") as response:
+            if response.is_error:
+                response.read()
+                _raise_for_problem(response)
+            with open(part, "wb") as fh:
+                fh.writelines(response.iter_bytes(1024 * 1024))
+        part.replace(out)
+        return out
+
+    def finish_report(self, video_id: str) -> dict[str, Any]:
+        """The latest finish's review (the `FinishReport` document)."""
+        return self._request("GET", f"/api/videos/{video_id}/finish/report").json()
+
+    def finish_captions(self, video_id: str, caption_format: str = "srt") -> bytes:
+        return self._request("GET", f"/api/videos/{video_id}/finish/captions.{caption_format}").content
+
     def timeline(self, video_id: str, timeline_format: str) -> bytes:
         """The edit for an editor: `otio`, `edl`, `fcp7_xml` or `fcpxml`."""
         return self._request("GET", f"/api/videos/{video_id}/timeline/{timeline_format}").content

@@ -9,7 +9,7 @@ from fastapi_offline import FastAPIOffline
 
 from framepilot.api import problems
 from framepilot.api.deps import RateLimit
-from framepilot.api.routes import edit, exports, jobs, usage, videos
+from framepilot.api.routes import edit, exports, finish, jobs, usage, videos
 from framepilot.api.schemas import JobEvent, UploadForm
 from framepilot.settings import Settings
 from framepilot.store import open_database
@@ -39,7 +39,7 @@ def create_app(settings: Settings) -> FastAPI:
     app.state.db = open_database(settings)
     app.state.rate_limit = RateLimit(settings)
     problems.install(app)
-    for module in (videos, exports, edit, jobs, usage):
+    for module in (videos, exports, edit, finish, jobs, usage):
         app.include_router(module.router)
     app.openapi = lambda: _openapi(app)
     return app
