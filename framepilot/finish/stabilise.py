@@ -15,11 +15,13 @@ from pathlib import Path
 import imageio_ffmpeg
 import numpy as np
 
-# Read hand-held when the kept picture's mean residual shake (px at 320 px width) passes this;
-# movement.HANDHELD_SHAKE (1.5) is the same threshold the shot reading uses.
+from framepilot.cinematic.movement import HANDHELD_SHAKE
 from framepilot.finish.plan import StabilisePlan
 from framepilot.pipeline.media_input import ffmpeg_input_args
 
+# Stabilise (on 'auto') when the kept picture's mean residual shake (px at 320 px width) reaches
+# this: the same threshold at which the shot reading calls a shot hand-held.
+SHAKE_THRESHOLD = HANDHELD_SHAKE
 _LOCAL = re.compile(r"LM\s+(-?\d+)\s+(-?\d+)")
 
 
