@@ -38,7 +38,7 @@ FONT_NAME = "DejaVu Sans"
 FONT_FILE = "DejaVuSans-Bold.ttf"
 TEXT_COLOUR = "&H00FFFFFF"  # ASS colours are &HAABBGGRR
 HIGHLIGHT_COLOUR = "&H0000E5FF"  # warm yellow
-BOX_COLOUR = "&H50000000"  # black, about 70 % opaque
+BOX_COLOUR = "&H30000000"  # black, about 80 % opaque
 _TERMINAL = (".", "!", "?", "…")
 
 
