@@ -4,6 +4,7 @@ motion measure for shake, and the file's own streams for the delivery format."""
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 import av
@@ -54,6 +55,7 @@ def test_the_sample_is_cut_to_the_words_and_normalised_to_minus_14_lufs(vertical
     assert report.check("loudness").passed
 
 
+@pytest.mark.skipif(shutil.which("tesseract") is None, reason="tesseract-ocr is not installed (.ci/run installs it)")
 def test_burned_captions_are_read_back_by_ocr_and_offered_as_srt_and_vtt(vertical_sample):
     plan, files, report = vertical_sample
     assert report.check("captions").after >= 0.9
