@@ -32,7 +32,7 @@ PUNCH_IN = 1.15
 # MAX_HEADROOM_ZOOM so it can move down.
 FACE_LINE_LIMIT = 0.46
 MAX_HEADROOM_ZOOM = 1.5
-MAX_FACE_SHARE = 0.4  # the headroom zoom stops where the face would fill this share of the height
+MAX_FACE_SHARE = 0.75  # the headroom zoom stops where the face box would fill this share of the height
 
 
 def window_size(source_w: int, source_h: int, out_w: int, out_h: int) -> tuple[int, int]:
@@ -93,28 +93,34 @@ def _steady(values: np.ndarray, dead: float, max_step: float) -> np.ndarray:
     return out
 
 
-def _with_headroom(segments: list[Segment], face_y: np.ndarray, face_h: np.ndarray, win_h: int, source_h: int,
-                   notes: list[str]) -> list[Segment]:
-    """Zoom in (a little, and the same for the whole finish so joins do not change scale) when
-    the face sits too low for a window of full height, unless the face is already big: a close-up
-    zoomed further only loses the chin."""
-    ys = face_y[~np.isnan(face_y)]
-    if ys.size == 0:
-        return segments
-    low = float(np.percentile(ys, 90))
-    # With the window's bottom on the frame's bottom, the face sits at FACE_LINE_LIMIT when
-    # the window's height is (H - y) / (1 - limit).
-    height = (source_h - low) / (1 - FACE_LINE_LIMIT)
-    face = float(np.nanmedian(face_h)) * source_h
-    zoom = min(MAX_HEADROOM_ZOOM, max(1.0, win_h / max(height, 1.0)),
-               max(1.0, MAX_FACE_SHARE * win_h / max(face, 1.0)))
-    if zoom <= 1.001:
-        if win_h / max(height, 1.0) > 1.001:
-            notes.append("The face sits low in the picture and is already large, so the crop cannot lift it "
-                         "into the upper half without cutting it: shoot with less headroom.")
-        return segments
-    notes.append(f"The face sits low in the picture: the window zooms in {zoom:.2f}x to keep it in the upper half.")
-    return [seg.model_copy(update={"headroom_zoom": round(zoom, 3)}) for seg in segments]
+def _with_headroom(segments: list[Segment], times: np.ndarray, face_y: np.ndarray, face_h: np.ndarray,
+                   win_h: int, source_h: int, notes: list[str]) -> list[Segment]:
+    """Zoom a kept range in when its face sits too low for a window of full height, as far as
+    MAX_HEADROOM_ZOOM and never so far that the face box passes MAX_FACE_SHARE of the height
+    (a close-up zoomed further loses the chin)."""
+    out, capped = [], 0
+    for seg in segments:
+        inside = (times >= seg.out_start_s - 1e-6) & (times < seg.out_start_s + seg.duration_s - 1e-6)
+        ys, hs = face_y[inside & ~np.isnan(face_y)], face_h[inside & ~np.isnan(face_h)]
+        if ys.size == 0:
+            out.append(seg)
+            continue
+        # With the window's bottom on the frame's bottom, the face sits at FACE_LINE_LIMIT when
+        # the window's height is (H - y) / (1 - limit).
+        height = (source_h - float(np.percentile(ys, 90))) / (1 - FACE_LINE_LIMIT)
+        wanted = max(1.0, win_h / max(height, 1.0))
+        room = max(1.0, MAX_FACE_SHARE * win_h / max(float(np.median(hs)) * source_h, 1.0))
+        zoom = min(MAX_HEADROOM_ZOOM, wanted, room)
+        capped += zoom < wanted - 1e-3
+        out.append(seg.model_copy(update={"headroom_zoom": round(zoom, 3)}))
+    zoomed = [s for s in out if s.headroom_zoom > 1.0]
+    if zoomed:
+        notes.append(f"The face sits low in {len(zoomed)} of {len(out)} kept ranges: the window zooms in up to "
+                     f"{max(s.headroom_zoom for s in zoomed):.2f}x there to lift it into the upper half.")
+    if capped:
+        notes.append(f"In {capped} kept ranges the face is too large (or too low) to lift all the way without "
+                     "cutting it: shoot with less headroom.")
+    return out
 
 
 def plan_crop(look: Look, segments: Sequence[Segment], source_w: int, source_h: int, out_w: int, out_h: int,
@@ -148,7 +154,7 @@ def plan_crop(look: Look, segments: Sequence[Segment], source_w: int, source_h: 
     segments = list(segments)
     if found:
         face_hs = np.array([t.h if t else np.nan for t in targets], dtype=float)
-        segments = _with_headroom(segments, face_ys, face_hs, win_h, source_h, notes)
+        segments = _with_headroom(segments, times, face_ys, face_hs, win_h, source_h, notes)
     for seg in segments:
         ys = face_ys + (0.5 - FACE_LINE) * win_h / seg.zoom
         seg_end = seg.out_start_s + seg.duration_s
