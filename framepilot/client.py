@@ -126,15 +126,7 @@ class FramePilotClient:
 
     def download_render(self, video_id: str, out: Path) -> Path:
         """Stream the rendered preview of the edit to `out` (written whole or not at all)."""
-        part = out.with_name(f".{out.name}.part")
-        with self._http.stream("GET", f"/api/videos/{video_id}/render") as response:
-            if response.is_error:
-                response.read()
-                _raise_for_problem(response)
-            with open(part, "wb") as fh:
-                fh.writelines(response.iter_bytes(1024 * 1024))
-        part.replace(out)
-        return out
+        return self._download(f"/api/videos/{video_id}/render", out)
 
     def finish(self, video_id: str, options: dict[str, Any] | None = None) -> Submitted:
         """Queue the finish of a video (preset and switches as in `FinishOptions`)."""
@@ -143,8 +135,11 @@ class FramePilotClient:
 
     def download_finish(self, video_id: str, out: Path) -> Path:
         """Stream the latest finished MP4 to `out` (written whole or not at all)."""
+        return self._download(f"/api/videos/{video_id}/finish", out)
+
+    def _download(self, path: str, out: Path) -> Path:
         part = out.with_name(f".{out.name}.part")
-        with self._http.stream("GET", f"/api/videos/{video_id}/finish") as response:
+        with self._http.stream("GET", path) as response:
             if response.is_error:
                 response.read()
                 _raise_for_problem(response)

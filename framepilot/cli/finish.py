@@ -90,31 +90,24 @@ def _copy(settings, key: str | None, target: Path) -> bool:
 
 
 def cmd_finish(args: argparse.Namespace) -> int:
+    from framepilot.cli.analyze import local_user
     from framepilot.errors import FramePilotError, user_message
     from framepilot.pipeline.probe import InvalidVideo
-    from framepilot.services import accounts, finish
     from framepilot.services import analysis as service
     from framepilot.services import edit as video_edit
+    from framepilot.services import finish
     from framepilot.services.ingest import UploadFailed, UploadRejected, ingest_path
     from framepilot.settings import get_settings
     from framepilot.store import open_database
-    from framepilot.store import repository as repo
 
     settings = get_settings()
     db = open_database(settings)
     if not args.video.is_file():
         print(f"error: {args.video.name}: no such file", file=sys.stderr)
         return 1
-    email = args.user or accounts.DEMO_EMAIL
-    if args.user is None:
-        password = accounts.ensure_demo_account(db)
-        if password:
-            print(f"Created the demo account {email} / {password} (shown once).", file=sys.stderr)
-    found = repo.user_credentials(db, email)
-    if found is None:
-        print(f"error: no account {email}; add it with `framepilot users add`", file=sys.stderr)
+    user = local_user(db, args.user)
+    if user is None:
         return 1
-    user = found[0]
     options = options_of(args)
     try:
         with stage_progress(args.interactive, args.video.name) as progress:
