@@ -22,7 +22,7 @@ def test_finish_analyses_and_finishes_a_file_and_writes_the_mp4_captions_and_rep
     env = {**os.environ, "PYTHONPATH": str(PROJECT_ROOT), "FRAMEPILOT_DATA_DIR": str(tmp_path / "data")}
     done = subprocess.run([sys.executable, "-m", "framepilot.cli", "finish", str(clip), "--preset", "portrait",
                            "--out", str(out), "--json", str(tmp_path / "report.json")],
-                          capture_output=True, text=True, env=env, timeout=280, cwd=tmp_path)
+                          capture_output=True, text=True, env=env, timeout=280, cwd=tmp_path, check=False)
 
     assert done.returncode in (0, 2), done.stderr[-2000:]  # 2: a check failed, and the report says which
     with av.open(str(out)) as container:
@@ -38,5 +38,5 @@ def test_finish_analyses_and_finishes_a_file_and_writes_the_mp4_captions_and_rep
 def test_finish_refuses_a_missing_file(tmp_path):
     env = {**os.environ, "PYTHONPATH": str(PROJECT_ROOT), "FRAMEPILOT_DATA_DIR": str(tmp_path / "data")}
     done = subprocess.run([sys.executable, "-m", "framepilot.cli", "finish", "nope.mp4", "--out", "x.mp4"],
-                          capture_output=True, text=True, env=env, timeout=60, cwd=tmp_path)
+                          capture_output=True, text=True, env=env, timeout=60, cwd=tmp_path, check=False)
     assert done.returncode == 1 and "no such file" in done.stderr
