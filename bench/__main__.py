@@ -13,7 +13,7 @@ import time
 from pathlib import Path
 
 BENCHES = ["bench_pipeline", "bench_shots", "bench_cost", "bench_jobs", "bench_analytics", "bench_storage", "bench_api",
-           "bench_uploads", "bench_signin", "bench_scaleout", "bench_hardening"]
+           "bench_uploads", "bench_signin", "bench_scaleout", "bench_hardening", "bench_finish"]
 RESULTS = Path(__file__).resolve().parent / "results"
 
 

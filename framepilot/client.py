@@ -126,8 +126,20 @@ class FramePilotClient:
 
     def download_render(self, video_id: str, out: Path) -> Path:
         """Stream the rendered preview of the edit to `out` (written whole or not at all)."""
+        return self._download(f"/api/videos/{video_id}/render", out)
+
+    def finish(self, video_id: str, options: dict[str, Any] | None = None) -> Submitted:
+        """Queue the finish of a video (preset and switches as in `FinishOptions`)."""
+        response = self._request("POST", f"/api/videos/{video_id}/finish", json=options or {})
+        return Submitted.model_validate_json(response.content)
+
+    def download_finish(self, video_id: str, out: Path) -> Path:
+        """Stream the latest finished MP4 to `out` (written whole or not at all)."""
+        return self._download(f"/api/videos/{video_id}/finish", out)
+
+    def _download(self, path: str, out: Path) -> Path:
         part = out.with_name(f".{out.name}.part")
-        with self._http.stream("GET", f"/api/videos/{video_id}/render") as response:
+        with self._http.stream("GET", path) as response:
             if response.is_error:
                 response.read()
                 _raise_for_problem(response)
@@ -135,6 +147,13 @@ class FramePilotClient:
                 fh.writelines(response.iter_bytes(1024 * 1024))
         part.replace(out)
         return out
+
+    def finish_report(self, video_id: str) -> dict[str, Any]:
+        """The latest finish's review (the `FinishReport` document)."""
+        return self._request("GET", f"/api/videos/{video_id}/finish/report").json()
+
+    def finish_captions(self, video_id: str, caption_format: str = "srt") -> bytes:
+        return self._request("GET", f"/api/videos/{video_id}/finish/captions.{caption_format}").content
 
     def timeline(self, video_id: str, timeline_format: str) -> bytes:
         """The edit for an editor: `otio`, `edl`, `fcp7_xml` or `fcpxml`."""

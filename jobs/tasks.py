@@ -20,6 +20,7 @@ from framepilot.core.stage_progress import Cancelled, ProgressFn
 from framepilot.models import (
     AnalysisParams,
     DirectorNotesParams,
+    FinishParams,
     Job,
     JobStatus,
     JobType,
@@ -94,6 +95,13 @@ def run_service(db: Database, settings: Settings, job: Job, progress: ProgressFn
             )
 
             video_edit.render_preview(db, settings, user, job.video_id, cut_list, progress=progress)
+        case FinishParams(options=options, cut_list=cut_list, provider=provider):
+            from framepilot.services import (
+                finish,  # the worker loads ffmpeg/mediapipe only when it finishes
+            )
+
+            finish.finish_video(db, settings, user, job.video_id, options, cut_list, provider=provider,
+                                job_id=job.id, progress=progress)
         case _:
             assert_never(job.params)
 

@@ -16,6 +16,7 @@ from framepilot.store import Database
 from framepilot.store import repository as repo
 from framepilot.ui.edit_view import cut_label, cut_timeline, summarise_edit
 from framepilot.ui.errors import error_text
+from framepilot.ui.finish_view import finish_section
 from framepilot.ui.job_display import progress_text
 from framepilot.ui.review import duration_text
 from framepilot.ui.safe_text import escape_markdown
@@ -43,6 +44,7 @@ def edit_panel(db: Database, user: User, video: Video) -> None:
     if cut_list is None or not cut_list.cuts:
         st.info("No cuts to suggest: there are no long pauses, fillers, false starts or retakes in the "
                 "transcript.", icon=":material/content_cut:")
+        finish_section(db, user, video)
         return
     summary = summarise_edit(cut_list)
     a, b, c = st.columns(3)
@@ -82,3 +84,5 @@ def edit_panel(db: Database, user: User, video: Video) -> None:
         column.download_button(exported.label, exported.text, exported.file_name, exported.mime_type,
                                icon=":material/download:", key=f"review_edit_{fmt.value}", on_click="ignore",
                                help=f"The edit as a timeline for your editor ({escape_markdown(stem)})")
+
+    finish_section(db, user, video)

@@ -83,7 +83,7 @@ def test_relative_imports_are_resolved_before_checking(tmp_path):
 LAYERS = {
     "models": 0, "errors": 0,
     "core": 1, "settings": 1,
-    "pipeline": 2, "cinematic": 2, "director": 2, "prompts": 2, "edit": 2,
+    "pipeline": 2, "cinematic": 2, "director": 2, "prompts": 2, "edit": 2, "finish": 2,
     "store": 3, "media_storage": 3, "queue": 3, "usage": 3, "providers": 3, "auth": 3,
     "services": 4,
     "cli": 5, "api": 5, "web": 5, "ui": 5, "client": 5,

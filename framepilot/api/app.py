@@ -11,7 +11,7 @@ from framepilot.api import problems
 from framepilot.api.body_limit import JSON_BODY_BYTES, BodyLimit
 from framepilot.api.deps import RateLimit
 from framepilot.api.job_feed import JobFeed
-from framepilot.api.routes import edit, exports, jobs, metrics, usage, videos
+from framepilot.api.routes import edit, exports, finish, jobs, metrics, usage, videos
 from framepilot.api.schemas import JobEvent, UploadForm
 from framepilot.core.metrics import RequestTimer, process_registry
 from framepilot.core.upload_pace import UploadPace, UserUploadSlots
@@ -47,7 +47,7 @@ def create_app(settings: Settings) -> FastAPI:
                                  recheck_s=settings.api_stream_recheck_s)
     problems.install(app)
     app.state.metrics = process_registry(store_collector(app.state.db, settings))
-    for module in (videos, exports, edit, jobs, usage, metrics):
+    for module in (videos, exports, edit, finish, jobs, usage, metrics):
         app.include_router(module.router)
     app.openapi = lambda: _openapi(app)
     upload_limit = settings.max_upload_bytes + videos.FORM_OVERHEAD_BYTES

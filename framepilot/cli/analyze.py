@@ -77,29 +77,38 @@ def summarise(result: AnalysisResult) -> str:
     return "\n".join(lines)
 
 
-def cmd_analyze(args: argparse.Namespace) -> int:
+def local_user(db, email: str | None):  # noqa: ANN001, ANN201 - Database -> User | None
+    """The account a local command works for: `--user`, or the demo account (created, and its
+    password shown once, the first time). None, said on stderr, when `--user` names no account."""
     from framepilot.services import accounts
-    from framepilot.services import analysis as service
-    from framepilot.services.ingest import ingest_path
-    from framepilot.settings import get_settings
-    from framepilot.store import open_database
     from framepilot.store import repository as repo
 
-    settings = get_settings()
-    db = open_database(settings)
-    if not args.video.is_file():
-        print(f"error: {args.video.name}: no such file", file=sys.stderr)
-        return 1
-    email = args.user or accounts.DEMO_EMAIL
-    if args.user is None:
+    if email is None:
+        email = accounts.DEMO_EMAIL
         password = accounts.ensure_demo_account(db)
         if password:
             print(f"Created the demo account {email} / {password} (shown once).", file=sys.stderr)
     found = repo.user_credentials(db, email)
     if found is None:
         print(f"error: no account {email}; add it with `framepilot users add`", file=sys.stderr)
+        return None
+    return found[0]
+
+
+def cmd_analyze(args: argparse.Namespace) -> int:
+    from framepilot.services import analysis as service
+    from framepilot.services.ingest import ingest_path
+    from framepilot.settings import get_settings
+    from framepilot.store import open_database
+
+    settings = get_settings()
+    db = open_database(settings)
+    if not args.video.is_file():
+        print(f"error: {args.video.name}: no such file", file=sys.stderr)
         return 1
-    user = found[0]
+    user = local_user(db, args.user)
+    if user is None:
+        return 1
 
     with stage_progress(args.interactive, args.video.name) as progress:  # refusals: cli.main says them
         video = ingest_path(db, settings, user, args.video).video

@@ -1,12 +1,15 @@
-"""`framepilot remote submit|watch|fetch|cuts|render`: use a FramePilot server over its HTTP
+"""`framepilot remote submit|watch|fetch|cuts|render|finish`: use a FramePilot server over its HTTP
 API (through `framepilot.client`), from any machine that can reach it."""
 
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import sys
 from pathlib import Path
+
+from framepilot.cli.finish import add_switches
 
 EXPORT_FORMATS = ("json", "srt", "vtt", "md")
 TIMELINE_FORMATS = ("otio", "edl", "fcp7_xml", "fcpxml")
@@ -51,11 +54,58 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("-o", "--output", type=Path, default=None, help="with --wait: download the MP4 here")
     p.set_defaults(func=cmd_render)
 
+    p = remote_sub.add_parser("finish", help="upload (or name) a video, analyse and finish it through the API")
+    p.add_argument("video", help="a video file to upload, or the id of an uploaded video")
+    p.add_argument("--preset", choices=["vertical", "square", "portrait", "landscape"], default="vertical")
+    p.add_argument("--out", type=Path, required=True, help="where to write the finished MP4")
+    p.add_argument("--json", type=Path, dest="json_out", help="write the finish report as JSON")
+    add_switches(p)
+    p.set_defaults(func=cmd_finish)
+
     for parser in remote_sub.choices.values():
         parser.add_argument("--url", default=os.environ.get("FRAMEPILOT_API_URL", "http://127.0.0.1:8502"),
                             help="server address (default: FRAMEPILOT_API_URL or http://127.0.0.1:8502)")
         parser.add_argument("--token", default=os.environ.get("FRAMEPILOT_API_TOKEN"),
                             help="personal API token (default: FRAMEPILOT_API_TOKEN)")
+
+
+def cmd_finish(args: argparse.Namespace) -> int:
+    from framepilot.cli.finish import options_of
+    from framepilot.client import ApiError
+
+    options = options_of(args).model_dump(mode="json")
+
+    def run(client) -> int:  # noqa: ANN001
+        path = Path(args.video)
+        if path.is_file():
+            accepted = client.upload(path, modes=["scene_director"])
+            video_id = accepted.video.id
+            if _follow(client, accepted.job.id) != 0:
+                return 1
+        else:
+            video_id = args.video
+        submitted = client.finish(video_id, options)
+        if _follow(client, submitted.job.id) != 0:
+            return 1
+        client.download_finish(video_id, args.out)
+        report = client.finish_report(video_id)
+        written = [str(args.out)]
+        for fmt in ("srt", "vtt"):
+            try:
+                args.out.with_suffix(f".{fmt}").write_bytes(client.finish_captions(video_id, fmt))
+                written.append(str(args.out.with_suffix(f".{fmt}")))
+            except ApiError:  # no captions (no speech, or switched off)
+                pass
+        if args.json_out:
+            args.json_out.write_text(json.dumps(report, indent=1))
+            written.append(str(args.json_out))
+        for check in report["checks"]:
+            verdict = {True: "ok", False: "FAIL", None: "--"}[check["passed"]]
+            print(f"[{verdict:>4}] {check['name']:<14} {check['before']} -> {check['after']}  {check['detail']}")
+        print("Wrote " + ", ".join(written), file=sys.stderr)
+        return 0 if all(c["passed"] is not False for c in report["checks"]) else 2
+
+    return _run(args, run)
 
 
 def _client(args: argparse.Namespace):  # noqa: ANN202 - FramePilotClient | None

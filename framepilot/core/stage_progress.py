@@ -21,6 +21,7 @@ STAGE_WEIGHTS: dict[Stage, float] = {
     Stage.DIRECT: 12,
     Stage.VOICE: 8,
     Stage.RENDER: 10,
+    Stage.FINISH: 10,
 }
 
 

@@ -1,5 +1,5 @@
 """Domain models shared by the pipeline, the store, the jobs and the pages, one module per
-aggregate: `accounts`, `videos`, `analysis` (transcript and shots), `director`, `edit`, `jobs`,
+aggregate: `accounts`, `videos`, `analysis` (transcript and shots), `director`, `edit`, `finish`, `jobs`,
 `usage`, and `document` (the analysis document). Each pipeline stage returns one of these; the
 store persists them; pages render them. Import them from here: the names below are the public ones.
 """
@@ -32,9 +32,14 @@ from framepilot.models.edit import Cut as Cut
 from framepilot.models.edit import CutKind as CutKind
 from framepilot.models.edit import CutList as CutList
 from framepilot.models.edit import KeptRange as KeptRange
+from framepilot.models.finish import CaptionStyle as CaptionStyle
+from framepilot.models.finish import FinishOptions as FinishOptions
+from framepilot.models.finish import PresetName as PresetName
+from framepilot.models.finish import Stabilise as Stabilise
 from framepilot.models.jobs import AnalysisParams as AnalysisParams
 from framepilot.models.jobs import DirectorModes as DirectorModes
 from framepilot.models.jobs import DirectorNotesParams as DirectorNotesParams
+from framepilot.models.jobs import FinishParams as FinishParams
 from framepilot.models.jobs import Job as Job
 from framepilot.models.jobs import JobParams as JobParams
 from framepilot.models.jobs import JobStatus as JobStatus

@@ -11,6 +11,7 @@ from pydantic import AfterValidator, Field, computed_field
 from framepilot.models.base import _Model
 from framepilot.models.director import DirectorMode
 from framepilot.models.edit import CutList
+from framepilot.models.finish import FinishOptions
 
 
 class JobType(StrEnum):
@@ -18,6 +19,7 @@ class JobType(StrEnum):
     DIRECTOR_NOTES = "director_notes"
     TTS = "tts"
     RENDER_EDIT = "render_edit"
+    FINISH = "finish"
 
 
 class JobStatus(StrEnum):
@@ -97,10 +99,25 @@ class RenderEditParams(_JobParams):
         return []
 
 
+class FinishParams(_JobParams):
+    """A finish job: the edit (a snapshot of `cut_list`, None for the whole video) rendered
+    for a platform with these options, then reviewed; `finish_key` names its files so the
+    same finish reuses its job."""
+
+    type: Literal[JobType.FINISH] = JobType.FINISH
+    finish_key: str
+    options: FinishOptions = Field(default_factory=FinishOptions)
+    cut_list: CutList | None = None
+
+    @property
+    def director_modes(self) -> list[DirectorMode]:
+        return []
+
+
 # What a job runs, one model per job type. Stored as JSON beside the job's type column;
 # the repository parses it once (old rows included) into one of these.
 JobParams = Annotated[
-    AnalysisParams | DirectorNotesParams | VoiceParams | RenderEditParams, Field(discriminator="type")
+    AnalysisParams | DirectorNotesParams | VoiceParams | RenderEditParams | FinishParams, Field(discriminator="type")
 ]
 
 

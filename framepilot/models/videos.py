@@ -28,6 +28,7 @@ class Stage(StrEnum):
     DIRECT = "direct"
     VOICE = "voice"
     RENDER = "render"  # the tightened preview of the edit (its own job)
+    FINISH = "finish"  # the finished render for a platform, and its review (its own job)
 
 
 class VideoProbe(_Model):

@@ -21,6 +21,8 @@ from framepilot.models import (
     AnalysisParams,
     DirectorMode,
     DirectorNotesParams,
+    FinishOptions,
+    FinishParams,
     Job,
     JobParams,
     JobStatus,
@@ -146,6 +148,28 @@ def submit_render(db: Database, settings: Settings, user: User, video_id: str) -
                 job.status != JobStatus.COMPLETED or rendered):
             return Submission(job, reused=True)
     params = RenderEditParams(edit_key=key, cut_list=cut_list)
+    return Submission(_create(db, settings, user, video_id, params), reused=False)
+
+
+def submit_finish(db: Database, settings: Settings, user: User, video_id: str, options: FinishOptions,
+                  provider: str | None = None) -> Submission:
+    """Queue the finish of the edit as the user has chosen it now, with these options (a job
+    already making the same finish, or one that made it while its files are still kept, is
+    returned instead). Raises NotReady before transcription."""
+    from framepilot.services import finish
+
+    cut_list = video_edit.load_cut_list(db, user, video_id)
+    if cut_list is None:
+        raise video_edit.NotReady("This video has not been transcribed yet, so there is nothing to finish.")
+    key = finish.finish_key(options, cut_list if options.trim else None)
+    video = repo.get_video(db, user, video_id)
+    made = finish.stored_finish(settings, video, key) is not None
+    for job in repo.list_jobs(db, user, statuses=[*IN_FLIGHT, JobStatus.COMPLETED], video_id=video_id):
+        if isinstance(job.params, FinishParams) and job.params.finish_key == key and (
+                job.status != JobStatus.COMPLETED or made):
+            return Submission(job, reused=True)
+    params = FinishParams(finish_key=key, options=options, cut_list=cut_list if options.trim else None,
+                          provider=provider or settings.provider)
     return Submission(_create(db, settings, user, video_id, params), reused=False)
 
 

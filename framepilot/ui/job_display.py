@@ -13,12 +13,14 @@ STAGE_LABELS: dict[str, str] = {
     Stage.DIRECT.value: "Writing director notes",
     Stage.VOICE.value: "Recording the voiceover",
     Stage.RENDER.value: "Rendering the tightened preview",
+    Stage.FINISH.value: "Finishing: framing, sound, captions, then the review",
 }
 JOB_TITLES: dict[JobType, str] = {
     JobType.VIDEO_ANALYSIS: "Analysis",
     JobType.DIRECTOR_NOTES: "Director notes",
     JobType.TTS: "Voiceover",
     JobType.RENDER_EDIT: "Tightened preview",
+    JobType.FINISH: "Finish",
 }
 STATUS_ICONS: dict[JobStatus, str] = {
     JobStatus.QUEUED: ":material/schedule:",

@@ -77,3 +77,25 @@ def test_render_queues_the_tightened_preview_and_plays_it_when_done(db, settings
     execute_job(db, settings, job.id)
     at = open_page(user_a, "pages/review.py", video_id=video.id)
     assert len(at.get("video")) == 2  # the original and the tightened preview
+
+
+def test_finish_queues_a_finish_with_the_chosen_preset_and_switches_and_shows_its_review(db, settings, user_a,
+                                                                                       video):
+    from framepilot.models import PresetName
+
+    at = open_page(user_a, "pages/review.py", video_id=video.id)
+    at.selectbox(key="review_finish_preset").set_value(PresetName.SQUARE).run()
+    at.toggle(key="review_finish_captions").set_value(False).run()
+    at.button(key="review_finish_go").click().run()
+
+    (job,) = [j for j in repo.list_jobs(db, user_a, video_id=video.id) if j.type == JobType.FINISH]
+    assert (job.params.options.preset, job.params.options.captions) == (PresetName.SQUARE, False)
+    assert "Finishing" in texts(at)
+
+    from jobs.tasks import execute_job
+
+    execute_job(db, settings, job.id)
+    at = open_page(user_a, "pages/review.py", video_id=video.id)
+    (report,) = [d for d in at.dataframe if "Fix" in d.value.columns]
+    assert "Loudness (LUFS)" in list(report.value["Fix"])
+    assert len(at.get("video")) >= 2  # the original beside the finished video
