@@ -94,9 +94,10 @@ def _go_to(url: str, label: str) -> NoReturn:
     st.stop()
 
 
-def start_session(user: User) -> NoReturn:
-    """After the password (or identity provider) check: a one-time code, then the cookie route."""
-    _go_to(session_url(sessions.issue_code(database(), user)), "Continue to FramePilot")
+def start_session(user: User, back_to: str = "/") -> NoReturn:
+    """After the password (or identity provider) check: a one-time code, then the cookie route,
+    which sends the browser on to `back_to` (one of the app's own addresses)."""
+    _go_to(session_url(sessions.issue_code(database(), user), back_to), "Continue to FramePilot")
 
 
 def sign_out() -> NoReturn:

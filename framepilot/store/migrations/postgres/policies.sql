@@ -43,7 +43,10 @@ BEGIN
             ('sign_in_codes',       'user_id = framepilot_acting_user()'),
             ('user_identities',     'user_id = framepilot_acting_user()'),
             ('rate_limits',         'false'),
-            ('edit_cut_choices',    'framepilot_owns_video(video_id)')
+            ('edit_cut_choices',    'framepilot_owns_video(video_id)'),
+            ('note_marks',          'framepilot_owns_video(video_id)'),
+            ('edit_user_cuts',      'framepilot_owns_video(video_id)'),
+            ('edit_steps',          'framepilot_owns_video(video_id)')
         ) AS p(tbl, rule_sql)
         WHERE to_regclass(p.tbl) IS NOT NULL
     LOOP
