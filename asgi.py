@@ -9,6 +9,7 @@ finds `app` below and serves it with uvicorn.
 
 import streamlit as st
 from starlette.middleware import Middleware
+from streamlit.runtime.pages_manager import PagesManager
 
 from framepilot.auth.sessions import SessionPolicy
 from framepilot.core.logs import configure_logging
@@ -21,6 +22,12 @@ from framepilot.web.upload_guard import UploadGuard
 settings = get_settings()
 configure_logging(settings.log_level)
 db = open_database(settings)
+
+# app.py chooses the pages with st.navigation. Until the first script run in a new process
+# calls it, Streamlit takes a folder named pages/ for its older multipage scheme and runs a
+# page file alone for its address: a link to /review opened first after a restart skipped
+# app.py (its sign-in form, the return to the link). st.navigation sets this same flag.
+PagesManager.uses_pages_directory = False
 
 app = st.App(
     "app.py",

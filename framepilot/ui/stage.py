@@ -33,7 +33,6 @@ video {{
 @media (max-width: {PHONE_MAX_WIDTH_PX}px) {{
   .st-key-review_notes {{ max-height: none; overflow-y: visible; }}
   [data-baseweb="tab-list"] {{ flex-wrap: wrap; row-gap: 0.25rem; }}
-  [data-testid="stMainBlockContainer"] {{ padding-top: 3rem; }}
 }}
 """
 
