@@ -138,6 +138,19 @@ def release_uploads(files: list) -> None:
         remove(session_id=ctx.session_id, file_id=upload.file_id)
 
 
+# --- renders to take away ---------------------------------------------------------------
+
+
+def render_download(source: str, file_name: str, key: str, label: str = "Download") -> None:
+    """A download button for a rendered file: read from disk only when clicked, or a link to
+    its presigned address when media is in S3."""
+    if source.startswith(("http://", "https://")):
+        st.link_button(label, source, icon=":material/download:")
+        return
+    st.download_button(label, data=lambda: open(source, "rb"), file_name=file_name, mime="video/mp4",  # noqa: SIM115
+                       icon=":material/download:", key=key, on_click="ignore")
+
+
 # --- the video a page is about --------------------------------------------------------
 
 

@@ -24,7 +24,7 @@ from framepilot.ui.review import (
 )
 from framepilot.ui.safe_text import escape_markdown
 from framepilot.ui.stage import stage_columns
-from pages.common import chosen_video, database, require_user
+from pages.common import chosen_video, database, render_download, require_user
 from pages.review_edit import edit_panel
 from pages.review_notes import notes_panel
 from pages.review_transcript import transcript_panel
@@ -146,6 +146,8 @@ with voice_tab:
                    f"“{voiceover.voice}” · {duration_text(voiceover.duration_s)}")
         if media.voiceover_preview:
             st.video(media.voiceover_preview)
+            render_download(media.voiceover_preview, f"{video.filename.rsplit('.', 1)[0]}-voiceover.mp4",
+                            "review_voiceover_download", label="Download the voiced video")
         if media.voiceover_audio:
             st.audio(media.voiceover_audio)
 

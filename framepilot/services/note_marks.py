@@ -46,8 +46,10 @@ def marked_keys(db: Database, user: User, video_id: str) -> dict[DirectorMode, d
     return out
 
 
-def open_notes(db: Database, user: User, video_id: str, mode: DirectorMode,
-               notes: Sequence[DirectorNote]) -> list[DirectorNote]:
-    """The notes neither done nor ignored: what the finish render still acts on."""
+def open_notes(db: Database, user: User, video_id: str, mode: DirectorMode) -> list[DirectorNote]:
+    """The mode's latest notes that are neither done nor ignored: what the finish render and
+    the next analysis still act on."""
+    result = repo.latest_director_result(db, user, video_id, mode)
+    notes = result.notes if result is not None else []
     marked = marks(db, user, video_id, mode)
     return [note for key, note in zip(note_keys(notes), notes) if key not in marked]

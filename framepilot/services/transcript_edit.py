@@ -43,8 +43,9 @@ def _edit(db: Database, user: User, video_id: str) -> CutList:
 
 
 def _push(db: Database, user: User, video_id: str, steps: list[EditStep]) -> None:
-    for step in steps:
-        repo.push_edit_step(db, user, video_id, step.model_dump_json())
+    """One action (however many steps) is one entry: undo puts all of it back."""
+    if steps:
+        repo.push_edit_step(db, user, video_id, json.dumps([step.model_dump(mode="json") for step in steps]))
 
 
 def cut_range(db: Database, user: User, video_id: str, start_s: float, end_s: float) -> CutList:
@@ -116,7 +117,12 @@ def undo(db: Database, user: User, video_id: str) -> bool:
     raw = repo.pop_edit_step(db, user, video_id)
     if raw is None:
         return False
-    step = EditStep.model_validate(json.loads(raw))
+    for item in reversed(json.loads(raw)):
+        _revert(db, user, video_id, EditStep.model_validate(item))
+    return True
+
+
+def _revert(db: Database, user: User, video_id: str, step: EditStep) -> None:
     if step.op == "add":
         repo.delete_user_cut(db, user, video_id, step.cut_id)
     elif step.op in ("remove", "trim") and step.frames is not None:
@@ -126,4 +132,3 @@ def undo(db: Database, user: User, video_id: str) -> bool:
         cleared = [k for k, v in step.before.items() if v is None]
         if cleared:
             repo.clear_cut_choices(db, user, video_id, cleared)
-    return True
