@@ -8,6 +8,7 @@ from framepilot.auth import tokens
 from framepilot.settings import get_settings
 from framepilot.store import repository as repo
 from framepilot.ui.safe_text import escape_markdown
+from pages.account_password import password_form
 from pages.common import database, require_user
 
 NEW_SECRET_KEY = "account_new_secret"  # (name, token) of the token created on the last run
@@ -17,6 +18,7 @@ user = require_user()
 db, settings = database(), get_settings()
 st.title(":material/key: Account")
 st.caption(f"Signed in as {escape_markdown(user.email)}")
+password_form(user)
 
 st.subheader("API tokens")
 st.write(

@@ -22,7 +22,7 @@ PAGE_ADDRESSES: dict[str, str] = {
     "sign_in": SIGN_IN,
 }
 # Query parameters a page reads from its address (and so that survive signing in).
-KEPT_QUERY = ("video", "mode")
+KEPT_QUERY = ("video", "mode", "changed")
 
 
 def return_address(page: str, query: dict[str, str]) -> str:
