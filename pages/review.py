@@ -158,7 +158,10 @@ with export_tab:
         ("Full analysis (JSON)", exports.ExportFormat.JSON, ":material/data_object:", "review_json"),
         ("Director notes (Markdown)", exports.ExportFormat.MD, ":material/description:", "review_markdown"),
     ]
-    for column, (label, export_format, icon, key) in zip(st.columns(4), downloads):
+    if not transcript.segments:  # no speech: an empty subtitle file helps nobody
+        downloads = downloads[2:]
+        st.caption("No speech was found, so there are no subtitles to download.")
+    for column, (label, export_format, icon, key) in zip(st.columns(len(downloads)), downloads):
         file = exports.export_file(result, video.filename, export_format)
         column.download_button(label, file.text, file.filename, file.media_type, icon=icon, key=key,
                                on_click="ignore")

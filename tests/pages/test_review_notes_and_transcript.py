@@ -66,3 +66,16 @@ def test_picking_words_plays_from_the_word_and_cut_strikes_them_through_until_un
     at.button(key="review_undo").click().run()
     assert "~~" not in "".join(o.content for o in at.pills(key="review_words_1").proto.options)
     assert load_cut_list(db, user_a, video.id).kept_frames == before
+
+
+def test_a_clip_without_speech_offers_no_empty_subtitle_files(db, settings, user_a, tmp_path, monkeypatch):
+    from framepilot.models import Transcript
+    from framepilot.store import repository as repo
+
+    video = analysed_video(db, settings, user_a, tmp_path)
+    repo.save_transcript(db, user_a, video.id, Transcript(no_speech=True, no_speech_reason="No speech in it."))
+    at = Browser(db, monkeypatch).signed_in_as(user_a).open("pages/review.py", video.id)
+
+    labels = {b.proto.label for b in at.get("download_button")}
+    assert "Subtitles (SRT)" not in labels and "Full analysis (JSON)" in labels
+    assert any("no subtitles to download" in c.value for c in at.caption)
