@@ -21,6 +21,7 @@ from framepilot.ui.review import (
     seek_time,
     shot_facts,
     shot_heading,
+    shot_words,
 )
 from framepilot.ui.safe_text import escape_markdown
 from framepilot.ui.stage import stage_columns
@@ -116,7 +117,8 @@ with shots_tab:
             if shot.index in media.keyframes:
                 st.image(media.keyframes[shot.index])
             st.markdown(f"**{shot_heading(shot)}**")
-            st.caption(escape_markdown(" · ".join(shot_facts(shot))))
+            st.markdown(":gray[" + escape_markdown(" · ".join(shot_words(shot))) + "]",
+                        help=escape_markdown(" · ".join(shot_facts(shot))))
             for issue in shot.issues:
                 st.markdown(f":orange[:material/warning:] {escape_markdown(issue)}")
             st.button(f"Play from {mmss(shot.start_s)}", icon=":material/play_arrow:",
