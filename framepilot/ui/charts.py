@@ -131,7 +131,7 @@ def _seek_points(row: str, shots: Sequence[Shot], segments: Sequence, duration_s
 
     return go.Scatter(
         mode="markers", x=times, y=[row] * len(times), meta="seek", showlegend=False, name="Play from here",
-        marker=dict(size=18, opacity=0, symbol="line-ns"), customdata=[[t, -1] for t in times],
+        marker=dict(size=16, opacity=0, symbol="square"), customdata=[[t, -1] for t in times],
         hovertext=[under(t) for t in times], hoverinfo="text",
     )
 
