@@ -11,6 +11,7 @@ from framepilot.settings import get_settings
 from framepilot.store import repository as repo
 from framepilot.ui.errors import error_text
 from framepilot.ui.safe_text import escape_markdown
+from pages.account_password import password_form
 from pages.common import client_address, database, require_user
 
 NEW_SECRET_KEY = "account_new_secret"  # (name, token) of the token created on the last run
@@ -20,6 +21,7 @@ user = require_user()
 db, settings = database(), get_settings()
 st.title(":material/key: Account")
 st.caption(f"Signed in as {escape_markdown(user.email)}")
+password_form(user)
 
 st.subheader("Your limits")
 st.caption("Set by your administrator. Uploads, jobs and tokens past a limit are refused with a message naming it.")
@@ -59,7 +61,15 @@ if new_secret:
     st.caption("Send it as `Authorization: Bearer <token>`.")
 
 
+REVOKE_ASKED = "account_revoke_asked"  # the token whose revocation awaits a second click
+
+
+def ask_revoke(token_id: str | None) -> None:
+    st.session_state[REVOKE_ASKED] = token_id
+
+
 def revoke(token_id: str) -> None:
+    st.session_state[REVOKE_ASKED] = None
     try:
         tokens.revoke_token(db, user, token_id)
     except repo.NotFound:
@@ -82,6 +92,12 @@ for token in existing:
             f"expires {f'{token.expires_at:%Y-%m-%d %H:%M}' if token.expires_at else 'never'} · "
             f"last used {f'{token.last_used_at:%Y-%m-%d %H:%M}' if token.last_used_at else 'never'} (UTC)"
         )
-        if state == "active":
+        if state == "active" and st.session_state.get(REVOKE_ASKED) == token.id:
+            info.warning("Revoke this token? Whatever uses it stops working at once. This can't be undone.",
+                         icon=":material/warning:")
+            action.button("Revoke for good", icon=":material/block:", key=f"account_revoke_confirm_{token.id}",
+                          type="primary", on_click=revoke, args=(token.id,))
+            action.button("Keep it", key=f"account_revoke_cancel_{token.id}", on_click=ask_revoke, args=(None,))
+        elif state == "active":
             action.button("Revoke", icon=":material/block:", key=f"account_revoke_{token.id}",
-                          on_click=revoke, args=(token.id,))
+                          on_click=ask_revoke, args=(token.id,))

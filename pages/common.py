@@ -103,11 +103,12 @@ def _go_to(url: str, label: str, cookie: tuple[str, str, str] | None = None) -> 
     st.stop()
 
 
-def start_session(user: User) -> NoReturn:
+def start_session(user: User, back_to: str = "/") -> NoReturn:
     """After the password (or identity provider) check: a one-time code bound to this browser
-    by a short-lived cookie, then the cookie route."""
+    by a short-lived cookie, then the cookie route, which sends the browser on to `back_to`
+    (one of the app's own addresses)."""
     issued = sessions.issue_code(database(), user)
-    _go_to(session_url(issued.code), "Continue to FramePilot",
+    _go_to(session_url(issued.code, back_to), "Continue to FramePilot",
            cookie=(BROWSER_COOKIE, issued.browser_key.get_secret_value(), SESSION_PATH))
 
 
@@ -147,6 +148,19 @@ def release_uploads(files: list) -> None:
     remove = getattr(ctx.uploaded_file_mgr, "remove_file", None) if ctx else None
     for upload in files if remove else []:
         remove(session_id=ctx.session_id, file_id=upload.file_id)
+
+
+# --- renders to take away ---------------------------------------------------------------
+
+
+def render_download(source: str, file_name: str, key: str, label: str = "Download") -> None:
+    """A download button for a rendered file: read from disk only when clicked, or a link to
+    its presigned address when media is in S3."""
+    if source.startswith(("http://", "https://")):
+        st.link_button(label, source, icon=":material/download:")
+        return
+    st.download_button(label, data=lambda: open(source, "rb"), file_name=file_name, mime="video/mp4",  # noqa: SIM115
+                       icon=":material/download:", key=key, on_click="ignore")
 
 
 # --- the video a page is about --------------------------------------------------------

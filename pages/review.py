@@ -1,9 +1,10 @@
-"""One video's review: player and clickable scene timeline, shots, transcript, charts, exports."""
+"""One video's review: the player with the director's notes beside it (under it on a phone), the
+clickable timeline, then shots, the transcript (the edit), charts, voiceover, exports and the edit."""
 
 import streamlit as st
 
 from framepilot.core.wording import plural
-from framepilot.models import DirectorMode, JobStatus, VideoStatus
+from framepilot.models import JobStatus, VideoStatus
 from framepilot.services import exports
 from framepilot.services.analysis import load_analysis
 from framepilot.services.media import review_media
@@ -11,6 +12,7 @@ from framepilot.settings import get_settings
 from framepilot.store import repository as repo
 from framepilot.ui import charts
 from framepilot.ui.job_display import progress_text
+from framepilot.ui.player import PLAYER_KEY, player_style, seek_script
 from framepilot.ui.review import (
     cost_text,
     duration_text,
@@ -19,10 +21,14 @@ from framepilot.ui.review import (
     seek_time,
     shot_facts,
     shot_heading,
+    shot_words,
 )
 from framepilot.ui.safe_text import escape_markdown
-from pages.common import chosen_video, database, require_user
+from framepilot.ui.stage import stage_columns
+from pages.common import chosen_video, database, render_download, require_user
 from pages.review_edit import edit_panel
+from pages.review_notes import notes_panel
+from pages.review_transcript import transcript_panel
 
 START_KEY = "review_start"  # {"video": id, "t": seconds}: where the player starts
 
@@ -56,8 +62,12 @@ if result is None or not result.shots:
     st.stop()
 
 
+SEEKS_KEY = "review_seeks"  # how many seeks so far: makes each exact-seek script new
+
+
 def seek(seconds: float) -> None:
     st.session_state[START_KEY] = {"video": video.id, "t": float(seconds)}
+    st.session_state[SEEKS_KEY] = st.session_state.get(SEEKS_KEY, 0) + 1
 
 
 def seek_to_clicked_point() -> None:
@@ -69,33 +79,28 @@ def seek_to_clicked_point() -> None:
 media = review_media(get_settings(), video, result.shots, result.voiceover)
 state = st.session_state.get(START_KEY) or {}
 start = state.get("t", 0.0) if state.get("video") == video.id else 0.0
-transcript, scene = result.transcript, result.director.get(DirectorMode.SCENE_DIRECTOR.value)
+transcript, probe = result.transcript, result.video
 
-player, facts = st.columns([3, 2])
-with player:
+player, notes = st.columns(stage_columns(probe.display_width, probe.display_height))
+with player, st.container(key=PLAYER_KEY):
     if media.video:
+        st.html(player_style(probe.display_width, probe.display_height))
         subtitles = {"Off": "", "Transcript": exports.to_vtt(transcript)} if transcript.segments else None
         st.video(media.video, start_time=int(start), subtitles=subtitles)
-        st.caption(f"Playing from {mmss(start)}. Click a shot or a line to jump there.")
+        if st.session_state.get(SEEKS_KEY):
+            st.html(seek_script(start, st.session_state[SEEKS_KEY]), unsafe_allow_javascript=True)
+        st.caption(f"Playing from {mmss(start)}. Click a note, a word or the timeline to play from there.")
     else:
         st.warning("The video file is no longer stored.", icon=":material/warning:")
-with facts:
-    st.subheader(escape_markdown(video.filename))
-    a, b, c = st.columns(3)
-    a.metric("Duration", duration_text(result.video.duration_s))
-    b.metric("Shots", len(result.shots))
-    c.metric("Cost", cost_text(video.cost_usd))
-    if transcript.no_speech:
-        st.caption(escape_markdown(transcript.no_speech_reason or "No speech found."))
-    else:
-        words = plural(len(transcript.words), "word", thousands=True)
-        st.caption(f"{words} · language {escape_markdown(transcript.language or 'unknown')}")
-    if scene is not None and scene.summary:
-        st.markdown("**Director's summary.**")
-        st.text(scene.summary)
+with notes:
+    st.markdown(f"### {escape_markdown(video.filename)}",
+                help=f"{duration_text(probe.duration_s)} · {plural(len(result.shots), 'shot')} · "
+                     f"analysis cost {cost_text(video.cost_usd)}")
+    mode = notes_panel(db, user, video, result.director, seek)
+chosen = result.director.get(mode.value)
 
 st.plotly_chart(
-    charts.scene_timeline(result.shots, transcript, result.video.duration_s, scene.notes if scene else ()),
+    charts.scene_timeline(result.shots, transcript, probe.duration_s, chosen.notes if chosen else ()),
     on_select=seek_to_clicked_point, selection_mode="points", key="review_timeline",
     config={"displayModeBar": False},
 )
@@ -112,31 +117,15 @@ with shots_tab:
             if shot.index in media.keyframes:
                 st.image(media.keyframes[shot.index])
             st.markdown(f"**{shot_heading(shot)}**")
-            st.caption(escape_markdown(" · ".join(shot_facts(shot))))
+            st.markdown(":gray[" + escape_markdown(" · ".join(shot_words(shot))) + "]",
+                        help=escape_markdown(" · ".join(shot_facts(shot))))
             for issue in shot.issues:
                 st.markdown(f":orange[:material/warning:] {escape_markdown(issue)}")
             st.button(f"Play from {mmss(shot.start_s)}", icon=":material/play_arrow:",
                       key=f"review_shot_{shot.index}", on_click=seek, args=(shot.start_s,))
 
 with transcript_tab:
-    if transcript.unreadable:
-        st.warning(transcript.unreadable, icon=":material/lock:")
-    elif transcript.no_speech or not transcript.segments:
-        st.info(escape_markdown(transcript.no_speech_reason or "No speech was found in this video."),
-                icon=":material/mic_off:")
-    for i, segment in enumerate(transcript.segments):
-        when, text = st.columns([1, 8], vertical_alignment="center")
-        when.button(mmss(segment.start), key=f"review_line_{i}", on_click=seek, args=(segment.start,),
-                    icon=":material/play_arrow:", help="Play from here")
-        text.text(segment.text)
-    if transcript.words:
-        with st.expander("Word timing", icon=":material/timer:"):
-            st.dataframe(
-                [{"word": w.word, "start (s)": round(w.start, 2), "end (s)": round(w.end, 2),
-                  "confidence": None if w.probability is None else round(w.probability, 2)}
-                 for w in transcript.words],
-                hide_index=True, width="stretch",
-            )
+    transcript_panel(db, user, video, transcript, seek)
 
 with charts_tab:
     left, right = st.columns(2)
@@ -159,6 +148,8 @@ with voice_tab:
                    f"“{voiceover.voice}” · {duration_text(voiceover.duration_s)}")
         if media.voiceover_preview:
             st.video(media.voiceover_preview)
+            render_download(media.voiceover_preview, f"{video.filename.rsplit('.', 1)[0]}-voiceover.mp4",
+                            "review_voiceover_download", label="Download the voiced video")
         if media.voiceover_audio:
             st.audio(media.voiceover_audio)
 
@@ -169,7 +160,10 @@ with export_tab:
         ("Full analysis (JSON)", exports.ExportFormat.JSON, ":material/data_object:", "review_json"),
         ("Director notes (Markdown)", exports.ExportFormat.MD, ":material/description:", "review_markdown"),
     ]
-    for column, (label, export_format, icon, key) in zip(st.columns(4), downloads):
+    if not transcript.segments:  # no speech: an empty subtitle file helps nobody
+        downloads = downloads[2:]
+        st.caption("No speech was found, so there are no subtitles to download.")
+    for column, (label, export_format, icon, key) in zip(st.columns(len(downloads)), downloads):
         file = exports.export_file(result, video.filename, export_format)
         column.download_button(label, file.text, file.filename, file.media_type, icon=icon, key=key,
                                on_click="ignore")

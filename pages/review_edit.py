@@ -10,6 +10,7 @@ from framepilot.edit.timeline import TimelineError, TimelineFormat
 from framepilot.errors import FramePilotError
 from framepilot.models import JobStatus, JobType, User, Video
 from framepilot.services import edit as video_edit
+from framepilot.services import transcript_edit
 from framepilot.services.jobs import submit_render
 from framepilot.settings import get_settings
 from framepilot.store import Database
@@ -20,6 +21,7 @@ from framepilot.ui.finish_view import finish_section
 from framepilot.ui.job_display import progress_text
 from framepilot.ui.review import duration_text
 from framepilot.ui.safe_text import escape_markdown
+from pages.common import render_download
 
 
 def _render_job(db: Database, user: User, video: Video):  # noqa: ANN202 - Job | None
@@ -36,7 +38,8 @@ def _render_under_way(db: Database, user: User, job_id: str) -> None:
 
 
 def _switch(db: Database, user: User, video: Video, cut_id: str) -> None:
-    video_edit.choose_cuts(db, user, video.id, {cut_id: st.session_state[f"review_cut_{cut_id}"]})
+    """Through the transcript edit, so the Transcript tab's Undo puts a switch back too."""
+    transcript_edit.switch_cut(db, user, video.id, cut_id, st.session_state[f"review_cut_{cut_id}"])
 
 
 def edit_panel(db: Database, user: User, video: Video) -> None:
@@ -64,6 +67,8 @@ def edit_panel(db: Database, user: User, video: Video) -> None:
     job = _render_job(db, user, video)
     if preview is not None:
         st.video(preview)
+        render_download(preview, f"{Path(video.filename).stem or 'video'}-tightened.mp4", "review_preview_download",
+                        label="Download the tightened video")
     elif job is not None:
         st.fragment(run_every=1)(_render_under_way)(db, user, job.id)
     elif st.button("Render the tightened preview", icon=":material/movie_edit:", key="review_render"):

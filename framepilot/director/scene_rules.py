@@ -142,9 +142,13 @@ def read_inputs(inputs: DirectorInputs) -> Reading:
     )
 
 
-def note(start: float, end: float, category: str, severity: str, text: str, evidence: str) -> DirectorNote:
+def note(start: float, end: float, category: str, severity: str, text: str, evidence: str,
+         at: float | None = None) -> DirectorNote:
+    """`at`: the moment the note is about when it is narrower than the range (the Review page
+    marks and plays the note there)."""
     return DirectorNote(start_s=round(start, 2), end_s=round(max(end, start), 2), category=category,
-                        severity=severity, note=text, evidence=evidence)
+                        severity=severity, note=text, evidence=evidence,
+                        at_s=None if at is None else round(at, 2))
 
 
 def one_step(scale: ShotScale) -> tuple[ShotScale, str]:
@@ -365,7 +369,7 @@ def long_takes(r: Reading) -> list[DirectorNote]:
                  if points else say("long_take.middle", r.lang))
         notes.append(note(shot.start_s, shot.end_s, "cut",
                           "warning" if length > 2 * LONG_TAKE_S else "suggestion", text,
-                          say("long_take.evidence", r.lang, length=length)))
+                          say("long_take.evidence", r.lang, length=length), at=points[0] if points else None))
     return notes
 
 

@@ -4,8 +4,8 @@ One ffmpeg pass (the bundled binary): `select` keeps the kept frames by number a
 the kept sound by time, each restamped end to end, so memory stays flat however many cuts
 there are and picture and sound stay in sync. Sound is cut in 64-sample steps (1.3 ms at
 48 kHz) and faded out and back in over FADE_S either side of every join, so cuts don't
-click. Like the voiceover preview it is for watching in the browser: at most 720 px high,
-x264 ultrafast. The duration is the sum of the kept ranges; nothing here decides what to cut.
+click. It keeps the source's resolution (it is a file to take away, not only to watch), x264
+ultrafast. The duration is the sum of the kept ranges; nothing here decides what to cut.
 """
 
 from __future__ import annotations
@@ -23,7 +23,7 @@ from pydantic import BaseModel
 
 from framepilot.models import CutList, KeptRange
 from framepilot.pipeline.media_input import ffmpeg_input_args
-from framepilot.pipeline.preview import CRF, MAX_HEIGHT, PRESET, THREADS, PreviewError
+from framepilot.pipeline.preview import CRF, PRESET, THREADS, PreviewError
 
 FADE_S = 0.01
 AUDIO_STEP_SAMPLES = 64
@@ -64,7 +64,7 @@ def _declick(ranges: list[KeptRange], fps: float) -> str:
 def _command(video: Path, demuxer: str, cut_list: CutList, out: Path, has_audio: bool, height: int) -> list[str]:
     ranges = cut_list.kept_ranges()
     fps = cut_list.fps
-    scale = f",scale=-2:{min(MAX_HEIGHT, height) // 2 * 2}" if height > MAX_HEIGHT else ""
+    scale = f",scale=-2:{height // 2 * 2}" if height % 2 else ""  # x264 needs even sizes; nothing smaller
     graph = f"[0:v:0]select='{_frames_kept(ranges)}',setpts=N/({fps:.6f}*TB){scale},format=yuv420p[v]"
     maps = ["-map", "[v]"]
     if has_audio:

@@ -24,6 +24,7 @@ from framepilot.models.director import DirectorInputs as DirectorInputs
 from framepilot.models.director import DirectorMode as DirectorMode
 from framepilot.models.director import DirectorNote as DirectorNote
 from framepilot.models.director import DirectorResult as DirectorResult
+from framepilot.models.director import NoteMark as NoteMark
 from framepilot.models.director import ShotListItem as ShotListItem
 from framepilot.models.director import Voiceover as Voiceover
 from framepilot.models.document import SCHEMA_VERSION as SCHEMA_VERSION

@@ -17,6 +17,13 @@ class DirectorMode(StrEnum):
     FULL_REWRITE = "full_rewrite"
 
 
+class NoteMark(StrEnum):
+    """The creator's mark on a director note (services.note_marks)."""
+
+    DONE = "done"
+    IGNORED = "ignored"
+
+
 class DirectorNote(_Model):
     start_s: float
     end_s: float
@@ -24,6 +31,8 @@ class DirectorNote(_Model):
     severity: str = Field("suggestion", description="info, suggestion or warning")
     note: str
     evidence: str = Field("", description="The measurement behind the note")
+    at_s: float | None = Field(None, description="The moment the note is about, when narrower than its range "
+                                                 "(a cut point inside a long take); else its start")
 
 
 class ShotListItem(_Model):

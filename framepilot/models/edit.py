@@ -18,6 +18,7 @@ class CutKind(StrEnum):
     RETAKE = "retake"
     SLOW_START = "slow_start"
     TAIL = "tail"
+    USER = "user"  # the creator's own cut, from the transcript or the timeline
 
 
 class Cut(_Model):
@@ -34,6 +35,7 @@ class Cut(_Model):
     evidence: str = Field(description="The measurement behind the cut")
     words: list[str] = Field(default_factory=list, description="The words it removes")
     enabled: bool = True
+    suggested: bool = Field(True, description="False for the creator's own cuts (kind user)")
 
     @property
     def frames(self) -> int:

@@ -14,6 +14,7 @@ from framepilot.core.stage_progress import ProgressFn, ProgressTracker
 from framepilot.edit.cutlist import cut_list_of, with_choices
 from framepilot.edit.render import RenderedEdit, edit_key, render_edit
 from framepilot.edit.timeline import FORMATS, TimelineFormat, file_name, timeline_text
+from framepilot.edit.user_cuts import stored_user_cut, with_user_cuts
 from framepilot.errors import FramePilotError
 from framepilot.media_storage import storage_for
 from framepilot.media_storage.keys import artifact_key, artifacts_prefix
@@ -41,12 +42,19 @@ class ExportedTimeline(BaseModel):
 
 
 def load_cut_list(db: Database, user: User, video_id: str) -> CutList | None:
-    """The video's cut list with this user's choices, or None until it has been transcribed."""
+    """The video's edit: the suggested cuts and the creator's own (services.transcript_edit), with
+    this user's on/off choices; None until it has been transcribed. The preview, the timeline
+    exports, the API and the pages all read this one list."""
     probe = repo.get_video(db, user, video_id).probe
     transcript = repo.get_transcript(db, user, video_id)
     if probe is None or transcript is None:
         return None
-    return cut_list_of(probe, repo.get_shots(db, user, video_id), transcript, repo.cut_choices(db, user, video_id))
+    choices = repo.cut_choices(db, user, video_id)
+    suggested = cut_list_of(probe, repo.get_shots(db, user, video_id), transcript, choices)
+    words = transcript.words
+    own = [stored_user_cut(suggested, cut_id, start, end, words)
+           for cut_id, start, end in repo.user_cut_frames(db, user, video_id)]
+    return with_choices(with_user_cuts(suggested, own), choices)
 
 
 def choose_cuts(db: Database, user: User, video_id: str, choices: dict[str, bool]) -> CutList | None:

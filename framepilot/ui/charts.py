@@ -59,9 +59,13 @@ def scene_timeline(
     shots: Sequence[Shot], transcript: Transcript | None, duration_s: float,
     notes: Sequence[DirectorNote] = (),
 ) -> go.Figure:
-    """Shots as bars coloured by scale, speech segments beneath, director notes as markers.
+    """Shots as bars coloured by scale, speech segments beneath, director notes as markers at
+    their own moment (`at_s`, else their start).
 
-    Shot traces have `meta="shot"`; every mark's customdata is [start seconds, shot index or -1].
+    Shot traces have `meta="shot"`; every mark's customdata is [seconds, shot index or -1]. The
+    bars themselves take no clicks: an invisible row of seek points (`meta="seek"`, one every
+    SEEK_STEP_S) lies over the shot and speech rows, so a click plays from the time clicked,
+    not from the start of the shot or line under it.
     """
     fig = go.Figure()
     for scale in [*ShotScale, None]:
@@ -73,9 +77,7 @@ def scene_timeline(
             x=[max(s.duration_s, 0.05) for s in group], name=SCALE_NAMES[scale], meta="shot",
             marker=dict(color=SCALE_COLOURS[scale], line=dict(color="#111318", width=1)),
             customdata=[[s.start_s, s.index] for s in group],
-            hovertext=[f"Shot {s.index + 1} · {mmss(s.start_s)}–{mmss(s.end_s)} · "
-                       f"{scale.value if scale else '?'} · {s.movement.value}" for s in group],
-            hoverinfo="text",
+            hoverinfo="skip",
         ))
     segments = transcript.segments if transcript else []
     if segments:
@@ -83,15 +85,18 @@ def scene_timeline(
             orientation="h", y=[SPEECH_ROW] * len(segments), base=[s.start for s in segments],
             x=[max(s.end - s.start, 0.05) for s in segments], name="Speech", meta="speech",
             marker=dict(color="#3A3F4B", line=dict(color="#111318", width=1)),
-            customdata=[[s.start, -1] for s in segments],
-            hovertext=[f"{mmss(s.start)} {_short(s.text)}" for s in segments], hoverinfo="text",
+            customdata=[[s.start, -1] for s in segments], hoverinfo="skip",
         ))
+    for row, present in ((SHOT_ROW, True), (SPEECH_ROW, bool(segments))):
+        if present:
+            fig.add_trace(_seek_points(row, shots, segments, duration_s))
     if notes:
+        moments = [n.at_s if n.at_s is not None else n.start_s for n in notes]
         fig.add_trace(go.Scatter(
-            mode="markers", y=[NOTES_ROW] * len(notes), x=[n.start_s for n in notes], name="Notes",
+            mode="markers", y=[NOTES_ROW] * len(notes), x=moments, name="Notes",
             meta="note", marker=dict(symbol="diamond", size=11, color="#F5A524"),
-            customdata=[[n.start_s, -1] for n in notes],
-            hovertext=[f"{mmss(n.start_s)} [{_short(n.category, 30)}] {_short(n.note)}" for n in notes],
+            customdata=[[t, -1] for t in moments],
+            hovertext=[f"{mmss(t)} [{_short(n.category, 30)}] {_short(n.note)}" for t, n in zip(moments, notes)],
             hoverinfo="text",
         ))
     rows = [r for r, present in ((NOTES_ROW, bool(notes)), (SPEECH_ROW, bool(segments)),
@@ -102,6 +107,33 @@ def scene_timeline(
     fig.update_yaxes(categoryorder="array", categoryarray=rows, fixedrange=True)
     return _layout(fig, 120 + 45 * len(rows), barmode="overlay", clickmode="event+select",
                    dragmode=False, hovermode="closest")
+
+
+SEEK_STEP_S = 0.1
+MAX_SEEK_POINTS = 3000
+
+
+def _seek_points(row: str, shots: Sequence[Shot], segments: Sequence, duration_s: float) -> go.Scatter:
+    """Invisible points across a row, each carrying its own time, with the shot or line under it
+    as hover text."""
+    step = max(SEEK_STEP_S, duration_s / MAX_SEEK_POINTS)
+    times = [round(i * step, 3) for i in range(int(duration_s / step) + 1)]
+
+    def under(t: float) -> str:
+        if row == SHOT_ROW:
+            shot = next((s for s in shots if s.start_s <= t < s.end_s), None)
+            if shot is None:
+                return mmss(t)
+            scale = shot.scale.value if shot.scale else "?"
+            return f"{mmss(t)} · Shot {shot.index + 1} · {scale} · {shot.movement.value}"
+        line = next((s for s in segments if s.start <= t < s.end), None)
+        return f"{mmss(t)} {_short(line.text)}" if line else mmss(t)
+
+    return go.Scatter(
+        mode="markers", x=times, y=[row] * len(times), meta="seek", showlegend=False, name="Play from here",
+        marker=dict(size=16, opacity=0, symbol="square"), customdata=[[t, -1] for t in times],
+        hovertext=[under(t) for t in times], hoverinfo="text",
+    )
 
 
 def shot_count(fig: go.Figure) -> int:

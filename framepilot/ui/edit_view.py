@@ -17,6 +17,7 @@ KIND_LABELS: dict[CutKind, str] = {
     CutKind.RETAKE: "Retake",
     CutKind.SLOW_START: "Slow start",
     CutKind.TAIL: "Tail",
+    CutKind.USER: "Your cut",
 }
 KIND_COLOURS: dict[CutKind, str] = {
     CutKind.SILENCE: "#8A8F98",
@@ -25,6 +26,7 @@ KIND_COLOURS: dict[CutKind, str] = {
     CutKind.RETAKE: "#7B5EA7",
     CutKind.SLOW_START: "#2E86AB",
     CutKind.TAIL: "#2E86AB",
+    CutKind.USER: "#D6336C",
 }
 KEPT_COLOUR = "#4CB944"
 

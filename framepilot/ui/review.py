@@ -234,3 +234,32 @@ def shot_facts(shot: Shot) -> list[str]:
     if shot.props:
         facts.append("props: " + ", ".join(shot.props))
     return facts
+
+
+def shot_words(shot: Shot) -> list[str]:
+    """A shot's measurements as everyday words a creator can act on; the numbers themselves
+    (`shot_facts`) go in a tooltip."""
+    words = [f"{shot.duration_s:.0f} s long" if shot.duration_s >= 1 else "under a second"]
+    if shot.words_per_minute is not None:
+        low, high = 130, 170  # comfortable talk-to-camera pace (charts.PACE_BAND)
+        words.append("slow speech" if shot.words_per_minute < low else
+                     "fast speech" if shot.words_per_minute > high else "a comfortable pace")
+    if shot.loudness_lufs is not None:
+        words.append("quiet: turn the sound up" if shot.loudness_lufs < -20 else
+                     "very loud: turn the sound down" if shot.loudness_lufs > -9 else "sound at a good level")
+    exposure = shot.exposure
+    if exposure is not None:
+        words.append("dark picture" if exposure.brightness < 0.3 else
+                     "very bright picture" if exposure.brightness > 0.75 else "well exposed")
+        if exposure.highlights_clipped > 0.01:
+            words.append("some highlights blown out")
+        if exposure.shadows_crushed > 0.01:
+            words.append("some shadows lost")
+        kelvin = exposure.colour_temperature_k
+        if kelvin:
+            words.append("warm light" if kelvin < 4000 else "cool light" if kelvin > 6500 else "neutral light")
+    headroom = shot.composition.headroom
+    if headroom is not None:
+        words.append("little room above the head" if headroom < 0.05 else
+                     "a lot of room above the head" if headroom > 0.25 else "good headroom")
+    return words

@@ -9,6 +9,8 @@ SESSION_PATH = "/_framepilot/session"
 SIGN_OUT_PATH = "/_framepilot/sign-out"
 
 
-def session_url(code: str) -> str:
-    """Where the browser goes, right after the password check, to get its session cookie."""
-    return f"{SESSION_PATH}?{urlencode({'code': code})}"
+def session_url(code: str, back_to: str = "/") -> str:
+    """Where the browser goes, right after the password check, to get its session cookie; the
+    route then sends it on to `back_to` (checked there: only the app's own page addresses)."""
+    query = {"code": code} | ({"next": back_to} if back_to and back_to != "/" else {})
+    return f"{SESSION_PATH}?{urlencode(query)}"

@@ -13,6 +13,7 @@ from framepilot.auth import sessions
 from framepilot.auth.sessions import BROWSER_COOKIE, COOKIE_NAME, SessionPolicy
 from framepilot.store import Database
 from framepilot.web import SESSION_PATH, SIGN_OUT_PATH
+from framepilot.web.addresses import safe_return
 
 NO_STORE = {"Cache-Control": "no-store", "Referrer-Policy": "no-referrer"}
 EXPIRED_PAGE = """<!doctype html><meta charset="utf-8"><title>FramePilot</title>
@@ -27,8 +28,8 @@ def _cross_site(request: Request) -> bool:
     return request.headers.get("sec-fetch-site", "same-origin") not in ("same-origin", "none")
 
 
-def _home() -> RedirectResponse:
-    return RedirectResponse("/", status_code=303, headers=NO_STORE)
+def _home(to: str = "/") -> RedirectResponse:
+    return RedirectResponse(to, status_code=303, headers=NO_STORE)
 
 
 def session_routes(db: Database, policy: SessionPolicy) -> list[Route]:
@@ -42,7 +43,7 @@ def session_routes(db: Database, policy: SessionPolicy) -> list[Route]:
                                        policy)
         if new is None:
             return HTMLResponse(EXPIRED_PAGE, status_code=400, headers=NO_STORE)
-        response = _home()
+        response = _home(safe_return(request.query_params.get("next")))
         response.set_cookie(COOKIE_NAME, new.cookie.get_secret_value(), max_age=new.max_age_s, path="/",
                             httponly=True, samesite="lax", secure=request.url.scheme == "https")
         response.delete_cookie(BROWSER_COOKIE, path=SESSION_PATH, samesite="strict")  # used up

@@ -136,6 +136,9 @@ def test_the_account_page_creates_a_token_shows_it_once_and_revokes_it(db, user_
 
     token_id = tokens.list_tokens(db, user_a)[0].id
     at.button(key=f"account_revoke_{token_id}").click().run()
+    assert any("can't be undone" in w.value for w in at.warning)  # asked first: nothing revoked yet
+    assert tokens.token_owner(db, shown[0]).user == user_a
+    at.button(key=f"account_revoke_confirm_{token_id}").click().run()
     assert tokens.token_owner(db, shown[0]) is None
     assert any("revoked" in m.value for m in at.markdown)
 

@@ -229,4 +229,5 @@ def test_a_video_without_a_transcript_has_no_cut_list_yet(db, user_a):
 def test_cut_is_the_json_contract():
     fields = set(Cut.model_json_schema()["properties"])
     assert {"start_s", "end_s", "kind", "reason"} <= fields
-    assert {k.value for k in CutKind} == {"silence", "filler", "false_start", "retake", "slow_start", "tail"}
+    assert {k.value for k in CutKind} == {"silence", "filler", "false_start", "retake", "slow_start", "tail", "user"}
+    assert "suggested" in fields

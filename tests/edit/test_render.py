@@ -143,3 +143,14 @@ def test_rendering_is_a_job_with_progress_that_leaves_the_preview_for_this_edit(
     # Switching a cut off is another edit: no preview of it yet.
     changed = choose_cuts(db, user_a, video.id, {cut_list.cuts[0].id: False})
     assert rendered_preview(settings, db, user_a, video.id, changed) is None
+
+
+def test_a_tall_source_keeps_its_full_resolution_in_the_render(tmp_path):
+    tall = make.single_shot_clip(tmp_path / "tall.mp4", seconds=2.0, size="720x1280")
+    cut_list = CutList(fps=FPS, frame_count=50, cuts=[cut(10, 20)])
+
+    rendered = render_edit(tall, cut_list, tmp_path / "edit.mp4", demuxer="mov", has_audio=True, height=1280)
+
+    with av.open(rendered.path) as container:
+        stream = container.streams.video[0]
+        assert (stream.width, stream.height) == (720, 1280)

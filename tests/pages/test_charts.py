@@ -41,7 +41,27 @@ def test_timeline_puts_speech_segments_and_notes_on_their_own_clickable_rows():
 
 def test_timeline_of_a_silent_video_has_only_the_shot_row():
     fig = charts.scene_timeline(SHOTS[:1], Transcript(no_speech=True), 3.0)
-    assert [t.meta for t in fig.data] == ["shot"]
+    assert [t.meta for t in fig.data] == ["shot", "seek"]
+    assert {y for t in fig.data for y in t.y} == {charts.SHOT_ROW}
+
+
+def test_a_click_anywhere_on_the_shot_or_speech_row_seeks_to_the_time_clicked_not_the_shot_start():
+    fig = charts.scene_timeline(SHOTS, TRANSCRIPT, 10.0)
+    bars = [t for t in fig.data if t.meta in ("shot", "speech")]
+    seek_rows = {t.y[0]: t for t in fig.data if t.meta == "seek"}
+    assert all(t.hoverinfo == "skip" for t in bars)  # bars take no clicks
+    assert set(seek_rows) == {charts.SHOT_ROW, charts.SPEECH_ROW}
+    shots_row = seek_rows[charts.SHOT_ROW]
+    at = list(shots_row.x).index(5.3)  # inside shot 2, which starts at 3.0
+    assert shots_row.customdata[at][0] == 5.3 and "Shot 2" in shots_row.hovertext[at]
+    assert seek_time([{"customdata": list(shots_row.customdata[at])}]) == 5.3
+
+
+def test_a_note_about_a_moment_inside_its_range_is_marked_at_that_moment():
+    long_take = DirectorNote(start_s=0, end_s=11, at_s=7.2, category="cut", note="Cut at 00:07")
+    fig = charts.scene_timeline(SHOTS, TRANSCRIPT, 10.0, [long_take])
+    marks = next(t for t in fig.data if t.meta == "note")
+    assert list(marks.x) == [7.2] and marks.customdata[0][0] == 7.2 and marks.hovertext[0].startswith("00:07")
 
 
 def test_a_clicked_bar_seeks_to_its_customdata_start():

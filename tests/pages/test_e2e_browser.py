@@ -27,17 +27,17 @@ CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networki
 EMAIL, PASSWORD = "e2e@example.com", "a long e2e password"
 ANALYSIS_TIMEOUT_S = 300
 
-# Which bar of the scene timeline is the latest-starting shot, as [trace index among bar traces,
-# point index, start seconds]; bar traces are drawn in `.barlayer .trace` in data order.
+# A point inside the latest-starting shot on the scene timeline's invisible seek row, as
+# [trace index among scatter traces, point index, its own time]; scatter traces are drawn in
+# `.scatterlayer .trace` in data order. The click plays from that point's time, not the shot's start.
 LAST_SHOT_JS = """() => {
   const gd = document.querySelector('[data-testid="stPlotlyChart"] .js-plotly-plot');
-  const bars = gd.data.filter(t => t.type === 'bar');
-  let best = null;
-  bars.forEach((t, ti) => {
-    if (t.meta !== 'shot') return;
-    t.customdata.forEach((c, pi) => { if (!best || c[0] > best[2]) best = [ti, pi, c[0]]; });
-  });
-  return best;
+  const shots = gd.data.filter(t => t.type === 'bar' && t.meta === 'shot');
+  const last = Math.max(...shots.flatMap(t => t.customdata.map(c => c[0])));
+  const scatters = gd.data.filter(t => t.type === 'scatter');
+  const ti = scatters.findIndex(t => t.meta === 'seek' && t.y[0] === 'Shots');
+  const pi = scatters[ti].customdata.findIndex(c => c[0] >= last + 0.45);
+  return [ti, pi, scatters[ti].customdata[pi][0]];
 }"""
 
 
@@ -126,10 +126,10 @@ def test_sign_in_upload_watch_review_compare_and_costs_in_a_real_browser(running
             expect(page.get_by_text("Playing from 00:00")).to_be_visible()
             trace, point, start = page.evaluate(LAST_SHOT_JS)
             # force: plotly's drag layer sits on top of the bars and receives the real click.
-            chart.locator(".barlayer .trace").nth(trace).locator(".point").nth(point).click(force=True)
+            chart.locator(".scatterlayer .trace").nth(trace).locator(".point").nth(point).click(force=True)
             expect(page.get_by_text(f"Playing from {mmss(start)}")).to_be_visible()
             page.wait_for_function(
-                f"() => Math.abs(document.querySelector('video').currentTime - {int(start)}) < 1.5")
+                f"() => {{ const t = document.querySelector('video').currentTime; return t >= {start} - 0.05 && t < {start} + 1.5; }}")
             _snap(page, "2-review")
 
             _open(page, "Compare modes")

@@ -23,6 +23,7 @@ from framepilot.ui.review import (
     original_lines,
     script_diff,
     shot_facts,
+    shot_words,
     time_range,
 )
 
@@ -87,6 +88,20 @@ def test_shot_facts_list_only_what_was_measured():
     assert shot_facts(plain) == ["2.5 s long"]
     rich = plain.model_copy(update={"words_per_minute": 151.2, "props": ["mug"]})
     assert shot_facts(rich) == ["2.5 s long", "151 words/min", "props: mug"]
+
+
+def test_shot_words_say_what_to_do_and_leave_the_numbers_to_the_tooltip():
+    from framepilot.models import Composition, Exposure
+
+    shot = Shot(index=0, start_s=0, end_s=6, start_frame=0, end_frame=150, words_per_minute=190.0,
+                loudness_lufs=-27.0, composition=Composition(headroom=0.02),
+                exposure=Exposure(brightness=0.52, contrast=0.17, highlights_clipped=0.0, shadows_crushed=0.0,
+                                  colour_temperature_k=7288, sharpness=100.0))
+    words = shot_words(shot)
+    assert words == ["6 s long", "fast speech", "quiet: turn the sound up", "well exposed", "cool light",
+                     "little room above the head"]
+    assert not any(ch.isdigit() for w in words[1:] for ch in w)  # no LUFS, kelvin or ratios
+    assert "-27.0 LUFS" in shot_facts(shot) and "about 7288 K" in shot_facts(shot)
 
 
 def test_job_lines_say_the_stage_in_words():

@@ -18,6 +18,13 @@ from framepilot.store.repository.api_tokens import revoke_api_token as revoke_ap
 from framepilot.store.repository.api_tokens import user_for_token_hash as user_for_token_hash
 from framepilot.store.repository.cache import cache_get as cache_get
 from framepilot.store.repository.cache import cache_put as cache_put
+from framepilot.store.repository.edit_steps import count_edit_steps as count_edit_steps
+from framepilot.store.repository.edit_steps import delete_user_cut as delete_user_cut
+from framepilot.store.repository.edit_steps import pop_edit_step as pop_edit_step
+from framepilot.store.repository.edit_steps import push_edit_step as push_edit_step
+from framepilot.store.repository.edit_steps import save_user_cut as save_user_cut
+from framepilot.store.repository.edit_steps import user_cut_frames as user_cut_frames
+from framepilot.store.repository.edits import clear_cut_choices as clear_cut_choices
 from framepilot.store.repository.edits import cut_choices as cut_choices
 from framepilot.store.repository.edits import save_cut_choices as save_cut_choices
 from framepilot.store.repository.encrypted import ENCRYPTED_COLUMNS as ENCRYPTED_COLUMNS
@@ -67,6 +74,8 @@ from framepilot.store.repository.llm_usage import spend_since as spend_since
 from framepilot.store.repository.llm_usage import top_videos as top_videos
 from framepilot.store.repository.llm_usage import usage_daily_rows as usage_daily_rows
 from framepilot.store.repository.llm_usage import usage_overview as usage_overview
+from framepilot.store.repository.note_marks import note_marks as note_marks
+from framepilot.store.repository.note_marks import save_note_mark as save_note_mark
 from framepilot.store.repository.quotas import get_quota_overrides as get_quota_overrides
 from framepilot.store.repository.quotas import quota_usage as quota_usage
 from framepilot.store.repository.quotas import set_quota_overrides as set_quota_overrides

@@ -25,3 +25,11 @@ def save_cut_choices(db: Database, user: User, video_id: str, choices: dict[str,
             " ON CONFLICT (video_id, cut_id) DO UPDATE SET enabled = excluded.enabled, updated_at = excluded.updated_at",
             [(video_id, cut_id, int(enabled), _now()) for cut_id, enabled in choices.items()],
         )
+
+
+def clear_cut_choices(db: Database, user: User, video_id: str, cut_ids: list[str]) -> None:
+    """Forget the choice for these cuts (each goes back to its suggested state)."""
+    with db.connect(user) as conn:
+        _require_video(conn, user, video_id)
+        conn.executemany("DELETE FROM edit_cut_choices WHERE video_id = ? AND cut_id = ?",
+                         [(video_id, cut_id) for cut_id in cut_ids])

@@ -129,7 +129,7 @@ def reset_job_for_retry(db: Database, user: User, job_id: str) -> Job:
     with db.connect(user) as conn:
         cur = conn.execute(
             "UPDATE jobs SET status = 'queued', error = NULL, cancel_requested = 0, attempts = 0,"
-            " progress = 0, stage = NULL, finished_at = NULL"
+            " progress = 0, stage = NULL, started_at = NULL, finished_at = NULL"  # the retry's own duration
             " WHERE id = ? AND user_id = ? AND status IN ('failed', 'cancelled')",
             (job_id, user.id),
         )

@@ -44,7 +44,10 @@ BEGIN
             ('user_identities',     'user_id = framepilot_acting_user()'),
             ('rate_limits',         'false'),
             ('user_quotas',         'false'),
-            ('edit_cut_choices',    'framepilot_owns_video(video_id)')
+            ('edit_cut_choices',    'framepilot_owns_video(video_id)'),
+            ('note_marks',          'framepilot_owns_video(video_id)'),
+            ('edit_user_cuts',      'framepilot_owns_video(video_id)'),
+            ('edit_steps',          'framepilot_owns_video(video_id)')
         ) AS p(tbl, rule_sql)
         WHERE to_regclass(p.tbl) IS NOT NULL
     LOOP
