@@ -22,7 +22,7 @@ import streamlit as st
 
 from framepilot.auth import sessions
 from framepilot.auth.oidc import OidcClaims, resolve_identity
-from framepilot.auth.sessions import BROWSER_COOKIE, CODE_TTL, COOKIE_NAME, SessionPolicy
+from framepilot.auth.sessions import CODE_TTL, COOKIE_NAME, SessionPolicy
 from framepilot.errors import FramePilotError
 from framepilot.models import Job, JobStatus, User, Video
 from framepilot.services.jobs import cancel_job, retry_job
@@ -37,7 +37,7 @@ from framepilot.ui.job_display import (
     status_line,
 )
 from framepilot.ui.safe_text import escape_markdown
-from framepilot.web import SESSION_PATH, SIGN_OUT_PATH, session_url
+from framepilot.web import SIGN_OUT_PATH, start_session_link
 
 VIDEO_KEY = "common_video"
 NOT_FOUND = "That video was not found. It may have been deleted, or the link is wrong."
@@ -107,9 +107,8 @@ def start_session(user: User, back_to: str = "/") -> NoReturn:
     """After the password (or identity provider) check: a one-time code bound to this browser
     by a short-lived cookie, then the cookie route, which sends the browser on to `back_to`
     (one of the app's own addresses)."""
-    issued = sessions.issue_code(database(), user)
-    _go_to(session_url(issued.code, back_to), "Continue to FramePilot",
-           cookie=(BROWSER_COOKIE, issued.browser_key.get_secret_value(), SESSION_PATH))
+    start = start_session_link(database(), user, back_to)
+    _go_to(start.url, "Continue to FramePilot", cookie=start.cookie)
 
 
 def sign_out() -> NoReturn:
