@@ -33,3 +33,15 @@ class ApiToken(_Model):
             return "revoked"
         return "active" if self.expires_at is None or self.expires_at > now else "expired"
 
+
+
+class AuditEntry(_Model):
+    """One line of the audit log: ids and a time, never content or secrets."""
+
+    id: int
+    at: datetime
+    event: str
+    actor_id: int | None = None
+    subject_id: int | None = None
+    target: str | None = None
+    outcome: str = "ok"
