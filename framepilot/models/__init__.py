@@ -6,6 +6,7 @@ store persists them; pages render them. Import them from here: the names below a
 
 from framepilot.models.accounts import ApiToken as ApiToken
 from framepilot.models.accounts import AuditEntry as AuditEntry
+from framepilot.models.accounts import AuditEvent as AuditEvent
 from framepilot.models.accounts import User as User
 from framepilot.models.analysis import CameraMovement as CameraMovement
 from framepilot.models.analysis import Composition as Composition
