@@ -42,7 +42,6 @@ STORE_WAIT_S = 10.0  # how long a transaction waits for a pooled connection befo
 MIGRATION_LOCK = 7_272_011  # pg_advisory_xact_lock key: one migrator at a time per database
 
 
-
 class Row(tuple):
     """A row readable by column name and by index, like sqlite3.Row."""
 
@@ -142,6 +141,9 @@ class PostgresDatabase(Database):
 
     def _get_pool(self, role: str) -> ConnectionPool:
         # A pool never crosses a fork: worker processes open their own.
+        pool = self._pools.get(role)
+        if pool is not None and self._pool_pid == os.getpid():
+            return pool
         with self._pool_lock:
             if self._pool_pid != os.getpid():
                 self._pools, self._pool_pid = {}, os.getpid()

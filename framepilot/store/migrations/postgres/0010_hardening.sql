@@ -22,6 +22,7 @@ CREATE TRIGGER audit_log_no_truncate BEFORE TRUNCATE ON audit_log
 
 -- Cached AI replies were shared by every user: a hit told one user that another had sent the
 -- same request. Entries now belong to the user whose call made them; old ones are dropped.
+ALTER TABLE llm_cache NO FORCE ROW LEVEL SECURITY;  -- an older install forced it on the owner too
 DELETE FROM llm_cache;
 ALTER TABLE llm_cache ADD COLUMN user_id BIGINT NOT NULL REFERENCES users(id) ON DELETE CASCADE;
 ALTER TABLE llm_cache DROP CONSTRAINT llm_cache_pkey;

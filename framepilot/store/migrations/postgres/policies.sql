@@ -31,7 +31,7 @@ BEGIN
     RETURN split_part(claim, ':', 1)::bigint;
 END $$;
 
-DROP FUNCTION IF EXISTS framepilot_is_system();
+DROP FUNCTION IF EXISTS framepilot_is_system() CASCADE;  -- with the old policies that used it
 DROP FUNCTION IF EXISTS framepilot_owns_video(text) CASCADE;
 
 DO $$
