@@ -51,3 +51,18 @@ def _job(db, user, job_id):  # noqa: ANN001, ANN202 - the store may still be com
         return repo.get_job(db, user, job_id)
     except Exception:  # noqa: BLE001
         return None
+
+
+def test_the_store_answers_again_after_a_restart_without_the_caller_meeting_a_cut_connection(
+        own_postgres, monkeypatch):
+    monkeypatch.setenv("FRAMEPILOT_DATABASE_URL", own_postgres.create_database())
+    get_settings.cache_clear()
+    db = open_database(get_settings())
+    user = accounts.add_user(db, "alice@example.com", "correct horse battery")
+    assert repo.get_user(db, user.id) == user  # both pools now hold a connection
+
+    own_postgres.restart()  # every pooled connection is cut
+
+    assert repo.get_user(db, user.id) == user  # before: AdminShutdown / "server closed the connection"
+    assert repo.list_jobs(db, user) == []
+    db.close()
