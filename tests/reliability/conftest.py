@@ -20,19 +20,13 @@ from testkit.servers import PostgresServer, _pg_bindir, free_port, missing
 from tests.support.processes import PROJECT_ROOT, wait_for
 
 
-class RestartablePostgres(PostgresServer):
-    def restart(self) -> None:
-        """A fast shutdown (every connection is cut) and a start on the same port."""
-        db = self.folder / "db"
-        self._run(self.bindir / "pg_ctl", "-D", db, "-m", "fast", "-l", self.folder / "log", "-w", "restart")
-
-
 @pytest.fixture
-def own_postgres() -> Iterator[RestartablePostgres]:
+def own_postgres() -> Iterator[PostgresServer]:
+    """A PostgreSQL of this test's own, which it may restart."""
     bindir = _pg_bindir()
     if bindir is None:
         missing("PostgreSQL (initdb; apt-get install postgresql)")
-    server = RestartablePostgres(bindir).start()
+    server = PostgresServer(bindir).start()
     try:
         yield server
     finally:
