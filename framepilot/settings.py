@@ -72,6 +72,13 @@ class Settings(BaseSettings):
     redis_url: str | None = None
     job_max_attempts: int = Field(3, ge=1, le=20)
     job_stale_after_s: float = Field(60.0, gt=0)
+    job_time_limit_base_s: float = Field(
+        600.0, gt=0, description="Every job's wall-clock limit: this, plus the next setting times the video's length.",
+    )
+    job_time_limit_per_media_s: float = Field(
+        10.0, ge=0, description="Seconds of work a job may take per second of its video.")
+    job_stall_s: float = Field(
+        300.0, gt=0, description="A running job that reports no progress for this long is failed.")
     user_monthly_budget_usd: float | None = Field(None, ge=0)
     global_monthly_budget_usd: float | None = Field(None, ge=0)
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
@@ -92,6 +99,10 @@ class Settings(BaseSettings):
         validation_alias=AliasChoices("FRAMEPILOT_S3_ENDPOINT_URL", "AWS_ENDPOINT_URL_S3", "AWS_ENDPOINT_URL"),
         description="An S3-compatible endpoint (MinIO, R2, ...); unset for AWS itself.",
     )
+    s3_read_timeout_s: float = Field(
+        30.0, gt=0, description="An S3 request that sends no byte for this long is dropped (and retried).")
+    s3_retry_timeout_s: float = Field(
+        180.0, gt=0, description="How long S3 requests are retried (5xx, timeouts) before the work fails.")
     aws_access_key_id: str | None = Field(None, validation_alias="AWS_ACCESS_KEY_ID")
     aws_secret_access_key: SecretStr | None = Field(None, validation_alias="AWS_SECRET_ACCESS_KEY")
     aws_session_token: SecretStr | None = Field(None, validation_alias="AWS_SESSION_TOKEN")

@@ -44,7 +44,7 @@ def reap_stale_jobs(db: Database, settings: Settings, enqueue: Callable[[str], N
             if repo.reap_job_if_stale(db, job.id, cutoff, give_up_error=give_up_message(job.attempts)):
                 reaped.failed.append(job.id)
                 log.warning("job.given_up", job_id=job.id, attempts=job.attempts)
-                _mark_video_failed(db, job, give_up_message(job.attempts))
+                mark_video_failed(db, job, give_up_message(job.attempts))
         elif repo.reap_job_if_stale(db, job.id, cutoff):
             enqueue(job.id)
             reaped.requeued.append(job.id)
@@ -52,7 +52,7 @@ def reap_stale_jobs(db: Database, settings: Settings, enqueue: Callable[[str], N
     return reaped
 
 
-def _mark_video_failed(db: Database, job: Job, message: str) -> None:
+def mark_video_failed(db: Database, job: Job, message: str) -> None:
     """An analysis that will never finish must not leave its video "processing" forever."""
     if job.type != JobType.VIDEO_ANALYSIS or job.video_id is None:
         return

@@ -15,8 +15,10 @@ import time
 from typing import assert_never
 
 from framepilot.core import metrics
+from framepilot.core.child_processes import watched
 from framepilot.core.logs import get_logger
 from framepilot.core.stage_progress import Cancelled, ProgressFn
+from framepilot.media_storage.workspace import DISK_FULL_MESSAGE, out_of_space
 from framepilot.models import (
     AnalysisParams,
     DirectorNotesParams,
@@ -32,15 +34,18 @@ from framepilot.queue import JobRunner
 from framepilot.services import analysis as service
 from framepilot.services.library import remove_files_of_deleted_job
 from framepilot.settings import Settings
-from framepilot.store import Database, open_database
+from framepilot.store import Database, StoreUnavailable, open_database
 from framepilot.store import repository as repo
 from jobs.progress import (
     WORKER_STOPPING,
+    JobLimits,
     JobLost,
+    JobOverLimit,
     JobProgress,
     WorkerStopping,
     heartbeat_interval,
 )
+from jobs.reaper import mark_video_failed
 
 CANCELLED_MESSAGE = "Cancelled by the user."
 UNREADABLE_MESSAGE = "This job's stored settings could not be read, so it did not run. Start it again."
@@ -123,12 +128,19 @@ def execute_job(db: Database, settings: Settings, job_id: str) -> JobStatus | No
     log = log.bind(job_type=job.type.value, attempt=job.attempts)
     log.info("job.started", video_id=job.video_id)
     started = time.perf_counter()
-    progress = JobProgress(db, job.id, job.attempts)
+    progress = JobProgress(db, job.id, job.attempts, limits=job_limits(db, settings, job),
+                           on_over_limit=lambda reason: mark_video_failed(db, job, reason))
     stages = metrics.StageTimer(job.type.value, progress.update)  # each stage's duration, for /metrics
     ACTIVE_JOBS.add(job.id)
     try:
-        with progress.heartbeat(heartbeat_interval(settings.job_stale_after_s)):
+        with progress.heartbeat(heartbeat_interval(settings.job_stale_after_s)), watched(progress.children):
             run_service(db, settings, job, stages)
+    except JobOverLimit as exc:
+        repo.finish_job(db, job.id, JobStatus.FAILED, str(exc))  # the watchdog did; unless the store was away
+        return JobStatus.FAILED
+    except StoreUnavailable:
+        log.warning("job.store_unavailable", stage=progress.stage)
+        return JobStatus.QUEUED if _requeue_once_the_store_is_back(db, settings, job) else None
     except JobLost:
         log.warning("job.lost", reason="re-queued by the reaper while running")
         return None
@@ -142,17 +154,53 @@ def execute_job(db: Database, settings: Settings, job_id: str) -> JobStatus | No
         return JobStatus.CANCELLED
     except Exception as exc:
         metrics.FAILURES.labels(job.type.value, type(exc).__name__).inc()
-        repo.finish_job(db, job.id, JobStatus.FAILED, service.failure_message(exc))
+        if progress.over_limit is not None:  # its children were killed under it
+            return JobStatus.FAILED
+        full = out_of_space([settings.work_dir, settings.scratch_dir], exc)
+        repo.finish_job(db, job.id, JobStatus.FAILED, DISK_FULL_MESSAGE if full else service.failure_message(exc))
         log.warning("job.failed", error_type=type(exc).__name__, duration_ms=_ms(started))
         log.debug("job.traceback", exc_info=exc)
         return JobStatus.FAILED
     finally:
         stages.finish()
         ACTIVE_JOBS.discard(job.id)
-        remove_files_of_deleted_job(db, settings, job)
+        try:
+            remove_files_of_deleted_job(db, settings, job)
+        except StoreUnavailable:
+            pass  # the next run of this job (or the reaper) finds the same state
     repo.finish_job(db, job.id, JobStatus.COMPLETED)
     log.info("job.completed", duration_ms=_ms(started))
     return JobStatus.COMPLETED
+
+
+def _requeue_once_the_store_is_back(db: Database, settings: Settings, job: Job) -> bool:
+    """Put a job the store dropped back in the queue (it resumes from its stored stages) as soon
+    as the store answers again, within the stale window. False when it did not come back in
+    time: the row still says running, and the reaper re-queues it once the store is back."""
+    deadline = time.monotonic() + settings.job_stale_after_s
+    while True:
+        try:
+            requeue_for_restart(db, settings, job)
+            return True
+        except StoreUnavailable:
+            if time.monotonic() > deadline or WORKER_STOPPING.is_set():
+                return False
+            time.sleep(0.5)
+
+
+def job_limits(db: Database, settings: Settings, job: Job) -> JobLimits:
+    """The job's wall-clock limit, scaled to its video's length (the whole video: renders,
+    notes and voiceovers of it all take time in proportion), and the no-progress limit."""
+    media_s = 0.0
+    if job.video_id is not None:
+        try:
+            probe = repo.get_video(db, repo.get_user(db, job.user_id), job.video_id).probe
+            media_s = probe.duration_s if probe is not None else 0.0
+        except repo.NotFound:
+            pass
+    media_s = media_s or settings.max_duration_s  # not probed yet: allow the longest accepted
+    return JobLimits(wall_s=settings.job_time_limit_base_s + settings.job_time_limit_per_media_s * media_s,
+                     stall_s=settings.job_stall_s)
 
 
 def requeue_for_restart(db: Database, settings: Settings, job: Job) -> None:

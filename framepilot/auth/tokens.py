@@ -13,8 +13,9 @@ from datetime import datetime, timedelta, timezone
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from framepilot.auth import audit
 from framepilot.errors import FramePilotError
-from framepilot.models import ApiToken, User
+from framepilot.models import ApiToken, AuditEvent, User
 from framepilot.store import Database
 from framepilot.store import repository as repo
 
@@ -69,6 +70,7 @@ def create_token(db: Database, user: User, name: str, expires_in_days: int | Non
         db, user, name=name, token_hash=_hash(secret), hint=secret[:HINT_CHARS], now=now,
         expires_at=now + timedelta(days=expires_in_days) if expires_in_days else None,
     )
+    audit.record(db, AuditEvent.TOKEN_CREATED, actor=user, subject=user, target=token.id)
     return NewToken(token=token, secret=secret)
 
 
@@ -78,7 +80,9 @@ def list_tokens(db: Database, user: User) -> list[ApiToken]:
 
 def revoke_token(db: Database, user: User, token_id: str) -> ApiToken:
     """Revoke one of the user's own tokens; another user's id is `NotFound`."""
-    return repo.revoke_api_token(db, user, token_id, _now())
+    token = repo.revoke_api_token(db, user, token_id, _now())
+    audit.record(db, AuditEvent.TOKEN_REVOKED, actor=user, subject=user, target=token.id)
+    return token
 
 
 def token_owner(db: Database, secret: str) -> TokenOwner | None:

@@ -193,12 +193,14 @@ def _add_later_commands(sub: argparse._SubParsersAction) -> None:
     import here is a bug to see, not a command to hide: nothing is swallowed."""
     from framepilot.cli.analyze import register as register_analyze
     from framepilot.cli.api_commands import register as register_api
+    from framepilot.cli.audit import register as register_audit
     from framepilot.cli.finish import register as register_finish
     from framepilot.cli.migrate import register as register_migrate
     from framepilot.cli.remote import register as register_remote
     from jobs.cli import register as register_jobs
 
-    for register in (register_analyze, register_finish, register_migrate, register_jobs, register_api, register_remote):
+    for register in (register_analyze, register_finish, register_migrate, register_audit, register_jobs,
+                     register_api, register_remote):
         register(sub)
 
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 
+from framepilot.errors import FramePilotError
 from framepilot.models import Stage
 
 ProgressFn = Callable[[str, int], None]
@@ -23,6 +24,12 @@ STAGE_WEIGHTS: dict[Stage, float] = {
     Stage.RENDER: 10,
     Stage.FINISH: 10,
 }
+
+
+class OverLimit(FramePilotError):
+    """The job's watchdog stopped the work: over its time limit, or no progress for too long."""
+
+    user_facing = True
 
 
 class Cancelled(Exception):

@@ -21,11 +21,16 @@ from pathlib import Path
 import imageio_ffmpeg
 from pydantic import BaseModel
 
+from framepilot.core.child_processes import tracked
+from framepilot.core.logs import get_logger
 from framepilot.models import CutList, KeptRange
 from framepilot.pipeline.media_input import ffmpeg_input_args
 from framepilot.pipeline.preview import CRF, PRESET, THREADS, PreviewError
 
 FADE_S = 0.01
+STDERR_TAIL_BYTES = 2000  # what of ffmpeg's complaints goes to the log when a render fails
+FAILED_MESSAGE = ("The preview could not be rendered: the video could not be decoded (the file may be damaged). "
+                  "Try another file, or retry.")
 AUDIO_STEP_SAMPLES = 64
 
 
@@ -98,24 +103,39 @@ def render_edit(video: Path, cut_list: CutList, out_path: Path, *, demuxer: str,
     script = Path(command[command.index("-/filter_complex") + 1])
     total_us = max(cut_list.kept_duration_s, 1e-3) * 1e6
     started = time.perf_counter()
-    proc = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    try:
-        for line in proc.stdout:
-            if line.startswith("out_time_us=") and progress is not None:
-                value = line.split("=", 1)[1].strip()
-                if value.lstrip("-").isdigit():
-                    progress(min(0.99, max(0.0, int(value) / total_us)))
-        stderr = proc.stderr.read()
-        if proc.wait() != 0:
-            raise PreviewError(f"The preview could not be rendered (ffmpeg: {stderr.strip()[-200:]}).")
-        os.replace(tmp, out_path)
-    finally:
-        if proc.poll() is None:
-            proc.kill()
-            proc.wait()
-        tmp.unlink(missing_ok=True)
-        script.unlink(missing_ok=True)
+    # stderr goes to a file, never a pipe: a damaged video makes ffmpeg log more than a pipe
+    # holds, and an unread pipe would stall it for good
+    with tempfile.TemporaryFile() as errors:
+        proc = subprocess.Popen(command, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=errors, text=True)
+        try:
+            with tracked(proc):
+                for line in proc.stdout:
+                    if line.startswith("out_time_us=") and progress is not None:
+                        value = line.split("=", 1)[1].strip()
+                        if value.lstrip("-").isdigit():
+                            progress(min(0.99, max(0.0, int(value) / total_us)))
+                code = proc.wait()
+            if code != 0:
+                _log_failure(errors, code)
+                raise PreviewError(FAILED_MESSAGE)
+            os.replace(tmp, out_path)
+        finally:
+            if proc.poll() is None:
+                proc.kill()
+                proc.wait()
+            tmp.unlink(missing_ok=True)
+            script.unlink(missing_ok=True)
     if progress is not None:
         progress(1.0)
     return RenderedEdit(path=str(out_path), duration_s=round(cut_list.kept_duration_s, 4), kept_ranges=len(ranges),
                         render_seconds=round(time.perf_counter() - started, 3))
+
+
+def _log_failure(errors, code: int) -> None:  # noqa: ANN001 - a binary temp file
+    """ffmpeg's last words go to the log for whoever runs the service, not to the user."""
+    errors.seek(0, os.SEEK_END)
+    size = errors.tell()
+    errors.seek(max(0, size - STDERR_TAIL_BYTES))
+    tail = errors.read().decode("utf-8", "replace")
+    get_logger(component="render").warning("render.ffmpeg_failed", exit_code=code, stderr_bytes=size,
+                                           stderr_tail=tail)

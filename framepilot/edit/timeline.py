@@ -1,16 +1,18 @@
 """Timelines for editors: the kept ranges of a cut list as an OpenTimelineIO timeline.
 
 One video track (and, when the file has sound, one audio track) of clips laid end to end,
-each clip a kept range of the original file at the video's frame rate; the media reference
-points at the original file. Written as `.otio`, and through OTIO's maintained adapters as
-CMX 3600 EDL, FCP 7 XML (Premiere, Resolve) and FCPXML (Final Cut Pro). Nothing here decides
-what to cut: the cut list does.
+each clip a kept range of the original file at the video's frame rate. The media reference is
+the file's name as it was uploaded, which is what an editor relinks to on their own disk, never
+a path or URL on the server. Written as `.otio`, and through OTIO's maintained adapters as
+CMX 3600 EDL (each event cuts picture and sound together, `AA/V`), FCP 7 XML (Premiere,
+Resolve) and FCPXML (Final Cut Pro). Nothing here decides what to cut: the cut list does.
 """
 
 from __future__ import annotations
 
+import re
 from enum import StrEnum
-from pathlib import Path
+from pathlib import Path, PurePosixPath, PureWindowsPath
 from urllib.parse import quote
 
 import opentimelineio as otio
@@ -46,6 +48,10 @@ FORMATS: dict[TimelineFormat, tuple[str, str, str, str]] = {
 }
 # EDL reel names are at most 8 characters; one source, one reel.
 EDL_REEL = "AX"
+# An EDL event's channels: picture and both sound channels of the source, cut together.
+EDL_PICTURE_AND_SOUND = "AA/V"
+_EDL_VIDEO_EVENT = re.compile(r"^(\d{3}  \S+\s+)V    ( [CD] )", re.MULTILINE)
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 
 
 class TimelineError(FramePilotError, ValueError):
@@ -62,14 +68,23 @@ def timeline_rate(fps: float) -> float:
     return fps
 
 
-def build_timeline(cut_list: CutList, media_path: Path, name: str, has_audio: bool = True) -> otio.schema.Timeline:
+def media_name(uploaded: str | Path) -> str:
+    """The bare file name an editor relinks to: whatever folders came with it dropped (either
+    kind of slash), control characters (which would start a new EDL line) made harmless."""
+    name = PureWindowsPath(PurePosixPath(str(uploaded)).name).name
+    return _CONTROL.sub("_", name).strip() or "video"
+
+
+def build_timeline(cut_list: CutList, uploaded: str | Path, name: str, has_audio: bool = True,
+                   url_quoted: bool = True) -> otio.schema.Timeline:
     """The edit as an OTIO timeline: the kept ranges, in order, on a video (and audio) track.
 
-    An absolute `media_path` is referenced as a file URL; a bare file name (the original of
-    a video kept in S3) as a relative URL, for the editor to relink."""
+    Every clip references the original by the name it was uploaded under (a relative URL, or
+    the plain name where the format is not a URL, as in an EDL's FROM CLIP comment)."""
     rate = timeline_rate(cut_list.fps)
-    media_path = Path(media_path)
-    target_url = media_path.as_uri() if media_path.is_absolute() else quote(media_path.name)
+    name = _CONTROL.sub("_", name)
+    media_path = Path(media_name(uploaded))
+    target_url = quote(media_path.name) if url_quoted else media_path.name
     available = otio.opentime.TimeRange(otio.opentime.RationalTime(0, rate),
                                         otio.opentime.RationalTime(cut_list.frame_count, rate))
     timeline = otio.schema.Timeline(name=name, global_start_time=otio.opentime.RationalTime(0, rate))
@@ -90,9 +105,10 @@ def build_timeline(cut_list: CutList, media_path: Path, name: str, has_audio: bo
     return timeline
 
 
-def timeline_text(cut_list: CutList, media_path: Path, name: str, fmt: TimelineFormat,
+def timeline_text(cut_list: CutList, uploaded: str | Path, name: str, fmt: TimelineFormat,
                   has_audio: bool = True) -> str:
-    """The edit written in one of the editor formats."""
+    """The edit written in one of the editor formats; `uploaded` is the original's name as the
+    user uploaded it (a path is reduced to its name)."""
     adapter = FORMATS[fmt][0]
     rate = timeline_rate(cut_list.fps)
     if fmt != TimelineFormat.OTIO and not otio.opentime.RationalTime.is_valid_timecode_rate(rate):
@@ -100,9 +116,13 @@ def timeline_text(cut_list: CutList, media_path: Path, name: str, fmt: TimelineF
                             "use OpenTimelineIO.")
     if fmt == TimelineFormat.FCPXML:
         _teach_fcpxml_exact_ntsc_rates()
-    timeline = build_timeline(cut_list, media_path, name, has_audio and fmt != TimelineFormat.EDL)
     if fmt == TimelineFormat.EDL:
-        return otio.adapters.write_to_string(timeline, adapter_name=adapter, rate=rate)
+        # OTIO's CMX writer lists one track's events: write the picture's, then say that each
+        # event takes the sound with it (the audio track is the same ranges).
+        timeline = build_timeline(cut_list, uploaded, name, has_audio=False, url_quoted=False)
+        text = otio.adapters.write_to_string(timeline, adapter_name=adapter, rate=rate)
+        return _EDL_VIDEO_EVENT.sub(rf"\g<1>{EDL_PICTURE_AND_SOUND:<5}\g<2>", text) if has_audio else text
+    timeline = build_timeline(cut_list, uploaded, name, has_audio)
     return otio.adapters.write_to_string(timeline, adapter_name=adapter)
 
 

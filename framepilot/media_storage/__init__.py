@@ -13,11 +13,11 @@ from urllib.parse import urlsplit
 from pydantic import SecretStr
 
 from framepilot.media_storage.base import MediaStorage, StoredObject, Written
-from framepilot.media_storage.errors import InvalidKey, ObjectNotFound, StorageError, TooLarge
+from framepilot.media_storage.errors import InvalidKey, ObjectNotFound, StorageError, StorageUnavailable, TooLarge
 from framepilot.settings import Settings
 
 __all__ = [
-    "InvalidKey", "MediaStorage", "ObjectNotFound", "StorageError", "StoredObject", "TooLarge",
+    "InvalidKey", "MediaStorage", "ObjectNotFound", "StorageError", "StorageUnavailable", "StoredObject", "TooLarge",
     "Written", "open_storage", "storage_for",
 ]
 
@@ -39,6 +39,8 @@ def open_storage(settings: Settings) -> MediaStorage:
             access_key_id=settings.aws_access_key_id,
             secret_access_key=_secret(settings.aws_secret_access_key),
             session_token=_secret(settings.aws_session_token),
+            read_timeout_s=settings.s3_read_timeout_s,
+            retry_timeout_s=settings.s3_retry_timeout_s,
         )
     from framepilot.media_storage.local import LocalStorage
 
@@ -52,6 +54,7 @@ def storage_for(settings: Settings) -> MediaStorage:
     forked child opens its own."""
     fields = settings.model_dump_json(include={
         "data_dir", "storage_url", "s3_endpoint_url", "aws_region", "aws_access_key_id",
+        "s3_read_timeout_s", "s3_retry_timeout_s",
     }) + (_secret(settings.aws_secret_access_key) or "") + (_secret(settings.aws_session_token) or "")
     key = f"{os.getpid()}:{hashlib.sha256(fields.encode()).hexdigest()}"
     with _lock:

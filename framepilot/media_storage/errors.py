@@ -9,6 +9,19 @@ class StorageError(FramePilotError, RuntimeError):
     """Media storage could not do what was asked."""
 
 
+class StorageUnavailable(StorageError):
+    """Media storage did not answer, or kept answering with errors, past the client's retries.
+    The person is told what happened in plain words; the request's detail is for the log."""
+
+    user_facing = True
+    MESSAGE = ("Media storage did not answer in time, so the work stopped. Nothing is wrong with the file: "
+               "retry in a few minutes.")
+
+    def __init__(self, detail: str) -> None:
+        super().__init__(self.MESSAGE)
+        self.detail = detail
+
+
 class ObjectNotFound(StorageError, FileNotFoundError):
     """No object is stored under this key."""
 

@@ -19,7 +19,7 @@ from obstore.exceptions import BaseError as ObstoreError
 from obstore.store import S3Store
 
 from framepilot.media_storage.base import MediaStorage, StoredObject, Written
-from framepilot.media_storage.errors import InvalidKey, ObjectNotFound, StorageError
+from framepilot.media_storage.errors import InvalidKey, ObjectNotFound, StorageUnavailable
 from framepilot.media_storage.keys import validate_key, validate_prefix
 from framepilot.media_storage.streams import CHUNK, Tally, read_chunks
 
@@ -35,7 +35,7 @@ def _translated(key: str) -> Iterator[None]:
         raise ObjectNotFound(f"no stored object {key!r}") from exc
     except ObstoreError as exc:
         reason = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
-        raise StorageError(f"S3 request for {key!r} failed: {reason}") from exc
+        raise StorageUnavailable(f"S3 request for {key!r} failed: {reason}") from exc
 
 
 class S3Storage(MediaStorage):
@@ -49,18 +49,26 @@ class S3Storage(MediaStorage):
         access_key_id: str | None = None,
         secret_access_key: str | None = None,
         session_token: str | None = None,
+        read_timeout_s: float = 30.0,
+        retry_timeout_s: float = 180.0,
     ) -> None:
         prefix = validate_prefix(prefix)
         config = {name: value for name, value in {
             "endpoint": endpoint_url, "region": region, "access_key_id": access_key_id,
             "secret_access_key": secret_access_key, "token": session_token,
         }.items() if value}
-        client = {"connect_timeout": timedelta(seconds=10), "timeout": timedelta(minutes=30)}
+        # A stalled endpoint is noticed within read_timeout_s (no byte for that long); 5xx answers
+        # and timeouts are retried with backoff for up to retry_timeout_s, then surface.
+        client = {"connect_timeout": timedelta(seconds=10), "timeout": timedelta(minutes=30),
+                  "read_timeout": timedelta(seconds=read_timeout_s)}
+        retry = {"max_retries": 10, "retry_timeout": timedelta(seconds=retry_timeout_s),
+                 "backoff": {"init_backoff": timedelta(milliseconds=100), "max_backoff": timedelta(seconds=5),
+                             "base": 2}}
         if endpoint_url and endpoint_url.startswith("http://"):
             client["allow_http"] = True
         # Values not given here (credentials, region) come from the standard AWS variables,
         # profiles or instance roles, as any AWS client would find them.
-        self._store = S3Store(bucket, prefix=prefix or None, client_options=client, **config)
+        self._store = S3Store(bucket, prefix=prefix or None, client_options=client, retry_config=retry, **config)
         self.location = f"s3://{bucket}/{prefix}".rstrip("/")
 
     def put_stream(self, key: str, stream: BinaryIO, max_bytes: int | None = None) -> Written:

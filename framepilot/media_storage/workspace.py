@@ -10,7 +10,10 @@ worker start (`remove_stale_workspaces`).
 from __future__ import annotations
 
 import contextlib
+import errno
+import os
 import shutil
+import socket
 import tempfile
 import time
 from pathlib import Path
@@ -20,6 +23,9 @@ from framepilot.media_storage.base import MediaStorage
 from framepilot.media_storage.keys import validate_key
 
 STALE_AFTER_S = 6 * 3600  # far longer than any job, so only a dead process's folder is this old
+FULL_BELOW_BYTES = 16 * 1024 * 1024  # less free than this where jobs write: call the disk full
+DISK_FULL_MESSAGE = ("The worker ran out of disk space while processing this video. "
+                     "Nothing is wrong with the file: retry once space is freed.")
 
 
 class Workspace:
@@ -27,7 +33,8 @@ class Workspace:
         self.storage = storage
         self.prefix = validate_key(prefix)
         Path(root).mkdir(parents=True, exist_ok=True, mode=0o700)
-        self.folder = Path(tempfile.mkdtemp(prefix="job-", dir=root))
+        # the name says whose it is, so a restarted worker knows a dead process's folder at once
+        self.folder = Path(tempfile.mkdtemp(prefix=f"job-{_owner_tag()}-{os.getpid()}-", dir=root))
 
     def path(self, name: str) -> Path:
         """Where this job writes (or finds) the artifact `name`."""
@@ -69,13 +76,49 @@ class Workspace:
         self.close()
 
 
+def _owner_tag() -> str:
+    return "".join(c for c in socket.gethostname() if c.isalnum())[:32] or "host"
+
+
+def _owner_is_dead(folder: Path) -> bool:
+    """True for a folder made on this machine by a process that no longer runs (killed, OOM)."""
+    parts = folder.name.split("-")
+    if len(parts) < 4 or parts[1] != _owner_tag() or not parts[2].isdigit():
+        return False
+    try:
+        os.kill(int(parts[2]), 0)
+    except ProcessLookupError:
+        return True
+    except PermissionError:
+        return False
+    return False
+
+
 def remove_stale_workspaces(root: Path, older_than_s: float = STALE_AFTER_S) -> int:
-    """Remove job folders left by processes that died; returns how many."""
+    """Remove job folders left by processes that died (at once when this machine made them,
+    else once they are older than any job); returns how many."""
     removed = 0
     cutoff = time.time() - older_than_s
     for folder in Path(root).glob("job-*"):
         with contextlib.suppress(FileNotFoundError):
-            if folder.is_dir() and folder.stat().st_mtime < cutoff:
+            if folder.is_dir() and (_owner_is_dead(folder) or folder.stat().st_mtime < cutoff):
                 shutil.rmtree(folder, ignore_errors=True)
                 removed += 1
     return removed
+
+
+def out_of_space(folders: list[Path], exc: BaseException) -> bool:
+    """Whether a failure is the worker's disk filling up rather than the video: an ENOSPC
+    anywhere in the exception's chain, or (for a child process such as ffmpeg, whose errno
+    we never see) less than FULL_BELOW_BYTES free where jobs write."""
+    seen: BaseException | None = exc
+    while seen is not None:
+        if isinstance(seen, OSError) and seen.errno == errno.ENOSPC:
+            return True
+        seen = seen.__cause__ or seen.__context__
+    for folder in folders:
+        with contextlib.suppress(OSError):
+            stat = os.statvfs(folder)
+            if stat.f_bavail * stat.f_frsize < FULL_BELOW_BYTES:
+                return True
+    return False

@@ -5,6 +5,8 @@ store persists them; pages render them. Import them from here: the names below a
 """
 
 from framepilot.models.accounts import ApiToken as ApiToken
+from framepilot.models.accounts import AuditEntry as AuditEntry
+from framepilot.models.accounts import AuditEvent as AuditEvent
 from framepilot.models.accounts import QuotaLimits as QuotaLimits
 from framepilot.models.accounts import QuotaUsage as QuotaUsage
 from framepilot.models.accounts import User as User

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from enum import StrEnum
 
 from pydantic import Field
 
@@ -52,3 +53,28 @@ class QuotaUsage(_Model):
     videos: int
     queued_jobs: int
     tokens: int
+class AuditEvent(StrEnum):
+    """What the audit log records (stable names: admins filter and alert on them)."""
+
+    SIGN_IN = "sign_in"
+    SIGN_IN_FAILED = "sign_in_failed"
+    TOKEN_CREATED = "token_created"
+    TOKEN_REVOKED = "token_revoked"
+    PASSWORD_CHANGED = "password_changed"
+    ACCOUNT_DISABLED = "account_disabled"
+    ACCOUNT_ENABLED = "account_enabled"
+    ADMIN_GRANTED = "admin_granted"
+    ADMIN_REVOKED = "admin_revoked"
+    VIDEO_DELETED = "video_deleted"
+
+
+class AuditEntry(_Model):
+    """One line of the audit log: ids and a time, never content or secrets."""
+
+    id: int
+    at: datetime
+    event: str
+    actor_id: int | None = None
+    subject_id: int | None = None
+    target: str | None = None
+    outcome: str = "ok"

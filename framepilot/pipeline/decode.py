@@ -20,6 +20,7 @@ import av
 import imageio_ffmpeg
 import numpy as np
 
+from framepilot.core.child_processes import tracked
 from framepilot.errors import FramePilotError
 from framepilot.pipeline.media_input import ffmpeg_input_args, open_container
 
@@ -125,6 +126,7 @@ class FrameStream:
         self._thread: threading.Thread | None = None
         self._sample_error: BaseException | None = None
         self._stderr = None
+        self._tracking = None
 
     def _command(self, sample_fd: int | None) -> list[str]:
         g = self.geometry
@@ -155,6 +157,9 @@ class FrameStream:
         finally:
             if sample_write is not None:
                 os.close(sample_write)  # the child has its copy; EOF arrives when ffmpeg exits
+        # the job's watchdog may kill it (over the job's time limit, or no progress)
+        self._tracking = tracked(self._proc)
+        self._tracking.__enter__()
         if sample_read is not None:
             self._thread = threading.Thread(target=self._read_samples, args=(sample_read,), daemon=True)
             self._thread.start()
@@ -198,6 +203,8 @@ class FrameStream:
                 proc.wait()
             if self._thread is not None:
                 self._thread.join(timeout=30)
+            if self._tracking is not None:
+                self._tracking.__exit__(None, None, None)
             self._stderr.seek(0)
             stderr = self._stderr.read()
             self._stderr.close()

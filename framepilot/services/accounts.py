@@ -12,11 +12,11 @@ import secrets
 
 from pydantic import BaseModel, ConfigDict
 
-from framepilot.auth import passwords, tokens
+from framepilot.auth import audit, passwords, tokens
 from framepilot.auth.throttle import SignInThrottle, reference
 from framepilot.core.logs import get_logger
 from framepilot.errors import FramePilotError
-from framepilot.models import User
+from framepilot.models import AuditEvent, User
 from framepilot.services import quotas
 from framepilot.store import Database
 from framepilot.store import repository as repo
@@ -86,17 +86,21 @@ def sign_in(db: Database, email: str, password: str, client: str = "unknown",
     lockout = throttle.attempt(email, client)
     if lockout is not None:
         _log().warning("auth.sign_in.locked", retry_after_s=lockout.retry_after_s, **refs)
+        audit.record(db, AuditEvent.SIGN_IN_FAILED, outcome="locked")
         return SignInResult(retry_after_s=lockout.retry_after_s)
     found = repo.user_credentials(db, email) if email else None
     stored_hash = found[1] if found else passwords.DUMMY_HASH
     if not passwords.verify_password(stored_hash, password or "") or found is None or found[0].disabled:
         _log().info("auth.sign_in.failed", **refs)
+        audit.record(db, AuditEvent.SIGN_IN_FAILED, subject=found[0] if found else None,
+                     outcome="disabled" if found and found[0].disabled else "refused")
         return SignInResult()
     user = found[0]
     if passwords.needs_rehash(stored_hash):
         repo.set_password_hash(db, user, passwords.hash_password(password))
     throttle.succeeded(email)
     _log().info("auth.sign_in.succeeded", user_id=user.id, client_ref=refs["client_ref"])
+    audit.record(db, AuditEvent.SIGN_IN, actor=user, subject=user)
     return SignInResult(user=user)
 
 
@@ -118,6 +122,7 @@ def change_password(db: Database, email: str, new_password: str) -> User:
     _check_password(user.email, new_password)
     repo.set_password_hash(db, user, passwords.hash_password(new_password), revoke_sessions=True)
     _log().info("auth.password_changed", user_id=user.id)
+    audit.record(db, AuditEvent.PASSWORD_CHANGED, subject=user)
     return user
 
 
@@ -125,6 +130,7 @@ def set_disabled(db: Database, email: str, disabled: bool) -> User:
     """Disable (ending every session and revoking every API token at once) or re-enable an account."""
     user = repo.set_user_disabled(db, _account(db, email), disabled)
     _log().info("auth.account_disabled" if disabled else "auth.account_enabled", user_id=user.id)
+    audit.record(db, AuditEvent.ACCOUNT_DISABLED if disabled else AuditEvent.ACCOUNT_ENABLED, subject=user)
     return user
 
 
@@ -132,6 +138,7 @@ def set_admin(db: Database, email: str, is_admin: bool) -> User:
     """Grant or remove admin; takes effect on the account's next request."""
     user = repo.set_user_admin(db, _account(db, email), is_admin)
     _log().info("auth.admin_granted" if is_admin else "auth.admin_revoked", user_id=user.id)
+    audit.record(db, AuditEvent.ADMIN_GRANTED if is_admin else AuditEvent.ADMIN_REVOKED, subject=user)
     return user
 
 

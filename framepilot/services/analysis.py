@@ -24,7 +24,7 @@ from framepilot.edit.cutlist import cut_list_of
 from framepilot.errors import FramePilotError, user_message
 from framepilot.media_storage import ObjectNotFound, storage_for
 from framepilot.media_storage.keys import artifacts_prefix
-from framepilot.media_storage.workspace import Workspace
+from framepilot.media_storage.workspace import DISK_FULL_MESSAGE, Workspace, out_of_space
 from framepilot.models import (
     AnalysisResult,
     DirectorInputs,
@@ -44,7 +44,7 @@ from framepilot.providers.registry import get_providers
 from framepilot.services import media
 from framepilot.services.exports import to_json
 from framepilot.settings import Settings
-from framepilot.store import Database
+from framepilot.store import Database, StoreUnavailable
 from framepilot.store import repository as repo
 from framepilot.usage.metering import CallContext
 
@@ -291,8 +291,11 @@ def analyse_video(
     except Cancelled:
         repo.set_video_status(db, user, video_id, VideoStatus.UPLOADED, "Analysis was cancelled.")
         raise
+    except StoreUnavailable:
+        raise  # transient: the job resumes once the store is back; the video stays processing
     except Exception as exc:
-        message = failure_message(exc)
+        full = out_of_space([settings.work_dir, settings.scratch_dir], exc)
+        message = DISK_FULL_MESSAGE if full else failure_message(exc)
         repo.set_video_status(db, user, video_id, VideoStatus.FAILED, message)
         run.log.warning("analysis.failed", error_type=type(exc).__name__)
         run.log.debug("analysis.traceback", exc_info=exc)

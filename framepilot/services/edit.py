@@ -85,7 +85,7 @@ def choose_only(db: Database, user: User, video_id: str, cut_ids: list[str]) -> 
 def export_timeline(db: Database, settings: Settings, user: User, video_id: str,
                     fmt: TimelineFormat) -> ExportedTimeline:
     """The edit (enabled cuts removed) as a timeline file whose clips point at the original video
-    (see `media.timeline_source`)."""
+    (named as it was uploaded, see `media.timeline_source`)."""
     cut_list = load_cut_list(db, user, video_id)
     if cut_list is None:
         raise NotReady("This video has not been transcribed yet, so there is no edit to export.")
@@ -94,7 +94,7 @@ def export_timeline(db: Database, settings: Settings, user: User, video_id: str,
     has_audio = bool(video.probe and video.probe.has_audio)
     _adapter, _suffix, mime, label = FORMATS[fmt]
     return ExportedTimeline(file_name=file_name(stem, fmt), mime_type=mime, label=label,
-                            text=timeline_text(cut_list, media.timeline_source(settings, video), stem, fmt,
+                            text=timeline_text(cut_list, media.timeline_source(video), stem, fmt,
                                                has_audio))
 
 

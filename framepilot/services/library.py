@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from framepilot.auth import audit
 from framepilot.core.logs import get_logger
 from framepilot.media_storage import StorageError
-from framepilot.models import Job, JobStatus, User, Video
+from framepilot.models import AuditEvent, Job, JobStatus, User, Video
 from framepilot.services import media
 from framepilot.settings import Settings
 from framepilot.store import Database
@@ -27,6 +28,7 @@ def delete_video(db: Database, settings: Settings, user: User, video_id: str) ->
     repo.delete_video(db, user, video_id)
     removed = media.remove_video_files(settings, video)
     get_logger(user_id=user.id, video_id=video_id).info("video.deleted", artifacts=removed)
+    audit.record(db, AuditEvent.VIDEO_DELETED, actor=user, subject=user, target=video.id)
     return video
 
 

@@ -128,16 +128,11 @@ def review_media(settings: Settings, video: Video, shots: list[Shot],
     )
 
 
-def timeline_source(settings: Settings, video: Video) -> Path:
-    """The original file an editor's timeline points at: the upload's own file on this
-    machine (folder storage, or a row older than media storage), else (S3) the name the
-    user uploaded it under, for the editor to relink to their own copy."""
-    stored = video.stored_path
-    if PurePosixPath(stored).is_absolute():
-        return Path(stored)
-    key = key_of(settings, stored)
-    own = storage_for(settings).local_path(key) if key is not None else None
-    return own if own is not None else Path(PurePosixPath(video.filename).name or "video")
+def timeline_source(video: Video) -> str:
+    """The name an editor's timeline gives the original: the name the user uploaded it under,
+    which is what they relink to on their own disk. Never where this server keeps it (a path
+    under the data folder, or a bucket key), whatever the storage."""
+    return PurePosixPath(video.filename).name or "video"
 
 
 def remove_video_files(settings: Settings, video: Video) -> int:

@@ -33,6 +33,11 @@ class IntegrityError(FramePilotError):
     """A constraint failed (duplicate key, missing parent row), on any backend."""
 
 
+class StoreUnavailable(FramePilotError):
+    """The database could not be reached or dropped the connection (a restart, a failover).
+    Transient: the work that met it is safe to try again once the store is back."""
+
+
 class Connection(Protocol):
     """The little the repository needs: qmark-style `execute`, rows readable by name and index."""
 

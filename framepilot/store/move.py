@@ -107,7 +107,6 @@ def move_rows(source_path: Path, target_url: str, progress: Progress | None = No
     try:
         with psycopg.connect(target_url, autocommit=True) as target:
             migrate(target)
-            target.execute("SELECT set_config('framepilot.system', 'on', false)")
             for table in _source_tables(source):
                 reports.append(_move_table(source, target, table, progress))
     finally:

@@ -1,16 +1,12 @@
 """The PostgreSQL backend: the system of record when FramePilot runs on several machines.
 
 Isolation is enforced twice: by the repository's WHERE clauses and by row-level security
-policies inside PostgreSQL (`migrations/postgres/*_row_level_security.sql`). Every
-transaction sets `framepilot.user_id` (or `framepilot.system` for the worker's bookkeeping)
-with `set_config(..., true)`, so the setting dies with the transaction and a pooled
-connection never carries one user's identity into another's work.
-
-The app never runs its queries as the tables' owner: when the configured role owns the
-tables or is a superuser (the usual first set-up), it creates the NOLOGIN role
-`framepilot_app` (no BYPASSRLS), grants it the table privileges and `SET ROLE`s to it on
-every pooled connection. Tables also carry FORCE ROW LEVEL SECURITY, so even an owner that
-cannot create roles stays under the policies.
+policies inside PostgreSQL (`migrations/postgres/policies.sql`). The configured URL names the
+tables' owner, which migrates and sets up two login roles (`postgres_roles.py`); the app's
+queries run only as those: user work on one pool as the app role, with a signed claim of the
+acting user set per transaction (`set_config(..., true)`, so it dies with the transaction),
+and system work on another pool as the system role. Neither can become the owner or the
+other, whatever SQL it runs.
 """
 
 from __future__ import annotations
@@ -25,20 +21,24 @@ from typing import Any
 
 import psycopg
 from psycopg import sql as pgsql
-from psycopg_pool import ConnectionPool
+from psycopg_pool import ConnectionPool, PoolTimeout
 
 from framepilot.core.crypto import Cipher
 from framepilot.core.database_urls import postgres_key
 from framepilot.store.db import (
     Database,
     IntegrityError,
+    StoreUnavailable,
     acting_user_id,
     iter_migrations,
 )
+from framepilot.store.postgres_roles import RoleSetupError, RuntimeRoles, ensure_runtime_roles
+
+__all__ = ["PostgresDatabase", "RoleSetupError", "RuntimeRoles", "migrate", "postgres_key"]
 
 log = logging.getLogger(__name__)
 
-APP_ROLE = "framepilot_app"
+STORE_WAIT_S = 10.0  # how long a transaction waits for a pooled connection before giving up
 MIGRATION_LOCK = 7_272_011  # pg_advisory_xact_lock key: one migrator at a time per database
 
 
@@ -111,55 +111,65 @@ class _Connection:
 class PostgresDatabase(Database):
     dialect = "postgresql"
 
-    def __init__(self, url: str, cipher: Cipher, app_role: str | None, pool_size: int = 4) -> None:
+    def __init__(self, url: str, cipher: Cipher, roles: RuntimeRoles, pool_size: int = 4) -> None:
         self.url = url
         self.cipher = cipher
-        self.app_role = app_role
+        self.roles = roles
         self.pool_size = pool_size
-        self._pool: ConnectionPool | None = None
+        self._pools: dict[str, ConnectionPool] = {}
         self._pool_pid: int | None = None
         self._pool_lock = threading.Lock()
 
     @classmethod
     def open(cls, url: str, cipher: Cipher, pool_size: int = 4) -> PostgresDatabase:
         with psycopg.connect(url, autocommit=True) as conn:
-            migrate(conn)
-            app_role = ensure_app_role(conn)
-        return cls(url, cipher, app_role, pool_size)
+            roles = migrate(conn)
+        return cls(url, cipher, roles, pool_size)
 
     @property
     def key(self) -> str:
         return postgres_key(self.url)
 
-    def _configure(self, conn: psycopg.Connection) -> None:
-        conn.row_factory = _row_factory
-        if self.app_role:
-            conn.execute(pgsql.SQL("SET ROLE {}").format(pgsql.Identifier(self.app_role)))
-        conn.commit()
+    def role_url(self, role: str) -> str:
+        """The configured URL, logging in as one of the runtime roles instead of the owner."""
+        password = self.roles.app_password if role == self.roles.app else self.roles.system_password
+        return psycopg.conninfo.make_conninfo(self.url, user=role, password=password)
 
-    def _get_pool(self) -> ConnectionPool:
+    @staticmethod
+    def _configure(conn: psycopg.Connection) -> None:
+        conn.row_factory = _row_factory
+
+    def _get_pool(self, role: str) -> ConnectionPool:
         # A pool never crosses a fork: worker processes open their own.
-        if self._pool is None or self._pool_pid != os.getpid():
-            with self._pool_lock:
-                if self._pool is None or self._pool_pid != os.getpid():
-                    self._pool = ConnectionPool(
-                        self.url, min_size=1, max_size=self.pool_size, configure=self._configure,
-                        open=True, name="framepilot",
-                    )
-                    self._pool_pid = os.getpid()
-        return self._pool
+        pool = self._pools.get(role)
+        if pool is not None and self._pool_pid == os.getpid():
+            return pool
+        with self._pool_lock:
+            if self._pool_pid != os.getpid():
+                self._pools, self._pool_pid = {}, os.getpid()
+            if role not in self._pools:
+                self._pools[role] = ConnectionPool(
+                    self.role_url(role), min_size=1, max_size=self.pool_size, configure=self._configure,
+                    # a connection cut by a server restart is noticed here, not by the caller's query
+                    check=ConnectionPool.check_connection, timeout=STORE_WAIT_S,
+                    open=True, name=f"framepilot-{role}",
+                )
+            return self._pools[role]
 
     @contextmanager
     def _transaction(self, acting: Any, read_only: bool) -> Iterator[_Connection]:
         user_id = acting_user_id(acting)
-        with self._get_pool().connection() as conn, conn.transaction():
-            if read_only:
-                conn.execute("SET TRANSACTION READ ONLY")
-            if user_id is None:
-                conn.execute("SELECT set_config('framepilot.system', 'on', true)")
-            else:
-                conn.execute("SELECT set_config('framepilot.user_id', %s, true)", (str(user_id),))
-            yield _Connection(conn)
+        role = self.roles.system if user_id is None else self.roles.app
+        try:
+            with self._get_pool(role).connection() as conn, conn.transaction():
+                if read_only:
+                    conn.execute("SET TRANSACTION READ ONLY")
+                if user_id is not None:
+                    claim = self.roles.sign(user_id, conn.info.backend_pid)
+                    conn.execute("SELECT set_config('framepilot.acting', %s, true)", (claim,))
+                yield _Connection(conn)
+        except (psycopg.OperationalError, PoolTimeout) as exc:
+            raise StoreUnavailable(f"The database is unavailable ({type(exc).__name__}).") from exc
 
     def connect(self, acting: Any) -> Any:
         return self._transaction(acting, read_only=False)
@@ -168,15 +178,16 @@ class PostgresDatabase(Database):
         return self._transaction(acting, read_only=True)
 
     def close(self) -> None:
-        if self._pool is not None and self._pool_pid == os.getpid():
-            self._pool.close()
-        self._pool = None
+        if self._pool_pid == os.getpid():
+            for pool in self._pools.values():
+                pool.close()
+        self._pools = {}
 
 
-def migrate(conn: psycopg.Connection) -> list[str]:
-    """Apply every PostgreSQL migration not yet applied, under an advisory lock (so nodes
-    starting together migrate once). `conn` is in autocommit mode; returns names applied now."""
-    applied_now: list[str] = []
+def migrate(conn: psycopg.Connection) -> RuntimeRoles:
+    """Apply every PostgreSQL migration not yet applied, set up the runtime roles and re-apply
+    the policies, under an advisory lock (so nodes starting together migrate once). `conn` is
+    the owner's, in autocommit mode."""
     with conn.transaction():
         conn.execute("SELECT pg_advisory_xact_lock(%s)", (MIGRATION_LOCK,))
         conn.execute(
@@ -185,52 +196,23 @@ def migrate(conn: psycopg.Connection) -> list[str]:
             " applied_at TIMESTAMPTZ NOT NULL DEFAULT now())"
         )
         done = {r[0] for r in conn.execute("SELECT version FROM schema_migrations").fetchall()}
-        # data migrations run as the system: FORCE ROW LEVEL SECURITY applies to the owner too
-        conn.execute("SELECT set_config('framepilot.system', 'on', true)")
+        applied_now: list[str] = []
         for number, name, sql in iter_migrations("postgres"):
             if number in done:
                 continue
             conn.execute(sql)  # no parameters: several statements in one call
             conn.execute("INSERT INTO schema_migrations(version, name) VALUES (%s, %s)", (number, name))
             applied_now.append(name)
+        if applied_now:
+            log.info("store: applied %s", ", ".join(applied_now))
+        roles = ensure_runtime_roles(conn)
+        # SECURITY DEFINER functions keep the search path they are created with
+        conn.execute("SELECT set_config('search_path', quote_ident(current_schema()) || ', pg_catalog, pg_temp', true)")
         conn.execute(_policies_sql())
-    return applied_now
+    return roles
 
 
 def _policies_sql() -> str:
     from importlib import resources
 
     return (resources.files("framepilot.store") / "migrations" / "postgres" / "policies.sql").read_text("utf-8")
-
-
-def ensure_app_role(conn: psycopg.Connection) -> str | None:
-    """The role app connections switch to, creating it when this role owns the tables or is
-    a superuser; None when the configured role is already a non-owner (use it as it is)."""
-    is_super, can_create_roles = conn.execute(
-        "SELECT rolsuper, rolcreaterole FROM pg_roles WHERE rolname = current_user"
-    ).fetchone()
-    owns_tables = conn.execute(
-        "SELECT tableowner = current_user FROM pg_tables"
-        " WHERE schemaname = current_schema() AND tablename = 'videos'"
-    ).fetchone()[0]
-    if not (is_super or owns_tables):
-        return None
-    if not (is_super or can_create_roles):
-        log.warning("store: role owns the tables but cannot create %s; relying on FORCE ROW LEVEL SECURITY", APP_ROLE)
-        return None
-    role = pgsql.Identifier(APP_ROLE)
-    with conn.transaction():
-        conn.execute("SELECT pg_advisory_xact_lock(%s)", (MIGRATION_LOCK,))
-        try:
-            with conn.transaction():  # a savepoint: another database of the cluster may race us
-                conn.execute(pgsql.SQL("CREATE ROLE {} NOLOGIN NOSUPERUSER NOBYPASSRLS NOCREATEDB NOCREATEROLE").format(role))
-        except (psycopg.errors.DuplicateObject, psycopg.errors.UniqueViolation):
-            pass
-        if not is_super:
-            conn.execute(pgsql.SQL("GRANT {} TO CURRENT_USER").format(role))
-        schema = pgsql.Identifier(conn.execute("SELECT current_schema()").fetchone()[0])
-        conn.execute(pgsql.SQL("GRANT USAGE ON SCHEMA {} TO {}").format(schema, role))
-        conn.execute(pgsql.SQL("GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA {} TO {}").format(schema, role))
-        conn.execute(pgsql.SQL("GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA {} TO {}").format(schema, role))
-        conn.execute(pgsql.SQL("REVOKE ALL ON schema_migrations FROM {}").format(role))
-    return APP_ROLE

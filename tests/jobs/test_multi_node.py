@@ -85,7 +85,6 @@ class JobsTable:
 
     def __init__(self, dsn: str) -> None:
         self.conn = psycopg.connect(dsn, autocommit=True)
-        self.conn.execute("SELECT set_config('framepilot.system', 'on', false)")
 
     def jobs(self) -> dict[str, dict]:
         rows = self.conn.execute("SELECT id, video_id, status, stage, worker, attempts FROM jobs").fetchall()

@@ -141,7 +141,7 @@ def store_secrets(db: Database, user, folder: Path, name: str) -> str:  # noqa: 
     repo.save_director_result(db, user, video.id, DirectorResult(
         mode=DirectorMode.SCENE_DIRECTOR, provider="local", model="rules", prompt_version="v1",
         summary=SECRET_WORDS))
-    repo.cache_put(db, f"cache-{video.id}", db.cipher.encrypt(SECRET_WORDS))
+    repo.cache_put(db, user.id, f"cache-{video.id}", db.cipher.encrypt(SECRET_WORDS))
     return video.id
 
 
@@ -167,7 +167,7 @@ def assert_everything_reads(user, video_ids: list[str]) -> None:  # noqa: ANN001
     for video_id in video_ids:
         assert repo.get_transcript(db, user, video_id).text == SECRET_WORDS
         assert repo.list_director_results(db, user, video_id)[0].summary == SECRET_WORDS
-        assert db.cipher.decrypt(repo.cache_get(db, f"cache-{video_id}")) == SECRET_WORDS
+        assert db.cipher.decrypt(repo.cache_get(db, user.id, f"cache-{video_id}")) == SECRET_WORDS
 
 
 def test_keys_rotate_moves_every_encrypted_value_to_a_new_key_and_drops_the_old(db, settings, user_a, tmp_path):

@@ -67,14 +67,12 @@ def test_a_re_run_after_an_interruption_copies_only_what_is_missing(db, postgres
     _install(db)
     assert main(["migrate-store", "--to", postgres_dsn]) == 0
     with psycopg.connect(postgres_dsn, autocommit=True) as conn:  # as if the first run died midway
-        conn.execute("SELECT set_config('framepilot.system', 'on', false)")
         conn.execute("DELETE FROM llm_calls WHERE id > 200")
     capsys.readouterr()
     assert main(["migrate-store", "--to", postgres_dsn]) == 0
     lines = {line.split()[0]: line for line in capsys.readouterr().out.splitlines() if "rows" in line}
     assert "50 copied now" in lines["llm_calls"] and "0 copied now" in lines["users"]
     with psycopg.connect(postgres_dsn) as conn:
-        conn.execute("SELECT set_config('framepilot.system', 'on', false)")
         assert conn.execute("SELECT count(*) FROM llm_calls").fetchone()[0] == 250
 
 

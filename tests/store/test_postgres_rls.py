@@ -1,5 +1,6 @@
 """Row-level security inside PostgreSQL: the database itself keeps users apart, whatever
-SQL the app runs, and the app never queries as the tables' owner."""
+SQL the app runs, and the app never queries as the tables' owner (the attacks by the app's
+own role are in tests/security/test_database_roles.py)."""
 
 from __future__ import annotations
 
@@ -12,7 +13,6 @@ from framepilot.services import accounts
 from framepilot.settings import get_settings
 from framepilot.store import open_database
 from framepilot.store import repository as repo
-from framepilot.store.postgres import APP_ROLE
 
 
 @pytest.fixture
@@ -39,14 +39,14 @@ def test_the_app_queries_as_a_role_that_owns_nothing_and_cannot_bypass_rls(pg):
         role, superuser = conn.execute("SELECT current_user, current_setting('is_superuser')").fetchone()
         owners = {r[0] for r in conn.execute("SELECT tableowner FROM pg_tables WHERE schemaname = 'public'")}
         bypass = conn.execute("SELECT rolbypassrls FROM pg_roles WHERE rolname = current_user").fetchone()[0]
-    assert role == APP_ROLE and superuser == "off" and bypass is False
-    assert APP_ROLE not in owners
+    assert role == pg.roles.app and superuser == "off" and bypass is False
+    assert pg.roles.app not in owners
 
 
 def test_a_query_without_an_acting_user_returns_no_rows(pg, postgres_dsn):
     _alice_with_a_video(pg)
     with psycopg.connect(postgres_dsn) as conn:
-        conn.execute(sql.SQL("SET ROLE {}").format(sql.Identifier(APP_ROLE)))
+        conn.execute(sql.SQL("SET ROLE {}").format(sql.Identifier(pg.roles.app)))
         counts = {t: conn.execute(sql.SQL("SELECT count(*) FROM {}").format(sql.Identifier(t))).fetchone()[0]
                   for t in ("users", "videos", "transcripts", "transcript_words")}
     assert counts == {"users": 0, "videos": 0, "transcripts": 0, "transcript_words": 0}
@@ -67,26 +67,3 @@ def test_user_b_cannot_read_or_change_user_as_rows_even_by_id(pg):
     with pg.read(alice) as conn:
         assert conn.execute("SELECT status FROM videos WHERE id = ?", (video.id,)).fetchone()[0] == "uploaded"
         assert conn.execute("SELECT count(*) FROM transcript_words WHERE video_id = ?", (video.id,)).fetchone()[0] == 1
-
-
-def test_an_owner_without_superuser_still_runs_under_the_policies(postgres_dsn, monkeypatch):
-    """The common first set-up: the URL's user owns the database but is no superuser."""
-    with psycopg.connect(postgres_dsn, autocommit=True) as conn:
-        conn.execute("DROP ROLE IF EXISTS fp_owner_test")
-        conn.execute("CREATE ROLE fp_owner_test LOGIN")  # no CREATEROLE: cannot make framepilot_app
-        dbname = conn.info.dbname
-        conn.execute(sql.SQL("ALTER DATABASE {} OWNER TO fp_owner_test").format(sql.Identifier(dbname)))
-        conn.execute("ALTER SCHEMA public OWNER TO fp_owner_test")
-    owner_dsn = postgres_dsn.replace("postgresql://fp@", "postgresql://fp_owner_test@")
-    monkeypatch.setenv("FRAMEPILOT_DATABASE_URL", owner_dsn)
-    get_settings.cache_clear()
-    db = open_database(get_settings())
-    try:
-        alice, bob, video = _alice_with_a_video(db)
-        with db.connect(bob) as conn:
-            assert conn.execute("SELECT * FROM videos WHERE id = ?", (video.id,)).fetchone() is None
-        with psycopg.connect(owner_dsn) as conn:  # the owner itself, no acting user
-            assert conn.execute("SELECT count(*) FROM videos").fetchone()[0] == 0
-        assert repo.get_video(db, alice, video.id).filename == "a.mp4"
-    finally:
-        db.close()

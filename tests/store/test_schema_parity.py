@@ -21,7 +21,7 @@ TYPES = {
     "BLOB": {"bytea"},
     "NUMERIC": {"numeric"},
 }
-BOOKKEEPING = {"schema_migrations"}
+BOOKKEEPING = {"schema_migrations", "framepilot_runtime_secrets"}  # the second: PostgreSQL runtime roles only
 
 
 def _sqlite_schema(path: str) -> dict:

@@ -127,6 +127,7 @@ def test_ai_calls_are_recorded_summed_and_cached(any_db, alice, bob):
     assert repo.month_spend_usd(any_db, None, month) == pytest.approx(1.25)
     assert [c.cost_usd for c in repo.list_llm_calls(any_db, alice)] == [0.25]
     assert repo.list_llm_calls(any_db, bob)[0].cost_usd == 1.0
-    repo.cache_put(any_db, "k", "one")
-    repo.cache_put(any_db, "k", "two")
-    assert repo.cache_get(any_db, "k") == "two" and repo.cache_get(any_db, "missing") is None
+    repo.cache_put(any_db, alice.id, "k", "one")
+    repo.cache_put(any_db, alice.id, "k", "two")
+    assert repo.cache_get(any_db, alice.id, "k") == "two" and repo.cache_get(any_db, alice.id, "missing") is None
+    assert repo.cache_get(any_db, bob.id, "k") is None  # another user's entry is a miss

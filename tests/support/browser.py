@@ -13,7 +13,6 @@ tab would start a fresh Streamlit session.
 from __future__ import annotations
 
 import re
-
 from pathlib import Path
 from types import SimpleNamespace
 from urllib.parse import urlsplit

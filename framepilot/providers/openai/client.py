@@ -228,7 +228,8 @@ class OpenAIClient:
     # --- the engine -----------------------------------------------------------------------
 
     def _exchange(self, ctx: CallContext, call: _Exchange[Result]) -> Result:
-        key = self._cache_key(call) if (self.settings.llm_cache and ctx.db is not None) else None
+        cached = self.settings.llm_cache and ctx.db is not None and ctx.user_id is not None
+        key = self._cache_key(call) if cached else None
         if key is not None and (hit := self._cache_lookup(ctx, key, call)) is not None:
             return hit
         reservation = reserve_budget(ctx, self.settings, call.estimate_usd)
@@ -238,7 +239,7 @@ class OpenAIClient:
             call.account(meter, raw)
         result = call.to_result(raw)
         if key is not None and call.cacheable(result):
-            repo.cache_put(ctx.db, key, ctx.db.cipher.encrypt(call.encode(result)))
+            repo.cache_put(ctx.db, ctx.user_id, key, ctx.db.cipher.encrypt(call.encode(result)))
         return result
 
     def _cache_key(self, call: _Exchange) -> str:
@@ -246,7 +247,7 @@ class OpenAIClient:
         return hashlib.sha256(f"{head}\n{call.cache_material}".encode()).hexdigest()
 
     def _cache_lookup(self, ctx: CallContext, key: str, call: _Exchange[Result]) -> Result | None:
-        stored = repo.cache_get(ctx.db, key)
+        stored = repo.cache_get(ctx.db, ctx.user_id, key)
         if stored is None:
             return None
         try:

@@ -16,6 +16,8 @@ from framepilot.store.repository.api_tokens import insert_api_token as insert_ap
 from framepilot.store.repository.api_tokens import list_api_tokens as list_api_tokens
 from framepilot.store.repository.api_tokens import revoke_api_token as revoke_api_token
 from framepilot.store.repository.api_tokens import user_for_token_hash as user_for_token_hash
+from framepilot.store.repository.audit import append_audit_entry as append_audit_entry
+from framepilot.store.repository.audit import audit_entries as audit_entries
 from framepilot.store.repository.cache import cache_get as cache_get
 from framepilot.store.repository.cache import cache_put as cache_put
 from framepilot.store.repository.edit_steps import count_edit_steps as count_edit_steps

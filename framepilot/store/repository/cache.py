@@ -1,17 +1,18 @@
-"""The AI response cache, keyed on a hash of the request."""
+"""The AI response cache, keyed on a hash of the request and kept per user: a hit never
+tells one user what another has asked."""
 
 from __future__ import annotations
 
-from framepilot.store.db import SYSTEM, Database
+from framepilot.store.db import Database
 
 
-def cache_get(db: Database, key: str) -> str | None:
-    with db.read(SYSTEM) as conn:
-        row = conn.execute("SELECT response FROM llm_cache WHERE key = ?", (key,)).fetchone()
+def cache_get(db: Database, user_id: int, key: str) -> str | None:
+    with db.read(user_id) as conn:
+        row = conn.execute("SELECT response FROM llm_cache WHERE user_id = ? AND key = ?", (user_id, key)).fetchone()
     return row["response"] if row else None
 
 
-def cache_put(db: Database, key: str, response: str) -> None:
-    with db.connect(SYSTEM) as conn:
-        conn.execute("INSERT INTO llm_cache(key, response) VALUES (?, ?)"
-            " ON CONFLICT(key) DO UPDATE SET response = excluded.response", (key, response))
+def cache_put(db: Database, user_id: int, key: str, response: str) -> None:
+    with db.connect(user_id) as conn:
+        conn.execute("INSERT INTO llm_cache(user_id, key, response) VALUES (?, ?, ?)"
+                     " ON CONFLICT(user_id, key) DO UPDATE SET response = excluded.response", (user_id, key, response))

@@ -32,7 +32,7 @@ ENCRYPTED_COLUMNS = (
     EncryptedColumn("transcript_segments", ("video_id", "idx"), "text_enc"),
     EncryptedColumn("transcript_words", ("video_id", "segment_idx", "idx"), "word_enc"),
     EncryptedColumn("director_notes", ("id",), "result_enc"),
-    EncryptedColumn("llm_cache", ("key",), "response"),
+    EncryptedColumn("llm_cache", ("user_id", "key"), "response"),
 )
 
 EncryptedValue = tuple[tuple, str]  # (primary key values, token)

@@ -36,7 +36,7 @@ def user_credentials(db: Database, email: str) -> tuple[User, str] | None:
 def set_password_hash(db: Database, user: User, password_hash: str, revoke_sessions: bool = False) -> None:
     """Store a new hash; a password *change* also ends every session and revokes every API token
     of the account, atomically."""
-    with db.connect(user) as conn:
+    with db.connect(SYSTEM) as conn:  # the app's own database role may not write these columns
         conn.execute("UPDATE users SET password_hash = ? WHERE id = ?", (password_hash, user.id))
         if revoke_sessions:
             _revoke_sessions(conn, user.id)
@@ -45,7 +45,7 @@ def set_password_hash(db: Database, user: User, password_hash: str, revoke_sessi
 def set_user_disabled(db: Database, user: User, disabled: bool) -> User:
     """Disabling an account ends its sessions and revokes its API tokens in the same transaction
     (re-enabling it brings neither back)."""
-    with db.connect(user) as conn:
+    with db.connect(SYSTEM) as conn:  # the app's own database role may not write these columns
         conn.execute("UPDATE users SET disabled_at = ? WHERE id = ?", (_now() if disabled else None, user.id))
         if disabled:
             _revoke_sessions(conn, user.id)
@@ -53,7 +53,8 @@ def set_user_disabled(db: Database, user: User, disabled: bool) -> User:
 
 
 def set_user_admin(db: Database, user: User, is_admin: bool) -> User:
-    with db.connect(user) as conn:
+    """As the system: the app's own database role may not change `is_admin`."""
+    with db.connect(SYSTEM) as conn:
         conn.execute("UPDATE users SET is_admin = ? WHERE id = ?", (int(is_admin), user.id))
     return get_user(db, user.id)
 
