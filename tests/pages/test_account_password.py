@@ -31,6 +31,7 @@ def test_changing_the_password_ends_old_sessions_and_keeps_this_browser_signed_i
     at = _change(at, "correct horse battery", NEW)
 
     assert "/_framepilot/session" in onward_link(at)
+    browser.run_page_script(at)  # the cookie that binds the new code to this browser
     assert browser.follow(onward_link(at)).headers["location"] == "/account?changed=password"
     assert browser.session_cookie != old_cookie
     assert accounts.authenticate(db, "alice@example.com", NEW) == user_a
