@@ -120,12 +120,29 @@ def render_case(source: Path, out: Path, removed: list[tuple[int, int]], camera:
            "-pix_fmt", "yuv420p", out)
 
 
-def _variants(rng: random.Random, total: int, fps: float) -> list[tuple[str, list[tuple[int, int]] | None]]:
-    """(kind, removed stretches) of every case of one source clip, in a fixed order."""
+def distinct_frames(source: Path, out_dir: Path) -> Path:
+    """The source without its repeated frames, for the moving-camera cases.
+
+    Phone footage converted to a higher frame rate repeats some frames (liveportrait_d12 and
+    _s13 repeat one in three to five). A camera moved over a repeated frame would move while
+    the picture stands still, then both move at once: a burst no real camera makes.
+    """
+    out = out_dir / f"{source.stem}_distinct.mp4"
+    if not out.exists():
+        ffmpeg("-i", source, "-an", "-vf", "mpdecimate=hi=128:lo=64:frac=0.33:max=1,setpts=N/FRAME_RATE/TB",
+               "-fps_mode", "passthrough", "-c:v", "libx264", "-preset", "veryfast", "-crf", "12",
+               "-pix_fmt", "yuv420p", out)
+    return out
+
+
+def _variants(rng: random.Random, total: int, fps: float,
+              pan_total: int) -> list[tuple[str, list[tuple[int, int]] | None]]:
+    """(kind, removed stretches) of every case of one source clip, in a fixed order; the
+    moving-camera cases are planned on the `pan_total` distinct frames."""
     plans: list[tuple[str, list[tuple[int, int]] | None]] = [
         ("random", _plan(rng, total, fps)) for _ in range(VARIANTS)]
     plans += [("short", _plan(rng, total, fps, SHORT_S, most=1)) for _ in range(SHORT_VARIANTS)]
-    plans += [("pan", _plan(rng, total, fps, PAN_REMOVED_S, most=2)) for _ in range(PAN_VARIANTS)]
+    plans += [("pan", _plan(rng, pan_total, fps, PAN_REMOVED_S, most=2)) for _ in range(PAN_VARIANTS)]
     return plans + [(kind, []) for kind in CONTINUOUS_KINDS]
 
 
@@ -137,22 +154,26 @@ def build(out_dir: Path, media_dir: Path = MEDIA, seed: int = SEED) -> list[Jump
         for name in names:
             source = media_dir / "talking" / name
             probe = probe_video(source)
+            distinct = distinct_frames(source, out_dir)
+            distinct_count = probe_video(distinct).frame_count
             rng = random.Random(f"{seed}:{name}")
-            for variant, (kind, removed) in enumerate(_variants(rng, probe.frame_count, probe.fps)):
+            for variant, (kind, removed) in enumerate(_variants(rng, probe.frame_count, probe.fps, distinct_count)):
                 if removed is None:
                     continue
+                moving = "pan" in kind
+                total = distinct_count if moving else probe.frame_count
                 cuts = "_".join(f"{a}-{b}" for a, b in removed)
                 # Round 2's names for its random cases, so its work folders are reused.
                 label = f"jump{variant}_{cuts}" if kind == "random" else f"{kind}{variant}_{cuts}".rstrip("_")
                 out = out_dir / f"{Path(name).stem}_{label}.mp4"
                 if not out.exists():  # same name, same content: a kept work folder is reused
-                    render_case(source, out, removed, camera=_camera(probe.frame_count) if "pan" in kind else None,
-                                palindrome=kind.startswith("palindrome"))
+                    render_case(distinct if moving else source, out, removed,
+                                camera=_camera(total) if moving else None, palindrome=kind.startswith("palindrome"))
                 jumps, gone = [], 0
                 for a, b in removed:
                     jumps.append(a - gone)
                     gone += b - a + 1
-                frames = (probe.frame_count - gone) * (2 if kind.startswith("palindrome") else 1)
+                frames = (total - gone) * (2 if kind.startswith("palindrome") else 1)
                 cases.append(JumpCase(str(out), name, split, probe.fps, frames, jumps, removed, kind))
     (out_dir / "cases.json").write_text(json.dumps([asdict(c) for c in cases], indent=1))
     return cases
