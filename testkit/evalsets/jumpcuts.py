@@ -31,6 +31,10 @@ import sys
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
+import av
+import numpy as np
+
+from framepilot.pipeline.jumps import DUPLICATE_STEP
 from framepilot.pipeline.probe import probe_video
 from testkit.evalsets.shots import MEDIA
 from testkit.media_factory import ffmpeg
@@ -120,16 +124,34 @@ def render_case(source: Path, out: Path, removed: list[tuple[int, int]], camera:
            "-pix_fmt", "yuv420p", out)
 
 
+def _repeated_frames(source: Path) -> list[int]:
+    """Frames whose mean luma change from the frame before is under the detector's
+    DUPLICATE_STEP: the repeats of a frame-rate conversion."""
+    repeated, previous = [], None
+    with av.open(str(source)) as container:
+        for n, frame in enumerate(container.decode(video=0)):
+            grey = frame.to_ndarray(format="gray").astype(np.float32)
+            if previous is not None and float(np.abs(grey - previous).mean()) < DUPLICATE_STEP:
+                repeated.append(n)
+            previous = grey
+    return repeated
+
+
 def distinct_frames(source: Path, out_dir: Path) -> Path:
     """The source without its repeated frames, for the moving-camera cases.
 
     Phone footage converted to a higher frame rate repeats some frames (liveportrait_d12 and
     _s13 repeat one in three to five). A camera moved over a repeated frame would move while
     the picture stands still, then both move at once: a burst no real camera makes.
+    (ffmpeg's mpdecimate kept these repeats, which differ by encoding noise, so they are
+    found the way the detector finds them.)
     """
     out = out_dir / f"{source.stem}_distinct.mp4"
     if not out.exists():
-        ffmpeg("-i", source, "-an", "-vf", "mpdecimate=hi=128:lo=64:frac=0.33:max=1,setpts=N/FRAME_RATE/TB",
+        repeated = _repeated_frames(source)
+        terms = "+".join(f"eq(n\\,{n})" for n in repeated)
+        keep = f"select='not({terms})'," if repeated else ""
+        ffmpeg("-i", source, "-an", "-vf", f"{keep}setpts=N/FRAME_RATE/TB",
                "-fps_mode", "passthrough", "-c:v", "libx264", "-preset", "veryfast", "-crf", "12",
                "-pix_fmt", "yuv420p", out)
     return out
