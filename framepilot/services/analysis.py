@@ -163,7 +163,9 @@ class _Run:
         When either fails, the tracker is aborted so the other stops at its next progress
         report (a cancel raised there ends both the same way), and the first failure is raised.
         """
-        self.files, self.source()  # noqa: B018 - created once, here, not raced for by two threads
+        # The workspace and the local copy are made once, here, not raced for by the two threads.
+        _ = self.files
+        self.source()
         outcome: dict[str, object] = {}
 
         def run_side() -> None:
