@@ -83,6 +83,7 @@ class _Run:
         self.log = get_logger(user_id=user.id, video_id=video_id, job_id=job_id)
         self._held = ExitStack()
         self._source: Path | None = None
+        self._source_lock = threading.Lock()  # the two passes may both ask for it first
         self._published: dict[str, str] = {}  # local file of this run -> its storage key
 
     @cached_property
@@ -95,13 +96,14 @@ class _Run:
 
     def source(self) -> Path:
         """The uploaded video as a local file, held until the run ends."""
-        if self._source is None:
-            try:
-                self._source = self._held.enter_context(media.local_copy(self.settings, self.video.stored_path))
-            except ObjectNotFound:
-                raise AnalysisFailed(f"{self.video.filename}: the uploaded file is no longer stored; "
-                                     "upload it again.") from None
-        return self._source
+        with self._source_lock:
+            if self._source is None:
+                try:
+                    self._source = self._held.enter_context(media.local_copy(self.settings, self.video.stored_path))
+                except ObjectNotFound:
+                    raise AnalysisFailed(f"{self.video.filename}: the uploaded file is no longer stored; "
+                                         "upload it again.") from None
+            return self._source
 
     def close(self) -> None:
         """Release the upload's local copy and remove the run's local files."""
@@ -163,9 +165,7 @@ class _Run:
         When either fails, the tracker is aborted so the other stops at its next progress
         report (a cancel raised there ends both the same way), and the first failure is raised.
         """
-        # The workspace and the local copy are made once, here, not raced for by the two threads.
-        _ = self.files
-        self.source()
+        _ = self.files  # the workspace is made once, here, not raced for by the two threads
         outcome: dict[str, object] = {}
 
         def run_side() -> None:
