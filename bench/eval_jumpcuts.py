@@ -4,7 +4,9 @@ A boundary detect_shots marks `jump` matches a true jump cut within +-2 frames (
 a true jump cut found but marked `cut` counts as missed, and any boundary that matches no jump
 cut is a false one. Scores are given per split: calibration (the clips the thresholds in
 framepilot/pipeline/jumps.py were fitted on) and held-out (clips never used for fitting), and
-by how much was removed. The untouched source clips must give no boundary at all.
+by how much was removed, and by kind of case (see jumpcut_set.py). Continuous footage (the
+untouched source clips, and the same played forward then backward) must give no boundary at
+all; a boundary there counts as a false positive in F1 too.
 
 Only calibration clips are listed one by one. Held-out clips are reported as totals, so
 nobody tunes on them by reading which ones were missed; `--split calibration` scores the
@@ -40,6 +42,8 @@ def _f1(tp: int, fp: int, fn: int) -> tuple[float, float, float]:
 
 def score_case(case: JumpCase, work: Path) -> dict:
     found = _boundaries(Path(case.path), work)
+    if case.continuous:
+        return {"case": case, "found": found, "tp": 0, "fp": len(found), "fn": 0, "hits": []}
     jumps = [f for f, kind in found if kind == "jump"]
     tp = match(jumps, case.jump_frames, TOLERANCE)
     hits = [any(abs(f - t) <= TOLERANCE for f in jumps) for t in case.jump_frames]
@@ -86,6 +90,18 @@ def report(rows: list[dict], untouched: dict[str, int]) -> None:
                     found += hit
         if total:
             print(f"{split:11}: removed {lo:.1f}-{min(hi, 3.0):.1f} s: {found}/{total} found")
+    kinds = sorted({r["case"].kind for r in rows})
+    for split, kind in ((s, k) for s in SPLITS for k in kinds):
+        chosen = [r for r in rows if r["case"].split == split and r["case"].kind == kind]
+        if not chosen:
+            continue
+        tp, fp, fn = (sum(r[k] for r in chosen) for k in ("tp", "fp", "fn"))
+        print(f"{split:11}: {kind:15} {len(chosen):2} clips  TP {tp:2} FP {fp:2} FN {fn:2}")
+    for split in SPLITS:
+        chosen = [r for r in rows if r["case"].split == split and r["case"].continuous]
+        if chosen:
+            print(f"{split:11}: continuous played forward then backward: {len(chosen)} clips, "
+                  f"boundaries on them: {sum(r['fp'] for r in chosen)}")
     false = sum(untouched.values())
     print(f"untouched single-shot clips: {len(untouched)}, boundaries on them: {false}"
           + ("" if not false else f" ({', '.join(f'{k}: {v}' for k, v in untouched.items() if v)})"))

@@ -2,10 +2,17 @@
 
 The callback receives (stage, percent). It may raise `Cancelled` to stop the work at a
 safe point; the job layer does that when a user cancels.
+
+Two stages may run at once on different threads (the video pass beside the speech pass):
+updates are serialised, the stage named to the callback is the first running one in stage
+order (so the name changes only when a stage ends, not on every alternate update), and
+`abort()` makes every later update raise `Cancelled`, so one failing pass stops the other
+at its next safe point.
 """
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable, Iterable
 
 from framepilot.errors import FramePilotError
@@ -43,23 +50,41 @@ class ProgressTracker:
         self._share = {s: STAGE_WEIGHTS[s] / total for s in self._stages}
         self._done: dict[Stage, float] = {s: 0.0 for s in self._stages}
         self._callback = callback
+        self._running: set[Stage] = set()
+        self._lock = threading.RLock()
+        self._aborted = False
 
     @property
     def percent(self) -> int:
         return int(round(100 * sum(self._share[s] * f for s, f in self._done.items())))
 
     def update(self, stage: Stage, fraction: float) -> None:
-        if stage not in self._done:
-            return
-        self._done[stage] = max(self._done[stage], min(max(fraction, 0.0), 1.0))
-        if self._callback is not None:
-            self._callback(stage.value, min(self.percent, 99 if fraction < 1 or stage != self._stages[-1] else 100))
+        with self._lock:
+            if self._aborted:
+                raise Cancelled("Stopped: another part of this analysis failed.")
+            if stage not in self._done:
+                return
+            self._done[stage] = max(self._done[stage], min(max(fraction, 0.0), 1.0))
+            shown = min(self._running, key=self._stages.index) if self._running else stage
+            if self._callback is not None:
+                self._callback(shown.value,
+                               min(self.percent, 99 if fraction < 1 or stage != self._stages[-1] else 100))
 
     def start(self, stage: Stage) -> None:
-        self.update(stage, 0.0)
+        with self._lock:
+            if stage in self._done:
+                self._running.add(stage)
+            self.update(stage, 0.0)
 
     def finish(self, stage: Stage) -> None:
-        self.update(stage, 1.0)
+        with self._lock:
+            self._running.discard(stage)
+            self.update(stage, 1.0)
+
+    def abort(self) -> None:
+        """Make every later update raise `Cancelled` (a pass running beside a failed one stops)."""
+        with self._lock:
+            self._aborted = True
 
     def within(self, stage: Stage) -> Callable[[float], None]:
         """A fraction-only callback for one stage, for functions that report their own progress."""

@@ -67,10 +67,11 @@ class GlobalMotion:
         self._previous: tuple[int, np.ndarray] | None = None
         self._mask: np.ndarray | None = None
 
-    def add(self, index: int, frame_bgr: np.ndarray) -> None:
+    def add(self, index: int, frame: np.ndarray) -> None:
+        """`frame`: grey (as the decoder's motion stream sends it) or BGR."""
         if index % self.step:
             return
-        grey = cv2.cvtColor(frame_bgr, cv2.COLOR_BGR2GRAY)
+        grey = frame if frame.ndim == 2 else cv2.cvtColor(frame, cv2.COLOR_BGR2GRAY)
         if self._previous is not None:
             start, previous = self._previous
             self.pairs.append(self._measure(start, index, previous, grey))

@@ -155,19 +155,18 @@ def detect_shots(path: Path, probe: VideoProbe, out_dir: Path,
     keyframes_dir = _fresh_folder(out_dir / "keyframes")
     writer = _SampleWriter(samples_dir)
     transitions = TransitionDetector(fps)
-    motion = GlobalMotion(fps, geometry.width)
+    motion = GlobalMotion(fps, geometry.motion_width)
     expected = max(probe.frame_count, 1)
     budget = frame_budget(fps, max_duration_s) if max_duration_s is not None else None
 
     started = last_report = time.perf_counter()
     try:
         demuxed = frame_times(path, probe.demuxer, budget)
-        with FrameStream(path, probe.demuxer, geometry, writer) as stream:
+        with FrameStream(path, probe.demuxer, geometry, on_sample=writer, on_motion=motion.add) as stream:
             for index, frame in stream:
                 if budget is not None and index >= budget:
                     raise too_long(path.name, max_duration_s)
                 transitions.add(index, frame)
-                motion.add(index, frame)
                 now = time.perf_counter()
                 if progress is not None and now - last_report >= PROGRESS_EVERY_S:
                     last_report = now

@@ -6,12 +6,18 @@ transcription never pays for transcription again. A run reads the upload through
 scratch cache and writes its files into a workspace that publishes them to media storage
 (keyframes, audio, voiceovers, previews), so a job resumes on any machine.
 
-Stages: probe -> audio -> shots -> transcribe -> cinematic -> direct -> voice.
+Stages: probe -> (audio -> transcribe, beside shots) -> cinematic -> direct -> voice.
+
+The speech pass (audio extraction and transcription) runs on a helper thread beside the
+video pass (shots, keyframes, motion, jump cuts): on 2 cores Whisper and the decoder each
+get one, and the wait is the longer pass instead of their sum. Each stage is still stored
+and marked on its own, so a resumed run skips whichever of the two was done.
 """
 
 from __future__ import annotations
 
 import os
+import threading
 import time
 from collections.abc import Callable, Iterator
 from contextlib import ExitStack, contextmanager
@@ -77,6 +83,7 @@ class _Run:
         self.log = get_logger(user_id=user.id, video_id=video_id, job_id=job_id)
         self._held = ExitStack()
         self._source: Path | None = None
+        self._source_lock = threading.Lock()  # the two passes may both ask for it first
         self._published: dict[str, str] = {}  # local file of this run -> its storage key
 
     @cached_property
@@ -89,13 +96,14 @@ class _Run:
 
     def source(self) -> Path:
         """The uploaded video as a local file, held until the run ends."""
-        if self._source is None:
-            try:
-                self._source = self._held.enter_context(media.local_copy(self.settings, self.video.stored_path))
-            except ObjectNotFound:
-                raise AnalysisFailed(f"{self.video.filename}: the uploaded file is no longer stored; "
-                                     "upload it again.") from None
-        return self._source
+        with self._source_lock:
+            if self._source is None:
+                try:
+                    self._source = self._held.enter_context(media.local_copy(self.settings, self.video.stored_path))
+                except ObjectNotFound:
+                    raise AnalysisFailed(f"{self.video.filename}: the uploaded file is no longer stored; "
+                                         "upload it again.") from None
+            return self._source
 
     def close(self) -> None:
         """Release the upload's local copy and remove the run's local files."""
@@ -150,6 +158,42 @@ class _Run:
         # A probe stored before demuxers were recorded is taken again: later stages force its demuxer.
         return self.stage(Stage.PROBE, compute, lambda: stored,
                           is_stored=stored is not None and stored.demuxer is not None)
+
+    def beside(self, side: Callable[[], object], main: Callable[[], object]) -> tuple[object, object]:
+        """Run `side` on a helper thread while `main` runs here; return both results.
+
+        When either fails, the tracker is aborted so the other stops at its next progress
+        report (a cancel raised there ends both the same way), and the first failure is raised.
+        """
+        _ = self.files  # the workspace is made once, here, not raced for by the two threads
+        outcome: dict[str, object] = {}
+
+        def run_side() -> None:
+            try:
+                outcome["result"] = side()
+            except BaseException as exc:  # noqa: BLE001 - re-raised on the calling thread
+                outcome["error"] = exc
+                self.tracker.abort()
+
+        helper = threading.Thread(target=run_side, name="speech-pass", daemon=True)
+        helper.start()
+        try:
+            main_result = main()
+        except BaseException as exc:
+            self.tracker.abort()
+            helper.join()
+            if isinstance(exc, Cancelled) and "error" in outcome:
+                raise outcome["error"] from None  # the speech pass failed first and stopped this one
+            raise
+        helper.join()
+        if "error" in outcome:
+            raise outcome["error"]
+        return outcome["result"], main_result
+
+    def speech(self, probe) -> tuple[Path | None, Transcript]:  # noqa: ANN001
+        """The speech pass: the soundtrack, then its transcript."""
+        audio_path = self.audio(probe)
+        return audio_path, self.transcribe(audio_path)
 
     def audio(self, probe) -> Path | None:  # noqa: ANN001
         """The soundtrack as a local WAV (None without sound, or when no later stage needs it)."""
@@ -279,9 +323,7 @@ def analyse_video(
     repo.set_video_status(db, user, video_id, VideoStatus.PROCESSING)
     try:
         probe = run.probe()
-        audio_path = run.audio(probe)
-        detection = run.shots(probe)
-        transcript = run.transcribe(audio_path)
+        (audio_path, transcript), detection = run.beside(lambda: run.speech(probe), lambda: run.shots(probe))
         shots = run.cinematic(probe, detection, transcript, audio_path)
         if modes:
             run.direct(probe, shots, transcript, modes, force=False)

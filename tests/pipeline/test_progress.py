@@ -37,3 +37,23 @@ def test_a_callback_that_raises_cancelled_stops_the_caller():
     tracker = ProgressTracker([Stage.PROBE], cancel)
     with pytest.raises(Cancelled):
         tracker.start(Stage.PROBE)
+
+
+def test_two_stages_running_at_once_report_the_earlier_one_until_it_ends():
+    seen = []
+    tracker = ProgressTracker([Stage.SHOTS, Stage.TRANSCRIBE], lambda stage, pct: seen.append(stage))
+    tracker.start(Stage.SHOTS)
+    tracker.start(Stage.TRANSCRIBE)
+    tracker.update(Stage.TRANSCRIBE, 0.5)
+    tracker.update(Stage.SHOTS, 0.5)
+    tracker.finish(Stage.SHOTS)
+    tracker.update(Stage.TRANSCRIBE, 0.8)
+    assert seen == ["shots", "shots", "shots", "shots", "transcribe", "transcribe"]
+
+
+def test_after_an_abort_the_other_pass_stops_at_its_next_report():
+    tracker = ProgressTracker([Stage.SHOTS, Stage.TRANSCRIBE], None)
+    tracker.start(Stage.TRANSCRIBE)
+    tracker.abort()
+    with pytest.raises(Cancelled):
+        tracker.update(Stage.TRANSCRIBE, 0.5)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import httpx
@@ -83,6 +84,18 @@ def test_a_rerun_skips_stored_stages_and_pays_nothing_twice(db, settings, user_a
     assert seen[-1] == 100
     assert again.director["scene_director"].notes  # read back from the store, not re-written
     assert repo.get_video(db, user_a, video.id).status == VideoStatus.READY
+
+
+def test_the_speech_pass_runs_beside_the_video_pass(db, settings, user_a):
+    """Stages one after another take at least the sum of their times; run side by side, less."""
+    video = ingest_path(db, settings, user_a, SAMPLE).video
+    started = time.perf_counter()
+    result = service.analyse_video(db, settings, user_a, video.id, modes=[])
+    wall = time.perf_counter() - started
+    stages = repo.completed_stages(db, user_a, video.id)
+    assert {"audio", "shots", "transcribe", "cinematic"} <= set(stages)
+    assert result.transcript.words and len(result.shots) >= 2
+    assert wall < sum(stages.values())
 
 
 @pytest.mark.parametrize(

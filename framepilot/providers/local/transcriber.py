@@ -36,6 +36,13 @@ DEFAULT_BEAM_SIZE = 1
 # synthetic voice, a language it knows little) comes back as words. On espeak-ng's Turkish it
 # had no_speech_prob 0.08-0.39 with avg_logprob down to -2.2, and used to be "no speech".
 NO_SPEECH_PROB = 0.6
+# Whisper re-decodes a 30 s window at rising temperatures (0.2 ... 1.0) while its text looks
+# like a hallucination (too repetitive, or too unlikely). On audio that really repeats, every
+# window fails that test and is decoded six times: 28 s of CPU for a looped 60 s clip. One
+# retry keeps the rescue for a window that truly went wrong and bounds the cost at two
+# decodes (15 s); word error rate was the same with and without the bound on the shared
+# speech, the grid clips and a minute of varied talk (bench/eval_transcribe.py).
+FALLBACK_TEMPERATURES = (0.0, 0.2)
 
 
 def _whisper_samples(path: Path) -> np.ndarray | None:
@@ -134,7 +141,7 @@ class LocalTranscriber:
             try:
                 raw_segments, info = model.transcribe(
                     samples, beam_size=self.beam_size, word_timestamps=True, vad_filter=True,
-                    language=self.language,
+                    language=self.language, temperature=FALLBACK_TEMPERATURES,
                 )
             except (av.FFmpegError, OSError, ValueError) as exc:
                 raise ProviderError("The audio could not be decoded for transcription.") from exc
