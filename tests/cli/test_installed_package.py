@@ -81,7 +81,8 @@ def test_framepilot_run_from_an_installed_package_serves_the_sign_in_page(instal
         assert Path(server.proc.args[0]).is_relative_to(venv) and server.cwd == outside
         assert httpx.get(server.url, timeout=30).status_code == 200
         stale = httpx.get(f"{server.url}/_framepilot/session?code=stale", timeout=30)
-        assert stale.status_code == 400 and "expired" in stale.text  # FramePilot's layer is in front
+        # FramePilot's layer is in front: a code from no signed-in browser is refused with its page
+        assert stale.status_code == 403 and "Nobody was signed in" in stale.text
         with sync_playwright() as pw:
             browser = pw.chromium.launch(executable_path=str(CHROMIUM), args=BROWSER_ARGS)
             try:

@@ -25,7 +25,7 @@ def test_streamlit_run_app_py_signs_you_in(tmp_path):
         assert server.command[1:4] == ["-m", "streamlit", "run"] and server.command[4].endswith("/app.py")
         accounts.add_user(server.db, "alice@example.com", PASSWORD)
         stale = httpx.get(f"{server.url}/_framepilot/session?code=stale", timeout=30)
-        assert stale.status_code == 400 and "expired" in stale.text
+        assert stale.status_code == 403 and "Nobody was signed in" in stale.text  # the session route is there
         with sync_playwright() as pw:
             browser = pw.chromium.launch(executable_path=str(CHROMIUM), args=["--no-sandbox", "--disable-gpu"])
             try:

@@ -35,6 +35,7 @@ def test_an_unverified_email_claim_does_not_open_the_account_with_that_email(bro
 
 def test_a_verified_email_links_once_and_then_the_subject_alone_signs_in(browser, db, user_a):
     at = returning_from_the_provider(sub="alice-1", email="alice@example.com", email_verified=True)
+    browser.run_page_script(at)  # the cookie binding the sign-in code to this browser
     browser.follow(onward_link(at))
     assert any("Library" in t.value for t in browser.open().title)
     # Later the same subject, whatever email the provider now reports, is still alice.

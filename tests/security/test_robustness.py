@@ -86,7 +86,7 @@ def test_an_unreadable_transcript_or_note_is_flagged_and_the_rest_of_the_review_
     assert repo.get_transcript(db, user_a, video.id).unreadable == UNREADABLE_MESSAGE
     assert not review.exception and not compare.exception
     assert UNREADABLE_MESSAGE in [w.value for w in review.warning]
-    assert "scene_director summary" in shown(review)  # the readable notes still show
+    assert "scene_director early note" in shown(review)  # the readable notes still show, beside the player
     assert UNREADABLE_MESSAGE in [w.value for w in compare.warning]
     assert "script_rewrite summary" in shown(compare)
 
