@@ -39,6 +39,7 @@ from framepilot.models import (
     VideoStatus,
     Voiceover,
 )
+from framepilot.pipeline.fillers import hear_fillers
 from framepilot.providers.base import ProviderError, Providers
 from framepilot.providers.registry import get_providers
 from framepilot.services import media
@@ -198,6 +199,7 @@ class _Run:
             transcript = self.providers.transcriber.transcribe(
                 audio_path, self.ctx, progress=self.tracker.within(Stage.TRANSCRIBE)
             )
+            transcript = hear_fillers(transcript, audio_path)
             repo.save_transcript(self.db, self.user, self.video.id, transcript)
             return transcript
 

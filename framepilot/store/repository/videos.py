@@ -193,11 +193,11 @@ def save_transcript(db: Database, user: User, video_id: str, transcript: Transcr
             conn.execute(f"DELETE FROM {table} WHERE video_id = ?", (video_id,))
         conn.execute(
             "INSERT INTO transcripts(video_id, provider, model, language, language_probability,"
-            " text_enc, no_speech, no_speech_reason) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            " text_enc, no_speech, no_speech_reason, language_source) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (
                 video_id, transcript.provider, transcript.model, transcript.language,
                 transcript.language_probability, enc(transcript.text), int(transcript.no_speech),
-                transcript.no_speech_reason,
+                transcript.no_speech_reason, transcript.language_source,
             ),
         )
         conn.executemany(
@@ -205,10 +205,10 @@ def save_transcript(db: Database, user: User, video_id: str, transcript: Transcr
             [(video_id, i, s.start, s.end, enc(s.text)) for i, s in enumerate(transcript.segments)],
         )
         conn.executemany(
-            "INSERT INTO transcript_words(video_id, segment_idx, idx, start_s, end_s, word_enc, probability)"
-            " VALUES (?, ?, ?, ?, ?, ?, ?)",
+            "INSERT INTO transcript_words(video_id, segment_idx, idx, start_s, end_s, word_enc, probability,"
+            " filler, heard) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
             [
-                (video_id, i, j, w.start, w.end, enc(w.word), w.probability)
+                (video_id, i, j, w.start, w.end, enc(w.word), w.probability, int(w.filler), w.heard)
                 for i, s in enumerate(transcript.segments)
                 for j, w in enumerate(s.words)
             ],
@@ -230,13 +230,14 @@ def get_transcript(db: Database, user: User, video_id: str) -> Transcript | None
         ).fetchall()
     meta = {"language": head["language"], "language_probability": head["language_probability"],
             "no_speech": bool(head["no_speech"]), "no_speech_reason": head["no_speech_reason"],
-            "provider": head["provider"], "model": head["model"]}
+            "provider": head["provider"], "model": head["model"], "language_source": head["language_source"]}
     try:
         dec = db.cipher.decrypt
         by_segment: dict[int, list[Word]] = {}
         for w in words:
             by_segment.setdefault(w["segment_idx"], []).append(
-                Word(word=dec(w["word_enc"]), start=w["start_s"], end=w["end_s"], probability=w["probability"])
+                Word(word=dec(w["word_enc"]), start=w["start_s"], end=w["end_s"], probability=w["probability"],
+                     filler=bool(w["filler"]), heard=w["heard"])
             )
         return Transcript(
             **meta,
