@@ -147,7 +147,7 @@ def _options(fields: dict[str, list[str]]) -> UploadOptions:
 )
 async def upload_video(request: Request, response: Response, caller: CallerDep, db: DbDep,
                        settings: SettingsDep) -> UploadAccepted:
-    """Multipart form: `file` (the video) and optional `modes`, `provider` and `voice`.
+    """Multipart form: `file` (the video) and optional `modes`, `provider`, `voice` and `language`.
 
     The file streams to storage under the upload limit (413 as soon as it passes it), must
     have a video suffix (415) and must probe as a usable video (422). Answers 202 with the
@@ -164,7 +164,8 @@ async def upload_video(request: Request, response: Response, caller: CallerDep, 
         if isinstance(exc, ApiProblem):
             raise
         raise RequestValidationError([{**e, "loc": ("body", *e["loc"])} for e in exc.errors()]) from None
-    request_ = AnalysisRequest(modes=tuple(options.modes), provider=options.provider, voice=options.voice)
+    request_ = AnalysisRequest(modes=tuple(options.modes), provider=options.provider, voice=options.voice,
+                               language=options.language)
     try:
         admitted = await run_in_threadpool(admit, db, settings, user, ingested, request_)
     except NotAVideo as exc:

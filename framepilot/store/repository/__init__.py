@@ -96,6 +96,7 @@ from framepilot.store.repository.videos import forget_stage as forget_stage
 from framepilot.store.repository.videos import get_shots as get_shots
 from framepilot.store.repository.videos import get_transcript as get_transcript
 from framepilot.store.repository.videos import get_video as get_video
+from framepilot.store.repository.videos import set_video_language as set_video_language
 from framepilot.store.repository.videos import latest_director_result as latest_director_result
 from framepilot.store.repository.videos import list_director_results as list_director_results
 from framepilot.store.repository.videos import list_videos as list_videos
@@ -152,6 +153,7 @@ __all__ = [
     "get_transcript",
     "get_user",
     "get_video",
+    "set_video_language",
     "insert_api_token",
     "insert_session",
     "insert_sign_in_code",

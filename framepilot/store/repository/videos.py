@@ -55,6 +55,7 @@ def _video(db: Database, row: Row) -> Video:
         probe=probe,
         created_at=_ts(row["created_at"]),
         cost_usd=row["cost_usd"],
+        language=row["language"],
     )
 
 
@@ -75,19 +76,27 @@ def create_video(
     sha256: str,
     size_bytes: int,
     video_id: str | None = None,
+    language: str | None = None,
 ) -> Video:
     """Register an uploaded file; AlreadyExists when the user stored the same content first."""
     vid = video_id or new_id()
     try:
         with db.connect(user) as conn:
             conn.execute(
-                "INSERT INTO videos(id, user_id, filename_enc, stored_path, sha256, size_bytes)"
-                " VALUES (?, ?, ?, ?, ?, ?)",
-                (vid, user.id, db.cipher.encrypt(filename), stored_path, sha256, size_bytes),
+                "INSERT INTO videos(id, user_id, filename_enc, stored_path, sha256, size_bytes, language)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?)",
+                (vid, user.id, db.cipher.encrypt(filename), stored_path, sha256, size_bytes, language),
             )
     except IntegrityError:
         raise AlreadyExists("this video is stored already") from None
     return get_video(db, user, vid)
+
+
+def set_video_language(db: Database, user: User, video_id: str, language: str | None) -> None:
+    """The spoken language the user names for the video (None: detect); the next analysis uses it."""
+    with db.connect(user) as conn:
+        _require_video(conn, user, video_id)
+        conn.execute("UPDATE videos SET language = ? WHERE id = ? AND user_id = ?", (language, video_id, user.id))
 
 
 def get_video(db: Database, user: User, video_id: str) -> Video:
