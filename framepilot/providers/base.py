@@ -103,8 +103,9 @@ class Voice(Protocol):
 
     provider: str
 
-    def synthesise(self, text: str, out_path: Path, ctx: CallContext) -> VoiceClip:
-        """Text to a WAV (or MP3) file at `out_path`."""
+    def synthesise(self, text: str, out_path: Path, ctx: CallContext, language: str | None = None) -> VoiceClip:
+        """Text to a WAV (or MP3) file at `out_path`. `language` is the script's (a Whisper
+        code; None: unknown); a voice that cannot speak it refuses rather than mispronounce it."""
 
 
 @dataclass(frozen=True)

@@ -263,7 +263,9 @@ class _Run:
         probe = self.probe()
         with self.running(Stage.VOICE, mode=mode.value):
             stem = f"voice_{mode.value}_{self.providers.name}"
-            clip = self.providers.voice.synthesise(text, self.files.path(f"{stem}.wav"), self.ctx)
+            transcript = repo.get_transcript(self.db, self.user, self.video.id)
+            clip = self.providers.voice.synthesise(text, self.files.path(f"{stem}.wav"), self.ctx,
+                                                   language=transcript.language if transcript else None)
             self.tracker.update(Stage.VOICE, 0.6)
             preview = render_preview(self.source(), probe, clip.path, self.files.path(f"{stem}.mp4"))
             voiceover = repo.save_voiceover(self.db, self.user, Voiceover(

@@ -234,3 +234,14 @@ def shot_facts(shot: Shot) -> list[str]:
     if shot.props:
         facts.append("props: " + ", ".join(shot.props))
     return facts
+
+
+def voice_choice(transcript: Transcript, openai_voice: str) -> tuple[bool, str]:
+    """Which voice reads this video's scripts: (the local voice can, the sentence that says so).
+    The local voice reads English only; it refuses rather than read Turkish with an English voice."""
+    from framepilot.providers.local.voice import VOICE_NAME, refusal
+
+    refused = refusal("", transcript.language)
+    if refused is None:
+        return True, (f"Voices: local “{VOICE_NAME}” (hibari, English) or openai “{openai_voice}”.")
+    return False, f"{refused} The openai voice is “{openai_voice}”."
