@@ -64,7 +64,8 @@ def summarise(result: AnalysisResult) -> str:
     else:
         fillers = sum(w.filler for w in t.words)
         heard = ", " + plural(fillers, "filler") if fillers else ""
-        lines.append(f"Transcript: {t.language or '?'} ({t.language_source or 'detected'}), "
+        source = " (set)" if t.language_source == "set" else ""
+        lines.append(f"Transcript: {t.language or '?'}{source}, "
                      f"{plural(len(t.segments), 'segment')}, {plural(len(t.words), 'word', thousands=True)}{heard}")
     if result.cuts:
         kept = sum(c.end_s - c.start_s for c in result.cuts if c.enabled)

@@ -51,7 +51,8 @@ class AnalysisParams(_JobParams):
     type: Literal[JobType.VIDEO_ANALYSIS] = JobType.VIDEO_ANALYSIS
     modes: DirectorModes = Field(default_factory=lambda: list(DirectorMode))
     voice: bool = False
-    language: str | None = Field(None, description="The spoken language set for the run (None: detected)")
+    language: str | None = Field(None, description="The spoken language set for the run (None: detected)",
+                                 exclude_if=lambda value: value is None)  # stored rows keep their old shape
 
     @property
     def director_modes(self) -> list[DirectorMode]:

@@ -18,7 +18,12 @@ import numpy as np
 
 from framepilot.models import Segment, Transcript, Word
 from framepilot.pipeline.audio import SAMPLE_RATE, read_pcm
-from framepilot.pipeline.filled_pauses import WRITTEN_HESITATIONS, FilledPause, TimedWord, find_filled_pauses
+from framepilot.pipeline.filled_pauses import (
+    WRITTEN_HESITATIONS,
+    FilledPause,
+    TimedWord,
+    find_filled_pauses,
+)
 
 # The shortest word left when a swallowing word is trimmed back (Whisper's own minimum step).
 MIN_WORD_S = 0.02

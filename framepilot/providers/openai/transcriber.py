@@ -90,7 +90,7 @@ class OpenAITranscriber:
         except AudioDecodeError as exc:
             raise ProviderError(f"The audio could not be decoded for transcription: {exc}") from exc
         segments: list[Segment] = []
-        wanted, language = language, language
+        wanted = language
         for i, chunk in enumerate(chunks):
             if not chunk.silent:
                 response = self.client.transcribe_chunk(
