@@ -26,6 +26,7 @@ from framepilot.edit.cutlist import suggest_cuts
 from framepilot.edit.render import render_edit
 from framepilot.models import CutList
 from framepilot.pipeline.audio import extract_audio
+from framepilot.pipeline.fillers import hear_fillers
 from framepilot.pipeline.probe import probe_video
 from framepilot.providers.local.transcriber import LocalTranscriber
 from framepilot.providers.local.voice import LocalVoice
@@ -107,7 +108,7 @@ def labelled_set() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         for i, talk in enumerate(TALKS):
             path, pieces, seconds = build_talk(talk, voice, Path(tmp), f"talk{i}")
-            transcript = transcriber.transcribe(path, CallContext())
+            transcript = hear_fillers(transcriber.transcribe(path, CallContext()), path)  # as the analysis does
             cut_list = suggest_cuts(transcript, FPS, int(seconds * FPS))
             rows = score(cut_list, pieces)
             correct += sum(ok for *_, ok in rows)
@@ -129,7 +130,7 @@ def sample_edit() -> None:
     probe = probe_video(SAMPLE)
     with tempfile.TemporaryDirectory() as tmp:
         wav = extract_audio(SAMPLE, Path(tmp) / "audio.wav", probe)
-        transcript = LocalTranscriber(settings).transcribe(wav, CallContext())
+        transcript = hear_fillers(LocalTranscriber(settings).transcribe(wav, CallContext()), wav)
         cut_list = suggest_cuts(transcript, probe.fps, probe.frame_count)
         for cut in cut_list.cuts:
             print(f"    {cut.kind.value:12} {cut.start_s:5.2f}-{cut.end_s:5.2f} s  {cut.reason}")

@@ -22,6 +22,7 @@ from framepilot.ui.review import (
     shot_facts,
     shot_heading,
     shot_words,
+    voice_choice,
 )
 from framepilot.ui.safe_text import escape_markdown
 from framepilot.ui.stage import stage_columns
@@ -138,6 +139,8 @@ with charts_tab:
         st.plotly_chart(charts.stage_durations(result.timings), key="review_timings")
 
 with voice_tab:
+    local_ok, voices = voice_choice(transcript, get_settings().openai_tts_voice)
+    (st.caption if local_ok else st.warning)(voices)
     voiceover = result.voiceover
     if voiceover is None:
         st.info("No voiceover yet. Voice a rewritten script on the Compare modes page.",

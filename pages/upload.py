@@ -6,6 +6,7 @@ import streamlit as st
 
 import framepilot
 from framepilot.models import DirectorMode, JobStatus, VideoStatus
+from framepilot.models.languages import AUTO, WHISPER_LANGUAGES, parse_language
 from framepilot.providers.registry import available_providers
 from framepilot.services.ingest import (
     ALLOWED_SUFFIXES,
@@ -46,7 +47,7 @@ files = st.file_uploader(
 )
 st.caption(f"Up to {settings.max_upload_mb} MB per file · MP4, MOV, MKV, WebM and other common formats.")
 
-mode_col, provider_col, voice_col = st.columns([3, 1, 1], vertical_alignment="bottom")
+mode_col, provider_col, language_col, voice_col = st.columns([3, 1, 1, 1], vertical_alignment="bottom")
 modes = mode_col.multiselect(
     "Director modes", list(DirectorMode), default=list(DirectorMode), key="upload_modes",
     format_func=lambda m: MODE_TITLES[m],
@@ -54,6 +55,11 @@ modes = mode_col.multiselect(
 )
 provider = provider_col.selectbox("AI provider", available_providers(settings), key="upload_provider",
                                   help="local runs on this machine at no cost.")
+language = language_col.selectbox(
+    "Spoken language", [AUTO, *WHISPER_LANGUAGES], key="upload_language",
+    format_func=lambda code: "Detect" if code == AUTO else WHISPER_LANGUAGES[code],
+    help="Detect lets Whisper guess from the first 30 s; naming the language is more reliable on short or "
+         "accented speech. The notes are written in English or Turkish.")
 voice = voice_col.checkbox("Voice the rewrite", key="upload_voice",
                            help="Records a voiceover of the rewritten script and a preview video with it.")
 
@@ -66,7 +72,7 @@ with st.container(horizontal=True):
 def _start(name: str, stream) -> None:  # noqa: ANN001 - a binary file object
     """Store, check and queue one file (the same `ingest` as `POST /api/videos`), or point at
     the stored one when it is a duplicate. A refused file gets its own message; the batch goes on."""
-    request = AnalysisRequest(modes=tuple(modes), provider=provider, voice=voice)
+    request = AnalysisRequest(modes=tuple(modes), provider=provider, voice=voice, language=parse_language(language))
     try:
         ingestion = ingest(db, settings, user, name, stream, request)
     except NotAVideo as exc:  # its message names the file already, as the API's 422 does

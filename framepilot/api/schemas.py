@@ -22,6 +22,7 @@ from framepilot.models import (
     Video,
     VideoStatus,
 )
+from framepilot.models.languages import parse_language
 
 Provider = Literal["local", "openai"]
 
@@ -44,6 +45,7 @@ class VideoOut(_Wire):
     fps: float | None = None
     has_audio: bool | None = None
     cost_usd: float | None = Field(None, description="What its AI calls cost so far (USD)")
+    language: str | None = Field(None, description="The spoken language set at upload (null: detected)")
 
     @classmethod
     def of(cls, video: Video) -> VideoOut:
@@ -53,7 +55,7 @@ class VideoOut(_Wire):
             size_bytes=video.size_bytes, sha256=video.sha256, created_at=video.created_at,
             duration_s=probe.duration_s if probe else None, width=probe.display_width if probe else None,
             height=probe.display_height if probe else None, fps=probe.fps if probe else None,
-            has_audio=probe.has_audio if probe else None, cost_usd=video.cost_usd,
+            has_audio=probe.has_audio if probe else None, cost_usd=video.cost_usd, language=video.language,
         )
 
 
@@ -125,8 +127,15 @@ class UploadOptions(_Wire):
                                       description="Director modes to run (default: all three)")
     provider: Provider | None = Field(None, description="AI provider (default: the server's)")
     voice: bool = Field(False, description="Also voice the rewritten script")
+    language: str | None = Field(None, description="The spoken language: 'auto' (default: Whisper detects it) "
+                                                   "or a Whisper language code such as 'en' or 'tr'")
 
     _modes = field_validator("modes", mode="before")(_comma_list)
+
+    @field_validator("language")
+    @classmethod
+    def _known_language(cls, value: str | None) -> str | None:
+        return parse_language(value)
 
 
 class UploadForm(UploadOptions):

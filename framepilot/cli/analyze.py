@@ -10,6 +10,7 @@ from pathlib import Path
 from framepilot.cli.output import stage_progress
 from framepilot.core.wording import plural
 from framepilot.models import AnalysisResult, DirectorMode
+from framepilot.models.languages import parse_language
 
 
 def _modes(text: str) -> list[DirectorMode]:
@@ -21,6 +22,13 @@ def _modes(text: str) -> list[DirectorMode]:
         ) from None
 
 
+def _language(text: str) -> str | None:
+    try:
+        return parse_language(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+
+
 def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("analyze", help="analyse a video now (no queue) and print a summary")
     p.add_argument("video", type=Path)
@@ -29,6 +37,8 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--voice", action="store_true", help="voice the rewritten script")
     p.add_argument("--json", type=Path, dest="json_out", help="write the full result as JSON")
     p.add_argument("--provider", choices=["local", "openai"], default=None)
+    p.add_argument("--language", type=_language, default=None,
+                   help="the spoken language: auto (default) or a Whisper code such as en or tr")
     p.add_argument("--user", default=None, help="account email (default: the demo account)")
     p.set_defaults(func=cmd_analyze)
 
@@ -52,8 +62,11 @@ def summarise(result: AnalysisResult) -> str:
     if t.no_speech:
         lines.append(f"Transcript: {t.no_speech_reason}")
     else:
-        lines.append(f"Transcript: {t.language or '?'}, {plural(len(t.segments), 'segment')}, "
-                     f"{plural(len(t.words), 'word', thousands=True)}")
+        fillers = sum(w.filler for w in t.words)
+        heard = ", " + plural(fillers, "filler") if fillers else ""
+        source = " (set)" if t.language_source == "set" else ""
+        lines.append(f"Transcript: {t.language or '?'}{source}, "
+                     f"{plural(len(t.segments), 'segment')}, {plural(len(t.words), 'word', thousands=True)}{heard}")
     if result.cuts:
         kept = sum(c.end_s - c.start_s for c in result.cuts if c.enabled)
         by_kind = ", ".join(f"{k} {n}" for k, n in sorted(Counter(c.kind.value for c in result.cuts).items()))
@@ -100,6 +113,7 @@ def cmd_analyze(args: argparse.Namespace) -> int:
     from framepilot.services.ingest import ingest_path
     from framepilot.settings import get_settings
     from framepilot.store import open_database
+    from framepilot.store import repository as repo
 
     settings = get_settings()
     db = open_database(settings)
@@ -112,6 +126,8 @@ def cmd_analyze(args: argparse.Namespace) -> int:
 
     with stage_progress(args.interactive, args.video.name) as progress:  # refusals: cli.main says them
         video = ingest_path(db, settings, user, args.video).video
+        if args.language != video.language:
+            repo.set_video_language(db, user, video.id, args.language)
         result = service.analyse_video(db, settings, user, video.id, modes=args.modes,
                                        voice=args.voice, provider=args.provider, progress=progress)
         if progress is not None:

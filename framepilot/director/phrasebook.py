@@ -108,6 +108,8 @@ PHRASES: dict[str, dict[str, str]] = {
     "cut.broken": {"en": "False start: “{label}”, the word is broken off and said again",
                    "tr": "Yarım kalan başlangıç: “{label}”, kelime yarıda kesilip yeniden söyleniyor"},
     "cut.said": {"en": "“{said}” at {start:.2f}–{end:.2f} s", "tr": "“{said}” {start:.2f}–{end:.2f} sn"},
+    "cut.heard": {"en": "; heard in the audio, not written in the transcript ({heard})",
+                  "tr": "; transkriptte yazılı değil, seste duyuldu ({heard})"},
     "cut.pause_around": {"en": ", with the {pauses} it", "tr": ", çevresindeki duraklamayla ({pauses})"},
     "cut.pause": {"en": "{p:.1f} s pause {where}", "tr": "{where} {p:.1f} sn"},
     "cut.before": {"en": "before", "tr": "önce"},

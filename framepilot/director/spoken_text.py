@@ -4,7 +4,8 @@ Whisper words keep their leading space and attached punctuation (" you,"). Here 
 becomes a `Token` that keeps the written form (to rebuild clean lines) and a normalised form
 (to match vocabularies). Filler words are recognised in English ('um', 'like', 'you know'...)
 and Turkish ('ııı', 'eee', 'şey', 'yani', 'hani'...); `spoken_language` says which
-vocabulary applies, and other languages get false starts and retakes only.
+vocabulary applies, and other languages get false starts, retakes and the fillers the transcript
+marks (framepilot.pipeline.fillers hears them in the audio).
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ import re
 from dataclasses import dataclass, replace
 from difflib import SequenceMatcher
 
-from framepilot.models import Transcript
+from framepilot.models import Transcript, Word
 
 # A pause this long between two words ends a sentence even without punctuation (Whisper with
 # VAD sometimes drops the full stop).
@@ -115,6 +116,8 @@ class Token:
     norm: str
     start: float
     end: float
+    filler: bool = False  # marked a filler in the transcript (framepilot.pipeline.fillers)
+    heard: str | None = None  # the measurement, when only the audio had it
 
     @property
     def ends_sentence(self) -> bool:
@@ -194,9 +197,11 @@ def transcript_tokens(transcript: Transcript, duration_s: float | None = None) -
     """Every spoken word in time order. Segments without word timings get their words spread
     evenly over the segment; bare text without segments is spread at 150 wpm from 0 s."""
     raw: list[tuple[str, float, float]] = []
+    marked: dict[tuple[str, float, float], Word] = {}
     for segment in transcript.segments:
         if segment.words:
             raw.extend((w.word.strip(), w.start, w.end) for w in segment.words)
+            marked.update(((w.word.strip(), w.start, w.end), w) for w in segment.words if w.filler)
         else:
             raw.extend(_spread(segment.text.split(), segment.start, segment.end))
     if not raw and transcript.text.strip():
@@ -215,7 +220,9 @@ def transcript_tokens(transcript: Transcript, duration_s: float | None = None) -
             if tokens:
                 tokens[-1] = replace(tokens[-1], text=tokens[-1].text + text, end=max(tokens[-1].end, end))
             continue
-        tokens.append(Token(index=len(tokens), text=text, norm=norm, start=start, end=max(end, start)))
+        word = marked.get((text, start, end))
+        tokens.append(Token(index=len(tokens), text=text, norm=norm, start=start, end=max(end, start),
+                            filler=word is not None, heard=word.heard if word is not None else None))
     return tokens
 
 
@@ -260,9 +267,10 @@ class _FillerFinder:
         self.found.append(Disfluency("filler", label, self.tokens[i:i + n]))
 
     def hesitations(self, sounds: frozenset[str]) -> int | None:
-        """Mark every hesitation sound; returns where the sentence really opens (its first other word)."""
+        """Mark every hesitation sound (and every word the transcript marks a filler); returns
+        where the sentence really opens (its first other word)."""
         for i, token in enumerate(self.tokens):
-            if token.norm in sounds:
+            if token.norm in sounds or token.filler:
                 self.add(i, 1, token.norm)
         return next((i for i in range(len(self.tokens)) if i not in self.taken), None)
 
@@ -275,11 +283,14 @@ class _FillerFinder:
 
 def find_fillers(sentence: Sentence, language: str = "en") -> list[Disfluency]:
     """Filler words in one sentence (a sentence is needed to know where it starts), in English
-    or Turkish (`language` as from `spoken_language`); other languages have none."""
+    or Turkish (`language` as from `spoken_language`); in other languages only the words the
+    transcript marks as fillers (heard in the audio)."""
     if language == "tr":
         return _turkish_fillers(sentence)
     if language != "en":
-        return []
+        finder = _FillerFinder(sentence)
+        finder.hesitations(frozenset())  # only what the transcript marks (heard in the audio)
+        return finder.result()
     finder = _FillerFinder(sentence)
     tokens, norm, add = finder.tokens, finder.norm, finder.add
     opening = finder.hesitations(HESITATIONS)

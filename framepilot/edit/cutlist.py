@@ -2,7 +2,9 @@
 
 Rules, each with a named threshold and the measurement it cites:
 - silence: a pause between two words longer than SILENCE_MIN_S is cut down to two handles;
-- filler: "um", "you know", "ııı", "şey", "yani"... (English and Turkish, see spoken_text);
+- filler: "um", "you know", "ııı", "şey", "yani"... (English and Turkish, see spoken_text), and
+  every word the transcript marks a filler, including those only heard in the audio
+  (framepilot.pipeline.fillers);
 - false start: a word broken off and restarted ("I- I think") or a phrase said twice;
 - retake: a sentence said again; the last complete take is kept, the earlier ones are cut;
 - slow start: the silence before the first word;
@@ -111,6 +113,9 @@ def _disfluency(d: Disfluency, gaps: _Gaps, lang: str) -> _Span:
         reason = (say("cut.repeat", lang, phrase=repeated) if repeated is not None
                   else say("cut.broken", lang, label=d.label))
     evidence = say("cut.said", lang, said=said, start=d.start, end=d.end)
+    heard = [t.heard for t in d.tokens if t.heard]
+    if heard:
+        evidence += say("cut.heard", lang, heard="; ".join(heard))
     pauses = [say("cut.pause", lang, p=p, where=say(f"cut.{where}", lang))
               for p, where in zip(gaps.pause_around(first, last), ("before", "after")) if p > SILENCE_MIN_S]
     if pauses:

@@ -4,6 +4,7 @@ movement, exposure and composition."""
 from __future__ import annotations
 
 from enum import StrEnum
+from typing import Literal
 
 from pydantic import Field
 
@@ -38,6 +39,8 @@ class Word(_Model):
     start: float
     end: float
     probability: float | None = None
+    filler: bool = Field(False, description="A filler ('um', 'ııı'): counted and cut, left out of captions")
+    heard: str | None = Field(None, description="For a filler only the audio had: the measurement that found it")
 
 
 class Segment(_Model):
@@ -50,6 +53,8 @@ class Segment(_Model):
 class Transcript(_Model):
     language: str | None = None
     language_probability: float | None = None
+    language_source: Literal["detected", "set"] | None = Field(
+        None, description="'set' when the upload named the spoken language, 'detected' when Whisper chose it")
     text: str = ""
     segments: list[Segment] = Field(default_factory=list)
     no_speech: bool = False

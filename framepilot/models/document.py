@@ -15,7 +15,8 @@ from framepilot.models.edit import Cut
 from framepilot.models.usage import LLMCall
 from framepilot.models.videos import VideoProbe
 
-SCHEMA_VERSION = 2  # 1: round 2's document, which carried no version
+SCHEMA_VERSION = 3  # 1: round 2's document, which carried no version; 3: filler and heard on words,
+# transcript.language_source (issue 20)
 
 
 class AnalysisResult(_Model):

@@ -53,15 +53,18 @@ class AnalysisParams(_JobParams):
     type: Literal[JobType.VIDEO_ANALYSIS] = JobType.VIDEO_ANALYSIS
     modes: DirectorModes = Field(default_factory=lambda: list(DirectorMode))
     voice: bool = False
+    language: str | None = Field(None, description="The spoken language set for the run (None: detected)",
+                                 exclude_if=lambda value: value is None)  # stored rows keep their old shape
 
     @property
     def director_modes(self) -> list[DirectorMode]:
         return self.modes
 
     def covers(self, request: AnalysisParams) -> bool:
-        """An analysis run with these parameters also answers `request`."""
+        """An analysis run with these parameters also answers `request` (a run in another
+        language does not: it transcribes again, and its cost is its own)."""
         return (self.provider == request.provider and set(request.modes) <= set(self.modes)
-                and (self.voice or not request.voice))
+                and (self.voice or not request.voice) and self.language == request.language)
 
 
 class DirectorNotesParams(_JobParams):

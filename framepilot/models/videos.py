@@ -67,4 +67,6 @@ class Video(_Model):
     cost_usd: float | None = None
     thumbnail_path: str | None = None
     unreadable: str | None = Field(None, description="Why the filename cannot be decrypted, if it cannot")
+    language: str | None = Field(None, description="The spoken language the upload named (a Whisper code); "
+                                                   "None: Whisper detects it")
 

@@ -24,6 +24,12 @@ from framepilot.models import (
 from framepilot.usage.metering import CallContext
 
 
+def language_tag(language: str | None) -> str | None:
+    """What a transcription call records as its prompt version: the language it was told, so
+    runs of one video in two languages stay apart in the usage rows."""
+    return f"language={language}" if language else None
+
+
 class ProviderError(FramePilotError, RuntimeError):
     """An AI step failed in a way a user can act on; the message says how."""
 
@@ -40,11 +46,13 @@ class Transcriber(Protocol):
 
     def transcribe(
         self, audio_path: Path | None, ctx: CallContext,
-        progress: Callable[[float], None] | None = None,
+        progress: Callable[[float], None] | None = None, language: str | None = None,
     ) -> Transcript:
         """Speech to text with segment and word timestamps; no speech is a result, not an error.
 
         `progress` gets the share of the audio covered so far; it may raise to cancel.
+        `language` (a Whisper code) is the spoken language when the upload named one; None
+        detects it. The transcript's `language_source` says which.
         """
 
 
@@ -95,8 +103,9 @@ class Voice(Protocol):
 
     provider: str
 
-    def synthesise(self, text: str, out_path: Path, ctx: CallContext) -> VoiceClip:
-        """Text to a WAV (or MP3) file at `out_path`."""
+    def synthesise(self, text: str, out_path: Path, ctx: CallContext, language: str | None = None) -> VoiceClip:
+        """Text to a WAV (or MP3) file at `out_path`. `language` is the script's (a Whisper
+        code; None: unknown); a voice that cannot speak it refuses rather than mispronounce it."""
 
 
 @dataclass(frozen=True)

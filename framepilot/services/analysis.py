@@ -45,6 +45,7 @@ from framepilot.models import (
     VideoStatus,
     Voiceover,
 )
+from framepilot.pipeline.fillers import hear_fillers
 from framepilot.providers.base import ProviderError, Providers
 from framepilot.providers.registry import get_providers
 from framepilot.services import media
@@ -69,6 +70,14 @@ def _atomic_write(path: Path, text: str) -> None:
     os.replace(tmp, path)
 
 
+def _language_matches(transcript: Transcript, wanted: str | None) -> bool:
+    """A stored transcript answers the video's language setting: detected when none is named,
+    made in the named one otherwise (transcripts stored before the setting count as detected)."""
+    if wanted is None:
+        return transcript.language_source != "set"
+    return transcript.language_source == "set" and transcript.language == wanted
+
+
 class _Run:
     """One analysis run of one video: shared state for the stage methods."""
 
@@ -81,6 +90,7 @@ class _Run:
         self.tracker = tracker
         self.done = repo.completed_stages(db, user, video_id)
         self.log = get_logger(user_id=user.id, video_id=video_id, job_id=job_id)
+        self.language_changed = False
         self._held = ExitStack()
         self._source: Path | None = None
         self._source_lock = threading.Lock()  # the two passes may both ask for it first
@@ -108,6 +118,19 @@ class _Run:
     def close(self) -> None:
         """Release the upload's local copy and remove the run's local files."""
         self._held.close()
+
+    def forget_other_language(self) -> bool:
+        """When the stored transcript was made in another language than the video now names,
+        it and what was read from it (shots' speech, notes) are made again; True then."""
+        if Stage.TRANSCRIBE.value not in self.done:
+            return False
+        stored = repo.get_transcript(self.db, self.user, self.video.id)
+        if stored is None or stored.no_speech or _language_matches(stored, self.video.language):
+            return False
+        for stage in (Stage.TRANSCRIBE, Stage.CINEMATIC, Stage.DIRECT):
+            repo.forget_stage(self.db, self.user, self.video.id, stage.value)
+            self.done.pop(stage.value, None)
+        return True
 
     def needed(self, *later: Stage) -> bool:
         """True when one of the `later` stages still has to run (so it needs earlier files)."""
@@ -240,8 +263,9 @@ class _Run:
     def transcribe(self, audio_path: Path | None) -> Transcript:
         def compute() -> Transcript:
             transcript = self.providers.transcriber.transcribe(
-                audio_path, self.ctx, progress=self.tracker.within(Stage.TRANSCRIBE)
+                audio_path, self.ctx, progress=self.tracker.within(Stage.TRANSCRIBE), language=self.video.language,
             )
+            transcript = hear_fillers(transcript, audio_path)
             repo.save_transcript(self.db, self.user, self.video.id, transcript)
             return transcript
 
@@ -283,7 +307,9 @@ class _Run:
         probe = self.probe()
         with self.running(Stage.VOICE, mode=mode.value):
             stem = f"voice_{mode.value}_{self.providers.name}"
-            clip = self.providers.voice.synthesise(text, self.files.path(f"{stem}.wav"), self.ctx)
+            transcript = repo.get_transcript(self.db, self.user, self.video.id)
+            clip = self.providers.voice.synthesise(text, self.files.path(f"{stem}.wav"), self.ctx,
+                                                   language=transcript.language if transcript else None)
             self.tracker.update(Stage.VOICE, 0.6)
             preview = render_preview(self.source(), probe, clip.path, self.files.path(f"{stem}.mp4"))
             voiceover = repo.save_voiceover(self.db, self.user, Voiceover(
@@ -320,13 +346,14 @@ def analyse_video(
     stages += [Stage.DIRECT] if modes else []
     stages += [Stage.VOICE] if voice else []
     run = _run(db, settings, user, video_id, provider, job_id, stages, progress)
+    run.language_changed = run.forget_other_language()
     repo.set_video_status(db, user, video_id, VideoStatus.PROCESSING)
     try:
         probe = run.probe()
         (audio_path, transcript), detection = run.beside(lambda: run.speech(probe), lambda: run.shots(probe))
         shots = run.cinematic(probe, detection, transcript, audio_path)
         if modes:
-            run.direct(probe, shots, transcript, modes, force=False)
+            run.direct(probe, shots, transcript, modes, force=run.language_changed)
         if voice:
             voice_mode = DirectorMode.SCRIPT_REWRITE if DirectorMode.SCRIPT_REWRITE in modes else modes[0]
             run.voice(voice_mode)

@@ -70,7 +70,8 @@ def subtitle_cues(transcript: Transcript) -> list[Cue]:
         if _fits(text) and segment.end - segment.start <= MAX_CUE_S:
             timed.append((segment.start, segment.end, text))
         elif segment.words:
-            words = [(w.word.strip(), w.start, w.end) for w in segment.words if w.word.strip()]
+            # Fillers only heard in the audio are not in the segment's text: captions leave them out.
+            words = [(w.word.strip(), w.start, w.end) for w in segment.words if w.word.strip() and not w.heard]
             timed.extend(_split_by_words(words))
         else:
             timed.extend(_split_by_text(text, segment.start, segment.end))

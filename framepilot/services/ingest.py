@@ -62,6 +62,7 @@ class AnalysisRequest:
     modes: tuple[DirectorMode, ...] = tuple(DirectorMode)
     provider: str | None = None
     voice: bool = False
+    language: str | None = None  # a Whisper code (models.languages); None: detect
 
 
 @dataclass(frozen=True)
@@ -175,7 +176,7 @@ def admit(db: Database, settings: Settings, user: User, ingested: Ingested, requ
                 delete_video(db, settings, user, video.id)
             raise NotAVideo(str(exc)) from None
     submission = submit_analysis(db, settings, user, video.id, modes=request.modes, provider=request.provider,
-                                 voice=request.voice)
+                                 voice=request.voice, language=request.language)
     return Ingestion(repo.get_video(db, user, video.id), ingested.duplicate, submission)
 
 

@@ -88,11 +88,15 @@ class Submission:
 def submit_analysis(
     db: Database, settings: Settings, user: User, video_id: str, *,
     modes: Iterable[DirectorMode | str] = tuple(DirectorMode), provider: str | None = None,
-    voice: bool = False,
+    voice: bool = False, language: str | None = None,
 ) -> Submission:
-    """Queue the whole pipeline for a video (or return the job that already answers it)."""
+    """Queue the whole pipeline for a video (or return the job that already answers it).
+    `language` (a Whisper code, None to detect) is stored with the video first."""
     check_provider(settings, provider)
-    params = AnalysisParams(modes=list(modes), provider=provider or settings.provider, voice=voice)
+    if language != repo.get_video(db, user, video_id).language:
+        repo.set_video_language(db, user, video_id, language)
+    params = AnalysisParams(modes=list(modes), provider=provider or settings.provider, voice=voice,
+                            language=language)
     existing = _in_flight(db, user, video_id, JobType.VIDEO_ANALYSIS) or _completed_analysis(
         db, user, video_id, params
     )

@@ -263,3 +263,12 @@ def shot_words(shot: Shot) -> list[str]:
         words.append("little room above the head" if headroom < 0.05 else
                      "a lot of room above the head" if headroom > 0.25 else "good headroom")
     return words
+def voice_choice(transcript: Transcript, openai_voice: str) -> tuple[bool, str]:
+    """Which voice reads this video's scripts: (the local voice can, the sentence that says so).
+    The local voice reads English only; it refuses rather than read Turkish with an English voice."""
+    from framepilot.providers.local.voice import VOICE_NAME, refusal
+
+    refused = refusal("", transcript.language)
+    if refused is None:
+        return True, (f"Voices: local “{VOICE_NAME}” (hibari, English) or openai “{openai_voice}”.")
+    return False, f"{refused} The openai voice is “{openai_voice}”."

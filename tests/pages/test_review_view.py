@@ -115,3 +115,14 @@ def test_job_lines_say_the_stage_in_words():
     done = job.model_copy(update={"status": JobStatus.COMPLETED, "attempts": 2, "started_at": started,
                                   "finished_at": started.replace(second=12), "created_at": started})
     assert status_line(done) == "completed · attempt 2 · queued 2026-01-01 12:00 · took 12.0 s"
+
+
+def test_the_voiceover_tab_says_which_voice_reads_the_script_and_that_turkish_needs_openai():
+    from framepilot.models import Transcript
+    from framepilot.ui.review import voice_choice
+
+    english_ok, english = voice_choice(Transcript(language="en"), "alloy")
+    turkish_ok, turkish = voice_choice(Transcript(language="tr"), "alloy")
+
+    assert english_ok and "heart" in english and "alloy" in english
+    assert not turkish_ok and "No local Turkish voice; use the openai provider" in turkish

@@ -174,3 +174,12 @@ def test_preview_sizes_are_even_and_never_scaled_up():
     assert preview_size(1080, 1920) == (406, 720)
     assert preview_size(321, 241) == (322, 242)
     assert preview_size(640, 360) == (640, 360)
+
+
+def test_the_local_voice_refuses_a_turkish_script_instead_of_reading_it_in_english(tmp_path):
+    voice = LocalVoice(Settings(data_dir=tmp_path))
+    for text, language in (("Bugün size üç ipucu vereceğim.", "tr"), ("Işık çok önemli.", None)):
+        with pytest.raises(ProviderError, match="No local Turkish voice; use the openai provider"):
+            voice.synthesise(text, tmp_path / "out.wav", CallContext(), language=language)
+    assert not (tmp_path / "out.wav").exists()
+    assert voice.synthesise("Three tips for light.", tmp_path / "en.wav", CallContext(), language="en").duration_s > 0

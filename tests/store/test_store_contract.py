@@ -56,9 +56,11 @@ def test_a_video_and_its_analysis_round_trip(any_db, alice):
     repo.set_video_status(any_db, alice, video.id, VideoStatus.READY)
     repo.mark_stage_done(any_db, alice, video.id, "probe", 0.5)
     repo.mark_stage_done(any_db, alice, video.id, "probe", 0.7)  # re-done: replaced, not duplicated
-    transcript = Transcript(language="tr", text="merhaba şey dünya", segments=[
+    repo.set_video_language(any_db, alice, video.id, "tr")
+    transcript = Transcript(language="tr", language_source="set", text="merhaba şey dünya", segments=[
         Segment(start=0, end=1.5, text="merhaba şey dünya",
-                words=[Word(word="merhaba", start=0, end=0.5), Word(word="şey", start=0.6, end=0.9)])])
+                words=[Word(word="merhaba", start=0, end=0.5), Word(word="şey", start=0.6, end=0.9, filler=True),
+                       Word(word="ııı", start=1.0, end=1.4, filler=True, heard="0.40 s held voiced sound")])])
     repo.save_transcript(any_db, alice, video.id, transcript)
     shots = [Shot(index=0, start_s=0, end_s=1.5, start_frame=0, end_frame=45)]
     repo.save_shots(any_db, alice, video.id, shots)
@@ -70,6 +72,7 @@ def test_a_video_and_its_analysis_round_trip(any_db, alice):
         audio_path="artifacts/v.wav", characters=12, duration_s=1.0))
 
     assert repo.get_video(any_db, alice, video.id).status == VideoStatus.READY
+    assert repo.get_video(any_db, alice, video.id).language == "tr"
     assert repo.completed_stages(any_db, alice, video.id) == {"probe": 0.7}
     assert repo.get_transcript(any_db, alice, video.id) == transcript
     assert [s.end_frame for s in repo.get_shots(any_db, alice, video.id)] == [45]

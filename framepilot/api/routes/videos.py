@@ -145,7 +145,7 @@ def _options(fields: dict[str, list[str]]) -> UploadOptions:
 )
 async def upload_video(request: Request, response: Response, caller: CallerDep, db: DbDep,
                        settings: SettingsDep) -> UploadAccepted:
-    """Multipart form: `file` (the video) and optional `modes`, `provider` and `voice`.
+    """Multipart form: `file` (the video) and optional `modes`, `provider`, `voice` and `language`.
 
     One account sends at most FRAMEPILOT_UPLOAD_PER_USER uploads at once (429), each at
     least FRAMEPILOT_UPLOAD_MIN_KBPS on average after FRAMEPILOT_UPLOAD_GRACE_S (408).
@@ -168,7 +168,8 @@ async def upload_video(request: Request, response: Response, caller: CallerDep, 
         if isinstance(exc, ProviderNotConfigured):
             raise
         raise RequestValidationError([{**e, "loc": ("body", *e["loc"])} for e in exc.errors()]) from None
-    request_ = AnalysisRequest(modes=tuple(options.modes), provider=options.provider, voice=options.voice)
+    request_ = AnalysisRequest(modes=tuple(options.modes), provider=options.provider, voice=options.voice,
+                               language=options.language)
     admitted = await run_in_threadpool(admit, db, settings, user, ingested, request_)  # NotAVideo: 422
     response.status_code = 200 if admitted.duplicate and admitted.submission.reused else 202
     response.headers["Location"] = f"/api/videos/{admitted.video.id}"

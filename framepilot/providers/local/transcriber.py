@@ -17,7 +17,7 @@ import numpy as np
 
 from framepilot.models import Operation, Segment, Transcript, Word
 from framepilot.pipeline.audio import SAMPLE_RATE, read_pcm
-from framepilot.providers.base import ProviderError
+from framepilot.providers.base import ProviderError, language_tag
 from framepilot.providers.local.whisper_model import MODEL_NAME, load_whisper_model
 from framepilot.settings import Settings
 from framepilot.usage.metering import CallContext, metered
@@ -123,7 +123,7 @@ class LocalTranscriber:
         self.language = language
 
     def transcribe(self, audio_path: Path | None, ctx: CallContext,
-                   progress: Callable[[float], None] | None = None) -> Transcript:
+                   progress: Callable[[float], None] | None = None, language: str | None = None) -> Transcript:
         """Segments with word timestamps; `progress` gets the share of the audio covered so far
         and may raise to cancel (the exception propagates)."""
         if audio_path is None:
@@ -137,11 +137,13 @@ class LocalTranscriber:
             return Transcript(no_speech=True, no_speech_reason=NO_AUDIO_REASON,
                               provider=PROVIDER, model=MODEL_NAME)
         model = load_whisper_model(self.settings.models_dir)
+        language = language or self.language
         with metered(ctx, provider=PROVIDER, model=MODEL_NAME, operation=Operation.TRANSCRIBE) as meter:
+            meter.prompt_version = language_tag(language)
             try:
                 raw_segments, info = model.transcribe(
                     samples, beam_size=self.beam_size, word_timestamps=True, vad_filter=True,
-                    language=self.language, temperature=FALLBACK_TEMPERATURES,
+                    language=language, temperature=FALLBACK_TEMPERATURES,
                 )
             except (av.FFmpegError, OSError, ValueError) as exc:
                 raise ProviderError("The audio could not be decoded for transcription.") from exc
@@ -159,6 +161,7 @@ class LocalTranscriber:
         return Transcript(
             language=info.language,
             language_probability=round(float(info.language_probability), 4),
+            language_source="set" if language else "detected",
             text=" ".join(s.text for s in segments),
             segments=segments,
             provider=PROVIDER,

@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from framepilot.models import Operation
+from framepilot.models.languages import WHISPER_LANGUAGES
 from framepilot.providers.base import ProviderError, VoiceClip
 from framepilot.settings import Settings
 from framepilot.usage.metering import CallContext, metered
@@ -48,6 +49,29 @@ def _tts_engine() -> Hibari:
         return _engine
 
 
+# Letters only Turkish (of the languages the director writes) uses: a script with them is Turkish
+# even when its language is not given.
+_TURKISH_LETTERS = frozenset("ğĞışŞİ")
+
+
+def speaks(text: str, language: str | None) -> bool:
+    """The bundled voice reads English only: hibari's other voices download at first use, and
+    no Turkish voice ships in a package (searched: antalia-mini, ema-lightning and seslen-tts
+    fetch their weights from a hub; espeak-ng is a system package, not a pip dependency)."""
+    if language is not None and not language.lower().startswith("en"):
+        return False
+    return not any(ch in _TURKISH_LETTERS for ch in text)
+
+
+def refusal(text: str, language: str | None) -> str | None:
+    """Why the local voice will not read `text`, or None when it will."""
+    if speaks(text, language):
+        return None
+    turkish = (language or "").lower().startswith("tr") or language is None
+    name = "Turkish" if turkish else WHISPER_LANGUAGES.get((language or "").lower(), language)
+    return f"No local {name} voice; use the openai provider to voice this script."
+
+
 def split_phonemes(phonemes: str, limit: int = MAX_PHONEMES) -> list[str]:
     """Cut a phoneme string at spaces (word boundaries) into pieces of at most `limit`."""
     pieces: list[str] = []
@@ -73,10 +97,14 @@ class LocalVoice:
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
 
-    def synthesise(self, text: str, out_path: Path, ctx: CallContext) -> VoiceClip:
-        """A 16-bit mono 24 kHz WAV of `text` at `out_path` (always WAV, whatever the suffix)."""
+    def synthesise(self, text: str, out_path: Path, ctx: CallContext, language: str | None = None) -> VoiceClip:
+        """A 16-bit mono 24 kHz WAV of `text` at `out_path` (always WAV, whatever the suffix).
+        Refuses a script in another language than English (see `refusal`)."""
         if not text or not text.strip():
             raise ProviderError("There is no text to voice.")
+        refused = refusal(text, language)
+        if refused:
+            raise ProviderError(refused)
         out_path = Path(out_path)
         out_path.parent.mkdir(parents=True, exist_ok=True)
         tts = _tts_engine()

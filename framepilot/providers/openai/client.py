@@ -24,7 +24,7 @@ from pydantic import BaseModel, ValidationError
 
 from framepilot.core.logs import get_logger
 from framepilot.models import Operation
-from framepilot.providers.base import ProviderError
+from framepilot.providers.base import ProviderError, language_tag
 from framepilot.providers.openai.retry import RetryPolicy, classify_failure
 from framepilot.settings import Settings
 from framepilot.store import repository as repo
@@ -172,7 +172,7 @@ class OpenAIClient:
         ))
 
     def transcribe_chunk(self, ctx: CallContext, *, model: str, audio: bytes, filename: str,
-                         duration_s: float) -> dict:
+                         duration_s: float, language: str | None = None) -> dict:
         """verbose_json with segment and word timestamps for one audio file under the upload cap.
 
         Billed seconds are the API's reported `duration`; the chunk's own duration stands in
@@ -183,6 +183,8 @@ class OpenAIClient:
         if model.startswith("gpt-4o") and "transcribe" in model:
             # These models answer in plain json only: one segment per piece, no word times.
             params = {"model": model, "response_format": "json"}
+        if language:  # part of the cache key too: a run in another language is its own call and cost
+            params["language"] = language
         price = price_for(PROVIDER, model)
 
         def account(meter: Meter, response: dict) -> None:
@@ -191,7 +193,7 @@ class OpenAIClient:
             meter.audio_seconds = float(reported) if reported else duration_s
 
         return self._exchange(ctx, _Exchange(
-            operation=Operation.TRANSCRIBE, model=model, prompt_version=None,
+            operation=Operation.TRANSCRIBE, model=model, prompt_version=language_tag(language),
             cache_material=_canonical({**params, "audio_sha256": hashlib.sha256(audio).hexdigest()}),
             estimate_usd=(duration_s / 60 * price.audio_per_minute) if price else 0.0,
             send=lambda sdk: _as_dict(sdk.audio.transcriptions.create(

@@ -80,7 +80,7 @@ class OpenAITranscriber:
         self.max_chunk_s = max_chunk_s
 
     def transcribe(self, audio_path: Path | None, ctx: CallContext,
-                   progress: Callable[[float], None] | None = None) -> Transcript:
+                   progress: Callable[[float], None] | None = None, language: str | None = None) -> Transcript:
         model = self.settings.openai_transcribe_model
         if audio_path is None:
             return Transcript(no_speech=True, no_speech_reason="The video has no audio track.",
@@ -90,12 +90,12 @@ class OpenAITranscriber:
         except AudioDecodeError as exc:
             raise ProviderError(f"The audio could not be decoded for transcription: {exc}") from exc
         segments: list[Segment] = []
-        language = None
+        wanted = language
         for i, chunk in enumerate(chunks):
             if not chunk.silent:
                 response = self.client.transcribe_chunk(
                     ctx, model=model, audio=chunk.wav, filename=f"audio_{i:03d}.wav",
-                    duration_s=chunk.duration_s,
+                    duration_s=chunk.duration_s, language=wanted,
                 )
                 found = stitch(response, chunk)
                 if found and language is None:
@@ -111,4 +111,5 @@ class OpenAITranscriber:
                 no_speech_reason="The audio is silent." if silent else "No speech was found in the audio.",
                 provider=PROVIDER, model=model,
             )
-        return Transcript(language=language, text=text, segments=segments, provider=PROVIDER, model=model)
+        return Transcript(language=language, language_source="set" if wanted else "detected", text=text,
+                          segments=segments, provider=PROVIDER, model=model)

@@ -99,7 +99,7 @@ class OpenAIVoice:
         self.settings = settings
         self.client = OpenAIClient(settings, policy)
 
-    def synthesise(self, text: str, out_path: Path, ctx: CallContext) -> VoiceClip:
+    def synthesise(self, text: str, out_path: Path, ctx: CallContext, language: str | None = None) -> VoiceClip:
         """A WAV (or, for a .mp3 path, an MP3) of `text` at `out_path`."""
         pieces = split_text(text)
         if not pieces:

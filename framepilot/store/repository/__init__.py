@@ -123,6 +123,7 @@ from framepilot.store.repository.videos import save_probe as save_probe
 from framepilot.store.repository.videos import save_shots as save_shots
 from framepilot.store.repository.videos import save_transcript as save_transcript
 from framepilot.store.repository.videos import save_voiceover as save_voiceover
+from framepilot.store.repository.videos import set_video_language as set_video_language
 from framepilot.store.repository.videos import set_video_status as set_video_status
 from framepilot.store.repository.videos import shot_counts as shot_counts
 from framepilot.store.repository.videos import video_filenames as video_filenames
@@ -173,6 +174,7 @@ __all__ = [
     "get_transcript",
     "get_user",
     "get_video",
+    "set_video_language",
     "insert_api_token",
     "insert_session",
     "insert_sign_in_code",

@@ -55,6 +55,7 @@ def _video(db: Database, row: Row) -> Video:
         probe=probe,
         created_at=_ts(row["created_at"]),
         cost_usd=row["cost_usd"],
+        language=row["language"],
     )
 
 
@@ -75,19 +76,27 @@ def create_video(
     sha256: str,
     size_bytes: int,
     video_id: str | None = None,
+    language: str | None = None,
 ) -> Video:
     """Register an uploaded file; AlreadyExists when the user stored the same content first."""
     vid = video_id or new_id()
     try:
         with db.connect(user) as conn:
             conn.execute(
-                "INSERT INTO videos(id, user_id, filename_enc, stored_path, sha256, size_bytes)"
-                " VALUES (?, ?, ?, ?, ?, ?)",
-                (vid, user.id, db.cipher.encrypt(filename), stored_path, sha256, size_bytes),
+                "INSERT INTO videos(id, user_id, filename_enc, stored_path, sha256, size_bytes, language)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?)",
+                (vid, user.id, db.cipher.encrypt(filename), stored_path, sha256, size_bytes, language),
             )
     except IntegrityError:
         raise AlreadyExists("this video is stored already") from None
     return get_video(db, user, vid)
+
+
+def set_video_language(db: Database, user: User, video_id: str, language: str | None) -> None:
+    """The spoken language the user names for the video (None: detect); the next analysis uses it."""
+    with db.connect(user) as conn:
+        _require_video(conn, user, video_id)
+        conn.execute("UPDATE videos SET language = ? WHERE id = ? AND user_id = ?", (language, video_id, user.id))
 
 
 def get_video(db: Database, user: User, video_id: str) -> Video:
@@ -193,11 +202,11 @@ def save_transcript(db: Database, user: User, video_id: str, transcript: Transcr
             conn.execute(f"DELETE FROM {table} WHERE video_id = ?", (video_id,))
         conn.execute(
             "INSERT INTO transcripts(video_id, provider, model, language, language_probability,"
-            " text_enc, no_speech, no_speech_reason) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            " text_enc, no_speech, no_speech_reason, language_source) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (
                 video_id, transcript.provider, transcript.model, transcript.language,
                 transcript.language_probability, enc(transcript.text), int(transcript.no_speech),
-                transcript.no_speech_reason,
+                transcript.no_speech_reason, transcript.language_source,
             ),
         )
         conn.executemany(
@@ -205,10 +214,10 @@ def save_transcript(db: Database, user: User, video_id: str, transcript: Transcr
             [(video_id, i, s.start, s.end, enc(s.text)) for i, s in enumerate(transcript.segments)],
         )
         conn.executemany(
-            "INSERT INTO transcript_words(video_id, segment_idx, idx, start_s, end_s, word_enc, probability)"
-            " VALUES (?, ?, ?, ?, ?, ?, ?)",
+            "INSERT INTO transcript_words(video_id, segment_idx, idx, start_s, end_s, word_enc, probability,"
+            " filler, heard) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
             [
-                (video_id, i, j, w.start, w.end, enc(w.word), w.probability)
+                (video_id, i, j, w.start, w.end, enc(w.word), w.probability, int(w.filler), w.heard)
                 for i, s in enumerate(transcript.segments)
                 for j, w in enumerate(s.words)
             ],
@@ -230,13 +239,14 @@ def get_transcript(db: Database, user: User, video_id: str) -> Transcript | None
         ).fetchall()
     meta = {"language": head["language"], "language_probability": head["language_probability"],
             "no_speech": bool(head["no_speech"]), "no_speech_reason": head["no_speech_reason"],
-            "provider": head["provider"], "model": head["model"]}
+            "provider": head["provider"], "model": head["model"], "language_source": head["language_source"]}
     try:
         dec = db.cipher.decrypt
         by_segment: dict[int, list[Word]] = {}
         for w in words:
             by_segment.setdefault(w["segment_idx"], []).append(
-                Word(word=dec(w["word_enc"]), start=w["start_s"], end=w["end_s"], probability=w["probability"])
+                Word(word=dec(w["word_enc"]), start=w["start_s"], end=w["end_s"], probability=w["probability"],
+                     filler=bool(w["filler"]), heard=w["heard"])
             )
         return Transcript(
             **meta,
