@@ -7,12 +7,12 @@ import pytest
 from faster_whisper.tokenizer import _LANGUAGE_CODES
 
 from framepilot.api.schemas import UploadOptions
-from framepilot.cli.launcher import PROJECT_ROOT
 from framepilot.models import DirectorMode, Operation
 from framepilot.models.languages import WHISPER_LANGUAGES, parse_language
 from framepilot.services import analysis as service
 from framepilot.services.ingest import AnalysisRequest, admit, ingest_path
 from framepilot.store import repository as repo
+from tests.support.processes import PROJECT_ROOT
 
 SAMPLE = PROJECT_ROOT / "framepilot" / "assets" / "sample.mp4"
 
