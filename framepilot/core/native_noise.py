@@ -36,12 +36,25 @@ _lock = threading.RLock()
 _depth = 0
 
 
+# Where a noise line may begin in the middle of a line: a progress bar redrawn (with \r and no
+# newline) by another thread while the block runs shares its line with the noise that follows.
+NOISE_START = re.compile(r"WARNING: All log messages before absl|[IW]\d{4} [\d:.]+\s+\d+ [^\]\s]+:\d+\] |INFO: "
+                         r"|AttributeError: 'MessageFactory'")
+
+
 def split_noise(text: str) -> tuple[str, list[str]]:
-    """(`text` without the noise lines, the noise lines). Other text is kept byte for byte."""
+    """(`text` without the noise lines, the noise lines). Other text is kept byte for byte, also
+    when noise was written straight after it on the same line (then only the noise is taken)."""
     kept, noise = [], []
     for line in text.splitlines(keepends=True):
-        if NOISE.match(line.rstrip("\r\n")):
-            noise.append(line.rstrip("\r\n"))
+        bare = line.rstrip("\r\n")
+        if NOISE.match(bare):
+            noise.append(bare)
+            continue
+        start = NOISE_START.search(bare)
+        if start is not None and start.start() > 0 and NOISE.match(bare[start.start():]):
+            kept.append(bare[:start.start()])
+            noise.append(bare[start.start():])
         else:
             kept.append(line)
     return "".join(kept), noise

@@ -99,3 +99,15 @@ def test_known_noise_is_recognised(line):
 ])
 def test_errors_and_everything_else_pass(line):
     assert split_noise(line + "\n") == (line + "\n", [])
+
+
+def test_noise_written_straight_after_a_progress_bar_on_the_same_line_is_taken_and_the_bar_kept():
+    # rich redraws its bar from another thread with \r and no newline, so the bar and the
+    # noise that follows it inside a filtered block share one line of the scratch file
+    bar = "\r⠙ talk.mp4 cinematic ━━━━━╺━━━  65% 0:00:06 ETA 0:00:04"
+    glog = ("W0000 00:00:1765212345.123456   12345 inference_feedback_manager.cc:114] Feedback manager"
+            " requires a model with a single signature inference. Disabling support for feedback tensors.")
+    kept, noise = split_noise(f"{bar}{glog}\nan error a person must see\n")
+
+    assert kept == f"{bar}an error a person must see\n"
+    assert noise == [glog]
