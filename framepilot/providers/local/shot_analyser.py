@@ -35,6 +35,7 @@ from framepilot.cinematic.scale import (
     combine_scale_readings,
 )
 from framepilot.core.logs import get_logger
+from framepilot.core.native_noise import native_noise_filtered
 from framepilot.models import (
     FrameSample,
     Operation,
@@ -72,7 +73,10 @@ class LocalShotAnalyser:
             track = _loudness_track(audio_path)
             interval = sampling_interval(detection.motion)
             words = transcript.words
-            shots = [analyse_span(span, detection, words, track, interval) for span in detection.spans]
+            # mediapipe's graph threads may log after a single call's filter has ended (seen under
+            # load, mid-stage): the whole reading is one filtered block (re-entrant, nothing lost)
+            with native_noise_filtered():
+                shots = [analyse_span(span, detection, words, track, interval) for span in detection.spans]
         get_logger(component="shot_analyser", provider=PROVIDER).info(
             "analyse_shots.done",
             shots=len(shots),
