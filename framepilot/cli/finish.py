@@ -91,12 +91,10 @@ def _copy(settings, key: str | None, target: Path) -> bool:
 
 def cmd_finish(args: argparse.Namespace) -> int:
     from framepilot.cli.analyze import local_user
-    from framepilot.errors import FramePilotError, user_message
-    from framepilot.pipeline.probe import InvalidVideo
     from framepilot.services import analysis as service
     from framepilot.services import edit as video_edit
     from framepilot.services import finish
-    from framepilot.services.ingest import UploadFailed, UploadRejected, ingest_path
+    from framepilot.services.ingest import ingest_path
     from framepilot.settings import get_settings
     from framepilot.store import open_database
 
@@ -109,22 +107,15 @@ def cmd_finish(args: argparse.Namespace) -> int:
     if user is None:
         return 1
     options = options_of(args)
-    try:
-        with stage_progress(args.interactive, args.video.name) as progress:
-            video = ingest_path(db, settings, user, args.video).video
-            service.analyse_video(db, settings, user, video.id, modes=[DirectorMode.SCENE_DIRECTOR],
-                                  provider=args.provider, progress=progress)
-            cut_list = video_edit.load_cut_list(db, user, video.id) if options.trim else None
-            made = finish.finish_video(db, settings, user, video.id, options, cut_list, provider=args.provider,
-                                       progress=progress)
-            if progress is not None:
-                progress("done", 100)
-    except (UploadRejected, UploadFailed, InvalidVideo, service.AnalysisFailed) as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return 1
-    except FramePilotError as exc:
-        print(f"error: {user_message(exc)}", file=sys.stderr)
-        return 1
+    with stage_progress(args.interactive, args.video.name) as progress:  # refusals: cli.main says them
+        video = ingest_path(db, settings, user, args.video).video
+        service.analyse_video(db, settings, user, video.id, modes=[DirectorMode.SCENE_DIRECTOR],
+                              provider=args.provider, progress=progress)
+        cut_list = video_edit.load_cut_list(db, user, video.id) if options.trim else None
+        made = finish.finish_video(db, settings, user, video.id, options, cut_list, provider=args.provider,
+                                   progress=progress)
+        if progress is not None:
+            progress("done", 100)
     report = finish.read_report(settings, made)
     _copy(settings, made.video, args.out)
     written = [str(args.out)]
